@@ -6,7 +6,7 @@
 // A new contract lists on the trading day after the expiring one's last trading day.
 
 import { dayNumber, isoDate, onOrAfter, nextTradingDay, weekday } from './calendar.js';
-import { isProduct, LAUNCH, type Product } from './specs.js';
+import { FIRST_CONTRACT, isProduct, LAUNCH, type Product } from './specs.js';
 
 export interface ContractCode {
   readonly code: string;
@@ -71,12 +71,16 @@ export function nextQuarter(c: ContractCode): ContractCode {
 
 /**
  * Listing day (day number): the trading day after the last trading day of the contract three
- * quarters earlier, or the product's launch for the first contracts.
+ * quarters earlier; the first three contracts of a product all list on its launch day. A code
+ * before the product's first contract was never listed: Infinity.
  */
 export function listingDay(c: ContractCode): number {
+  const first = parseContract(FIRST_CONTRACT[c.product])!;
+  const k = deliveryOrdinal(c) - deliveryOrdinal(first);
+  if (k < 0) return Number.POSITIVE_INFINITY;
+  if (k < 9) return dayNumber(LAUNCH[c.product]);
   const threeBack = previousQuarter(previousQuarter(previousQuarter(c)));
-  const listed = nextTradingDay(lastTradingDay(threeBack));
-  return Math.max(listed, dayNumber(LAUNCH[c.product]));
+  return nextTradingDay(lastTradingDay(threeBack));
 }
 
 /** The contracts listed on a trading day, nearest delivery first. */

@@ -117,6 +117,17 @@ export const LAUNCH: Readonly<Record<Product, string>> = {
   TL: '2023-04-21',
 };
 
+/**
+ * The first contract of each product. At launch the exchange listed this one and the next two
+ * quarterly months, skipping the nearest month (TF1309, T1506 and TS1809 never traded).
+ */
+export const FIRST_CONTRACT: Readonly<Record<Product, string>> = {
+  TS: 'TS1812',
+  TF: 'TF1312',
+  T: 'T1509',
+  TL: 'TL2306',
+};
+
 /** The specification in force for `product` on trade date `date` (ISO), or null before launch. */
 export function specFor(product: Product, date: string): SpecVersion | null {
   for (const v of SPEC_VERSIONS) {

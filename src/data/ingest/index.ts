@@ -1,0 +1,404 @@
+// Ingest of daily and minute bar files, in phases that each hand a value to the next:
+//   read (DuckDB readers -> typed stage) -> stamps & contracts (minute interval, bar-start files,
+//   splice days) -> validate (row rules, collapse, sequence rules) -> guard (reject share) ->
+//   write (changed rows only, rejects, instruments, ingest log).
+// All of it runs in one transaction: an unreadable file, a failed guard or a crash leaves the
+// store exactly as it was. Re-ingesting a file changes no bar (unchanged rows are not rewritten)
+// and replaces that file's earlier rejects.
+
+import { resolve as resolvePath } from 'node:path';
+import { dateValue } from '@duckdb/node-api';
+import { dayNumber, holidaysKnown, isHoliday, isTradingDay, isWeekend, previousTradingDay, weekday } from '../../market/calendar.js';
+import { lastTradingDay, listingDay, parseContract } from '../../market/contracts.js';
+import { dividesSessions } from '../../market/sessions.js';
+import { isProduct, LAUNCH, SPEC_VERSIONS, type Product } from '../../market/specs.js';
+import { DataError } from '../errors.js';
+import type { BarKind, Field, LayoutName } from '../layouts.js';
+import { rejectLine, rejectReason, type Reject, type RejectCode } from '../messages.js';
+import { resolveSplice, type Resolution } from '../splice.js';
+import { sqlString, type Store } from '../store.js';
+import { readFileIntoStage, STAGE_DDL, REJECT_DDL, type FileFormat, type ReadFile } from './read.js';
+import { detectInterval, detectStamp, finishStamps, rowRules, sequenceRules } from './validate.js';
+
+export type StampConvention = 'auto' | 'start' | 'end';
+export type IngestPhase = 'read' | 'stamps' | 'contracts' | 'validate' | 'write';
+
+export interface IngestOptions {
+  readonly kind: BarKind;
+  readonly files: readonly string[];
+  /** Product of files without a contract column (a main-contract splice); also checks files that have one. */
+  readonly product?: Product | undefined;
+  /** --map overrides: source column -> field. */
+  readonly map?: Readonly<Record<string, Field>> | undefined;
+  readonly stamp?: StampConvention | undefined;
+  /** Minute-bar interval; detected from the data when absent. */
+  readonly intervalMin?: number | undefined;
+  /** Abort (store untouched) when more than this share of the rows read is rejected. Default 0.2. */
+  readonly maxRejectShare?: number | undefined;
+  /** Called as each phase starts; an error thrown here aborts the ingest like any other. */
+  readonly onPhase?: ((phase: IngestPhase) => void | Promise<void>) | undefined;
+}
+
+export interface FileSummary {
+  readonly path: string;
+  readonly format: FileFormat;
+  readonly layout: LayoutName;
+  readonly ignoredColumns: readonly string[];
+  readonly intervalMin: number | null;
+  readonly stamp: 'start' | 'end' | null;
+  readonly amountScale: number;
+  readonly rowsRead: number;
+  readonly rejected: number;
+  readonly collapsed: number;
+}
+
+export interface IngestSummary {
+  readonly ingestId: number;
+  readonly kind: BarKind;
+  readonly files: readonly FileSummary[];
+  readonly rowsRead: number;
+  /** Rows new to the store. */
+  readonly inserted: number;
+  /** Rows whose key was in the store with other values. */
+  readonly updated: number;
+  /** Valid rows already in the store with the same values. */
+  readonly unchanged: number;
+  /** Rows (file, line) with at least one reject. */
+  readonly rejected: number;
+  /** Rows identical in every field to an earlier row, dropped. */
+  readonly collapsed: number;
+  readonly rejectsByCode: Readonly<Partial<Record<RejectCode, number>>>;
+  /** Up to three rejects per code, for the printed summary. */
+  readonly samples: readonly Reject[];
+  readonly resolutions: readonly Resolution[];
+  readonly products: readonly Product[];
+}
+
+const DEFAULT_MAX_REJECT_SHARE = 0.2;
+const TEMP_TABLES = ['stage', 'rej', 'files', 'file_interval', 'ci', 'cal', 'v', 'hist', 'first_trade', 'band', 'alive', 'collapsed', 'seq', 'good', 'changed', 'day_agg'];
+
+function checkOptions(o: IngestOptions): void {
+  if (o.files.length === 0) throw new DataError('bad_option', 'no files given');
+  if (o.product !== undefined && !isProduct(o.product)) throw new DataError('bad_option', `--product ${String(o.product)}: expected one of TS, TF, T, TL`);
+  if (o.intervalMin !== undefined && !SPEC_VERSIONS.every((v) => dividesSessions(o.intervalMin!, v.sessions))) {
+    throw new DataError('bad_option', `--interval ${o.intervalMin}: a bar interval must divide the sessions (1, 3, 5 or 15 minutes)`);
+  }
+  const share = o.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
+  if (!(share >= 0 && share <= 1)) throw new DataError('bad_option', `--max-reject-share ${share}: expected a number from 0 to 1`);
+}
+
+export async function ingest(store: Store, opts: IngestOptions): Promise<IngestSummary> {
+  checkOptions(opts);
+  const phase = async (p: IngestPhase): Promise<void> => {
+    await opts.onPhase?.(p);
+  };
+  try {
+    return await store.transaction(() => runIngest(store, opts, phase));
+  } finally {
+    for (const t of TEMP_TABLES) await store.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => undefined);
+  }
+}
+
+async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPhase) => Promise<void>): Promise<IngestSummary> {
+  const product = opts.product ?? null;
+  const map = opts.map ?? {};
+  const ingestId = Number(await store.scalar<bigint | number>(`SELECT nextval('ingest_seq')`));
+  const startedAt = new Date();
+
+  await phase('read');
+  await store.run(STAGE_DDL);
+  await store.run(REJECT_DDL);
+  await store.run(`CREATE TEMP TABLE files (file_id INTEGER, path VARCHAR, amount_scale DOUBLE)`);
+  const read: ReadFile[] = [];
+  for (const [i, f] of opts.files.entries()) {
+    const file = await readFileIntoStage(store, i + 1, resolvePath(f), { kind: opts.kind, map, product });
+    read.push(file);
+    await store.run(`INSERT INTO files VALUES (${file.fileId}, ${sqlString(file.path)}, NULL)`);
+  }
+  await store.run(`
+    UPDATE stage SET product = CASE
+      WHEN regexp_matches(contract, '^(TS|TF|TL|T)\\d{2}(03|06|09|12)$') THEN regexp_extract(contract, '^(TS|TF|TL|T)', 1)
+      WHEN contract IS NULL THEN ${product === null ? 'NULL' : sqlString(product)} END`);
+
+  await phase('stamps');
+  const stamps = new Map<number, { interval: number | null; stamp: 'start' | 'end' | null }>();
+  if (opts.kind === 'minute') {
+    await store.run(`CREATE TEMP TABLE file_interval (file_id INTEGER, interval_min SMALLINT)`);
+    for (const f of read) {
+      const interval = opts.intervalMin ?? (await detectInterval(store, f.fileId));
+      if (interval === null) {
+        if (f.rows === 0) continue;
+        throw new DataError('interval_unknown', `${f.path}: cannot tell the bar interval (no two bars of a day); give --interval`, { file: f.path });
+      }
+      if (!SPEC_VERSIONS.every((v) => dividesSessions(interval, v.sessions))) {
+        throw new DataError('interval_unknown', `${f.path}: bars are ${interval} minutes apart, which does not divide the trading sessions; give --interval`, { file: f.path });
+      }
+      const stamp = opts.stamp === 'start' || opts.stamp === 'end' ? opts.stamp : await detectStamp(store, f.fileId);
+      await finishStamps(store, f.fileId, stamp, interval);
+      await store.run(`INSERT INTO file_interval VALUES (${f.fileId}, ${interval})`);
+      stamps.set(f.fileId, { interval, stamp });
+    }
+  }
+  const amountScales = await detectAmountScales(store, read);
+
+  await phase('contracts');
+  const resolutions = opts.kind === 'minute' ? await resolveSpliceContracts(store, product) : [];
+  await buildContractFacts(store);
+  await buildDayFacts(store);
+
+  await phase('validate');
+  await rowRules(store, opts.kind, product);
+  const collapsed = await sequenceRules(store, opts.kind);
+
+  const perFile = await store.all<{ file_id: number; rejected: number; collapsed: number }>(`
+    SELECT f.file_id,
+      (SELECT count(DISTINCT line) FROM rej r WHERE r.file_id = f.file_id) AS rejected,
+      (SELECT count(*) FROM collapsed c WHERE c.file_id = f.file_id) AS collapsed
+    FROM files f ORDER BY f.file_id`);
+  const rowsRead = read.reduce((n, f) => n + f.rows, 0);
+  const rejected = perFile.reduce((n, f) => n + f.rejected, 0);
+  const maxShare = opts.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
+  const rejects = await loadRejects(store);
+  if (rowsRead > 0 && rejected / rowsRead > maxShare) {
+    const first = rejects.slice(0, 3).map(rejectLine).join('; ');
+    throw new DataError(
+      'too_many_rejects',
+      `${rejected} of ${rowsRead} rows rejected (${((100 * rejected) / rowsRead).toFixed(1)}%, limit ${(100 * maxShare).toFixed(0)}%); nothing was written. First: ${first}`,
+    );
+  }
+
+  await phase('write');
+  const counts = await writeBars(store, opts.kind, ingestId);
+  await writeInstruments(store);
+  await writeRejects(store, ingestId, read, rejects);
+  if (resolutions.length > 0) await writeResolutions(store, ingestId, product!, stamps, resolutions);
+
+  const files: FileSummary[] = read.map((f) => {
+    const pf = perFile.find((p) => p.file_id === f.fileId);
+    const st = stamps.get(f.fileId);
+    return {
+      path: f.path,
+      format: f.format,
+      layout: f.layout.name,
+      ignoredColumns: f.layout.ignored,
+      intervalMin: st?.interval ?? null,
+      stamp: st?.stamp ?? null,
+      amountScale: amountScales.get(f.fileId) ?? f.layout.amountScale,
+      rowsRead: f.rows,
+      rejected: pf?.rejected ?? 0,
+      collapsed: pf?.collapsed ?? 0,
+    };
+  });
+  const rejectsByCode: Partial<Record<RejectCode, number>> = {};
+  for (const r of rejects) rejectsByCode[r.code] = (rejectsByCode[r.code] ?? 0) + 1;
+  const samples = Object.keys(rejectsByCode).flatMap((code) => rejects.filter((r) => r.code === code).slice(0, 3));
+  const products = (await store.all<{ product: string }>(`SELECT DISTINCT product FROM good WHERE product IS NOT NULL ORDER BY 1`))
+    .map((r) => r.product)
+    .filter(isProduct);
+
+  await store.run(
+    `INSERT INTO ingests VALUES ($1, $2, $3, current_timestamp, $4, $5, $6, $7, $8, $9)`,
+    [ingestId, opts.kind, startedAt.toISOString().replace('T', ' ').slice(0, 19), read.length, rowsRead, counts.inserted + counts.updated, rejected, collapsed, JSON.stringify({ product, map, stamp: opts.stamp ?? 'auto', interval: opts.intervalMin ?? null, maxRejectShare: maxShare })],
+  );
+  for (const f of files) {
+    const id = read.find((r) => r.path === f.path)!.fileId;
+    await store.run(`INSERT INTO ingest_files VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, [
+      ingestId, id, f.path, f.format, f.layout, f.intervalMin, f.stamp, f.amountScale, f.rowsRead,
+      f.rowsRead - f.rejected - f.collapsed, f.rejected, f.collapsed,
+    ]);
+  }
+  return { ingestId, kind: opts.kind, files, rowsRead, ...counts, rejected, collapsed, rejectsByCode, samples, resolutions, products };
+}
+
+/**
+ * Amount units differ by vendor (CNY, or 10,000 CNY in CFFEX/akshare/Tushare files), so the scale
+ * comes from the data: the median of amount / (volume x price x multiplier) is ~1 in CNY, ~1e-4
+ * in 10,000 CNY. The layout's unit is kept when the data cannot tell.
+ */
+async function detectAmountScales(store: Store, read: readonly ReadFile[]): Promise<Map<number, number>> {
+  const rows = await store.all<{ file_id: number; ratio: number | null }>(`
+    SELECT s.file_id, median(s.amount / (s.volume * s.close * m.multiplier)) AS ratio
+    FROM stage s JOIN (SELECT product, any_value(multiplier) AS multiplier FROM instrument_specs GROUP BY product) m USING (product)
+    WHERE s.volume > 0 AND s.amount > 0 AND s.close > 0 GROUP BY s.file_id`);
+  const out = new Map<number, number>();
+  for (const f of read) {
+    const r = rows.find((x) => x.file_id === f.fileId)?.ratio ?? null;
+    let scale = f.layout.amountScale;
+    if (r !== null && r > 0.2 && r < 5) scale = 1;
+    else if (r !== null && r > 2e-5 && r < 5e-4) scale = 10_000;
+    out.set(f.fileId, scale);
+    await store.run(`UPDATE files SET amount_scale = ${scale} WHERE file_id = ${f.fileId}`);
+  }
+  return out;
+}
+
+/** Facts about each contract code seen: valid?, listing day, last trading day, product launch. */
+async function buildContractFacts(store: Store): Promise<void> {
+  await store.run(`CREATE TEMP TABLE ci (contract VARCHAR, product VARCHAR, valid BOOLEAN, listing_date DATE, last_trading_day DATE, launch DATE)`);
+  const codes = await store.all<{ contract: string }>(`SELECT DISTINCT contract FROM stage WHERE contract IS NOT NULL`);
+  if (codes.length === 0) return;
+  const a = await store.conn.createAppender('ci', 'main', 'temp');
+  for (const { contract } of codes) {
+    const c = parseContract(contract);
+    a.appendVarchar(contract);
+    if (!c) {
+      a.appendNull();
+      a.appendBoolean(false);
+      a.appendNull();
+      a.appendNull();
+      a.appendNull();
+    } else {
+      a.appendVarchar(c.product);
+      a.appendBoolean(true);
+      const listed = listingDay(c);
+      if (Number.isFinite(listed)) a.appendDate(dateValue(listed));
+      else a.appendNull(); // a code before the product's first contract: never listed
+      a.appendDate(dateValue(lastTradingDay(c)));
+      a.appendDate(dateValue(dayNumber(LAUNCH[c.product])));
+    }
+    a.endRow();
+  }
+  a.flushSync();
+  a.closeSync();
+}
+
+/** Whether each staged date is a trading day (and why not), and the trading day before it. */
+async function buildDayFacts(store: Store): Promise<void> {
+  await store.run(`CREATE TEMP TABLE cal (d DATE, trading BOOLEAN, why VARCHAR, prev_d DATE)`);
+  const days = await store.all<{ d: number }>(`SELECT DISTINCT date_diff('day', DATE '1970-01-01', trade_date) AS d FROM stage WHERE trade_date IS NOT NULL`);
+  if (days.length === 0) return;
+  const names = ['a Sunday', 'a Monday', 'a Tuesday', 'a Wednesday', 'a Thursday', 'a Friday', 'a Saturday'];
+  const a = await store.conn.createAppender('cal', 'main', 'temp');
+  for (const { d } of days) {
+    a.appendDate(dateValue(d));
+    a.appendBoolean(isTradingDay(d));
+    a.appendVarchar(isWeekend(d) ? names[weekday(d)]! : isHoliday(d) ? 'an exchange holiday' : holidaysKnown(d) ? '' : 'holidays not known for this date');
+    a.appendDate(dateValue(previousTradingDay(d)));
+    a.endRow();
+  }
+  a.flushSync();
+  a.closeSync();
+}
+
+/** Splice days (minute rows with no contract): resolve each day's contract from the daily bars. */
+async function resolveSpliceContracts(store: Store, product: Product | null): Promise<Resolution[]> {
+  if (product === null) return [];
+  const n = await store.scalar<number>(`SELECT count(*) FROM stage WHERE contract IS NULL AND trade_date IS NOT NULL`);
+  if (Number(n) === 0) return [];
+  const days = await store.all<{ date: string; volume: number; last_close: number; first_oi: number | null; last_oi: number | null }>(`
+    SELECT strftime(trade_date, '%Y-%m-%d') AS date, sum(volume) AS volume,
+           arg_max(close, ts) AS last_close, arg_min(open_interest, ts) AS first_oi, arg_max(open_interest, ts) AS last_oi
+    FROM stage s
+    WHERE contract IS NULL AND trade_date IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line)
+      AND dayofweek(trade_date) BETWEEN 1 AND 5
+    GROUP BY trade_date ORDER BY trade_date`);
+  const daily = await store.all<{ date: string; contract: string; volume: number | null; close: number | null; open_interest: number | null }>(`
+    SELECT strftime(trade_date, '%Y-%m-%d') AS date, contract, volume, close, open_interest
+    FROM bars_daily WHERE product = $1 AND trade_date IN (SELECT DISTINCT trade_date FROM stage WHERE contract IS NULL)`, [product]);
+  const res = resolveSplice(
+    days.map((d) => ({ date: d.date, volume: d.volume, lastClose: d.last_close, firstOi: d.first_oi, lastOi: d.last_oi })),
+    daily.map((d) => ({ date: d.date, contract: d.contract, volume: d.volume, close: d.close, openInterest: d.open_interest })),
+  );
+  await store.run(`CREATE TEMP TABLE day_agg (d DATE, contract VARCHAR, method VARCHAR, detail VARCHAR)`);
+  const a = await store.conn.createAppender('day_agg', 'main', 'temp');
+  for (const r of res) {
+    a.appendDate(dateValue(dayNumber(r.date)));
+    if (r.contract === null) a.appendNull();
+    else a.appendVarchar(r.contract);
+    a.appendVarchar(r.method);
+    a.appendVarchar(r.detail);
+    a.endRow();
+  }
+  a.flushSync();
+  a.closeSync();
+  await store.run(`
+    INSERT INTO rej
+    SELECT s.file_id, s.line, 'datetime', 'unresolved_contract', strftime(s.trade_date, '%Y-%m-%d'), d.detail
+    FROM stage s JOIN day_agg d ON d.d = s.trade_date WHERE s.contract IS NULL AND d.contract IS NULL`);
+  await store.run(`UPDATE stage SET contract = d.contract FROM day_agg d WHERE stage.contract IS NULL AND d.d = stage.trade_date AND d.contract IS NOT NULL`);
+  return res;
+}
+
+async function loadRejects(store: Store): Promise<Reject[]> {
+  const rows = await store.all<{ path: string; line: number; field: string; code: RejectCode; value: string | null; detail: string | null }>(`
+    SELECT f.path, r.line, r.field, r.code, r.value, r.detail FROM rej r JOIN files f USING (file_id) ORDER BY r.file_id, r.line, r.code, r.field`);
+  return rows.map((r) => ({ file: r.path, line: r.line, field: r.field, code: r.code, value: r.value, detail: r.detail }));
+}
+
+async function writeBars(store: Store, kind: BarKind, ingestId: number): Promise<{ inserted: number; updated: number; unchanged: number }> {
+  const table = kind === 'daily' ? 'bars_daily' : 'bars_minute';
+  const minute = kind === 'minute';
+  await store.run(`
+    CREATE TEMP TABLE good AS
+    SELECT s.contract, s.product, ${minute ? 'fi.interval_min, s.ts, ' : ''}s.trade_date,
+           s.open, s.high, s.low, s.close, ${minute ? '' : 's.settle, s.pre_settle, '}
+           CAST(round(s.volume) AS BIGINT) AS volume, s.amount * f.amount_scale AS amount,
+           CAST(round(s.open_interest) AS BIGINT) AS open_interest
+    FROM stage s JOIN files f USING (file_id) ${minute ? 'JOIN file_interval fi USING (file_id)' : ''}
+    WHERE s.contract IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line)
+      AND NOT EXISTS (SELECT 1 FROM collapsed c WHERE c.file_id = s.file_id AND c.line = s.line)`);
+  const key = minute ? ['contract', 'interval_min', 'ts'] : ['contract', 'trade_date'];
+  const values = minute
+    ? ['open', 'high', 'low', 'close', 'volume', 'amount', 'open_interest']
+    : ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'];
+  const on = key.map((k) => `b.${k} = g.${k}`).join(' AND ');
+  const differs = values.map((c) => `b.${c} IS DISTINCT FROM g.${c}`).join(' OR ');
+  await store.run(`
+    CREATE TEMP TABLE changed AS
+    SELECT g.*, b.contract IS NOT NULL AS existed
+    FROM good g LEFT JOIN ${table} b ON ${on}
+    WHERE b.contract IS NULL OR ${differs}`);
+  const c = await store.one<{ inserted: number; updated: number; good: number }>(`
+    SELECT count(*) FILTER (WHERE NOT existed) AS inserted, count(*) FILTER (WHERE existed) AS updated,
+           (SELECT count(*) FROM good) AS good FROM changed`);
+  await store.run(`DELETE FROM ${table} b USING changed g WHERE g.existed AND ${on}`);
+  const cols = minute
+    ? 'contract, product, interval_min, ts, trade_date, open, high, low, close, volume, amount, open_interest'
+    : 'contract, product, trade_date, open, high, low, close, settle, pre_settle, volume, amount, open_interest';
+  await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM changed`);
+  const inserted = Number(c?.inserted ?? 0);
+  const updated = Number(c?.updated ?? 0);
+  return { inserted, updated, unchanged: Number(c?.good ?? 0) - inserted - updated };
+}
+
+async function writeInstruments(store: Store): Promise<void> {
+  await store.run(`
+    INSERT INTO instruments
+    SELECT ci.contract, ci.product, CAST(substr(ci.contract, length(ci.product) + 1, 2) AS INTEGER) + 2000,
+           CAST(right(ci.contract, 2) AS INTEGER), ci.listing_date, ci.last_trading_day
+    FROM ci WHERE ci.valid AND ci.contract IN (SELECT DISTINCT contract FROM good)
+    ON CONFLICT (contract) DO NOTHING`);
+}
+
+async function writeRejects(store: Store, ingestId: number, read: readonly ReadFile[], rejects: readonly Reject[]): Promise<void> {
+  for (const f of read) await store.run(`DELETE FROM rejects WHERE file = $1`, [f.path]);
+  if (rejects.length === 0) return;
+  const a = await store.conn.createAppender('rejects');
+  for (const r of rejects) {
+    a.appendBigInt(BigInt(ingestId));
+    a.appendVarchar(r.file);
+    a.appendBigInt(BigInt(r.line));
+    a.appendVarchar(r.field);
+    a.appendVarchar(r.code);
+    if (r.value === null) a.appendNull();
+    else a.appendVarchar(r.value);
+    a.appendVarchar(rejectReason(r));
+    a.endRow();
+  }
+  a.flushSync();
+  a.closeSync();
+}
+
+async function writeResolutions(
+  store: Store,
+  ingestId: number,
+  product: Product,
+  stamps: ReadonlyMap<number, { interval: number | null }>,
+  res: readonly Resolution[],
+): Promise<void> {
+  const interval = [...stamps.values()][0]?.interval ?? null;
+  await store.run(`DELETE FROM contract_resolution WHERE product = $1 AND interval_min = $2 AND trade_date IN (SELECT d FROM day_agg)`, [product, interval]);
+  await store.run(`INSERT INTO contract_resolution SELECT $1, d, $2, contract, method, detail, $3 FROM day_agg`, [product, interval, ingestId]);
+}

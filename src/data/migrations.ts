@@ -1,0 +1,110 @@
+// Versioned schema migrations. A migration is applied once, in its own transaction, and recorded
+// in schema_migrations; never edit a released migration, add the next one.
+//
+// Conventions: trade dates are DATE; intraday stamps are TIMESTAMP holding Asia/Shanghai wall-clock
+// time of the bar END (see src/market/sessions.ts); prices in CNY per 100 face; volume and open
+// interest in contracts; amount in CNY. Bar tables carry no PRIMARY KEY because DuckDB's index makes
+// bulk loads several times slower; ingest keeps keys unique (delete-then-insert inside one
+// transaction, tested in test/data/ingest.test.ts).
+
+import { SPEC_VERSIONS } from '../market/specs.js';
+import type { Store } from './store.js';
+
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (s: Store) => Promise<void>;
+}
+
+async function v1(s: Store): Promise<void> {
+  await s.run(`
+    CREATE TABLE instrument_specs (
+      product VARCHAR NOT NULL, valid_from DATE NOT NULL, valid_to DATE,
+      underlying VARCHAR, face_value DOUBLE, multiplier DOUBLE, tick DOUBLE, tick_value DOUBLE,
+      limit_pct DOUBLE,
+      am_open SMALLINT, am_close SMALLINT, pm_open SMALLINT, pm_close SMALLINT,
+      note VARCHAR,
+      PRIMARY KEY (product, valid_from));
+    CREATE TABLE instruments (
+      contract VARCHAR PRIMARY KEY, product VARCHAR NOT NULL,
+      delivery_year INTEGER, delivery_month INTEGER,
+      listing_date DATE, last_trading_day DATE);
+    CREATE SEQUENCE ingest_seq START 1;
+    CREATE TABLE ingests (
+      ingest_id BIGINT PRIMARY KEY, kind VARCHAR, started_at TIMESTAMP, finished_at TIMESTAMP,
+      files INTEGER, rows_read BIGINT, rows_loaded BIGINT, rows_rejected BIGINT, rows_collapsed BIGINT,
+      options VARCHAR);
+    CREATE TABLE ingest_files (
+      ingest_id BIGINT, file_id INTEGER, path VARCHAR, format VARCHAR, layout VARCHAR,
+      interval_min SMALLINT, stamp VARCHAR, amount_scale DOUBLE, rows_read BIGINT, rows_loaded BIGINT,
+      rows_rejected BIGINT, rows_collapsed BIGINT);
+    CREATE TABLE rejects (
+      ingest_id BIGINT, file VARCHAR, line BIGINT, field VARCHAR, code VARCHAR, value VARCHAR,
+      reason VARCHAR);
+    CREATE TABLE bars_daily (
+      contract VARCHAR NOT NULL, product VARCHAR NOT NULL, trade_date DATE NOT NULL,
+      open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, settle DOUBLE, pre_settle DOUBLE,
+      volume BIGINT, amount DOUBLE, open_interest BIGINT, ingest_id BIGINT);
+    CREATE TABLE bars_minute (
+      contract VARCHAR NOT NULL, product VARCHAR NOT NULL, interval_min SMALLINT NOT NULL,
+      ts TIMESTAMP NOT NULL, trade_date DATE NOT NULL,
+      open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE,
+      volume BIGINT, amount DOUBLE, open_interest BIGINT, ingest_id BIGINT);
+    CREATE TABLE contract_resolution (
+      product VARCHAR, trade_date DATE, interval_min SMALLINT, contract VARCHAR, method VARCHAR,
+      detail VARCHAR, ingest_id BIGINT);
+    CREATE TABLE continuous_daily (
+      product VARCHAR, rule VARCHAR, adjust VARCHAR, trade_date DATE, contract VARCHAR,
+      open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, settle DOUBLE,
+      volume BIGINT, open_interest BIGINT,
+      adj_open DOUBLE, adj_high DOUBLE, adj_low DOUBLE, adj_close DOUBLE, adj_settle DOUBLE,
+      adj_factor DOUBLE, is_roll BOOLEAN);
+    CREATE TABLE rolls (
+      product VARCHAR, rule VARCHAR, adjust VARCHAR, decided_on DATE, effective DATE,
+      from_contract VARCHAR, to_contract VARCHAR, from_close DOUBLE, to_close DOUBLE, gap DOUBLE,
+      reason VARCHAR);
+  `);
+  const a = await s.conn.createAppender('instrument_specs');
+  for (const v of SPEC_VERSIONS) {
+    const am = v.sessions[0]!;
+    const pm = v.sessions[1]!;
+    a.appendVarchar(v.product);
+    a.appendVarchar(v.from);
+    if (v.to === null) a.appendNull();
+    else a.appendVarchar(v.to);
+    a.appendVarchar(v.underlying);
+    a.appendDouble(v.faceValue);
+    a.appendDouble(v.multiplier);
+    a.appendDouble(v.tick);
+    a.appendDouble(v.tickValue);
+    a.appendDouble(v.limit);
+    a.appendSmallInt(am.open);
+    a.appendSmallInt(am.close);
+    a.appendSmallInt(pm.open);
+    a.appendSmallInt(pm.close);
+    a.appendVarchar(v.note);
+    a.endRow();
+  }
+  a.flushSync();
+  a.closeSync();
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'bars, specs, ingest log, continuous', up: v1 }];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export async function migrate(s: Store): Promise<number[]> {
+  await s.run(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)`);
+  const done = new Set((await s.all<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version));
+  const applied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await s.transaction(async () => {
+      await m.up(s);
+      await s.run('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    });
+    applied.push(m.version);
+  }
+  return applied;
+}
