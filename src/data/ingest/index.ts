@@ -1,7 +1,7 @@
 // Ingest of daily and minute bar files, in phases that each hand a value to the next:
 //   read (DuckDB readers -> typed stage) -> stamps & contracts (minute interval, bar-start files,
 //   splice days) -> validate (row rules, collapse, sequence rules) -> guard (reject share) ->
-//   write (changed rows only, rejects, instruments, ingest log).
+//   write (changed rows only) -> log (rejects, instruments, splice resolutions, ingest record).
 // All of it runs in one transaction: an unreadable file, a failed guard or a crash leaves the
 // store exactly as it was. Re-ingesting a file changes no bar (unchanged rows are not rewritten)
 // and replaces that file's earlier rejects.
@@ -21,7 +21,7 @@ import { readFileIntoStage, STAGE_DDL, REJECT_DDL, type FileFormat, type ReadFil
 import { detectInterval, detectStamp, finishStamps, rowRules, sequenceRules } from './validate.js';
 
 export type StampConvention = 'auto' | 'start' | 'end';
-export type IngestPhase = 'read' | 'stamps' | 'contracts' | 'validate' | 'write';
+export type IngestPhase = 'read' | 'stamps' | 'contracts' | 'validate' | 'write' | 'log';
 
 export interface IngestOptions {
   readonly kind: BarKind;
@@ -169,6 +169,7 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
 
   await phase('write');
   const counts = await writeBars(store, opts.kind, ingestId);
+  await phase('log');
   await writeInstruments(store);
   await writeRejects(store, ingestId, read, rejects);
   if (resolutions.length > 0) await writeResolutions(store, ingestId, product!, stamps, resolutions);

@@ -172,7 +172,7 @@ async function limitRule(store: Store, kind: BarKind): Promise<void> {
   const rules = ['open', 'high', 'low', 'close'].map(
     (p) => `
       SELECT file_id, line, '${p}', 'outside_limit', CAST(${p} AS VARCHAR),
-             printf('%.4f..%.4f (previous settle %s, limit %s%%)', ps * (1 - lim), ps * (1 + lim), CAST(ps AS VARCHAR), CAST(round(lim * 100, 2) AS VARCHAR))
+             printf('%.4f..%.4f (previous settle %s, limit %g%%)', ps * (1 - lim), ps * (1 + lim), CAST(ps AS VARCHAR), lim * 100)
       FROM band WHERE ps > 0 AND ${p} > 0 AND coalesce(volume, 1) > 0 AND abs(${p} - ps) > ps * lim + tick + 1e-9`,
   );
   await store.run(`INSERT INTO rej ${rules.join(' UNION ALL ')}`);
