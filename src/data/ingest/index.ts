@@ -18,7 +18,7 @@ import { rejectLine, rejectReason, type Reject, type RejectCode } from '../messa
 import { resolveSplice, type Resolution } from '../splice.js';
 import { sqlString, type Store } from '../store.js';
 import { readFileIntoStage, STAGE_DDL, REJECT_DDL, type FileFormat, type ReadFile } from './read.js';
-import { detectInterval, detectStamp, finishStamps, rowRules, sequenceRules } from './validate.js';
+import { detectInterval, detectStamp, rowRules, sequenceRules, shiftToBarEnd } from './validate.js';
 
 export type StampConvention = 'auto' | 'start' | 'end';
 export type IngestPhase = 'read' | 'stamps' | 'contracts' | 'validate' | 'write' | 'log';
@@ -75,7 +75,8 @@ export interface IngestSummary {
 }
 
 const DEFAULT_MAX_REJECT_SHARE = 0.2;
-const TEMP_TABLES = ['stage', 'rej', 'files', 'file_interval', 'ci', 'cal', 'v', 'hist', 'first_trade', 'band', 'alive', 'collapsed', 'seq', 'good', 'changed', 'day_agg'];
+const TEMP_VIEWS = ['band', 'v'];
+const TEMP_TABLES = ['stage', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
 
 function checkOptions(o: IngestOptions): void {
   if (o.files.length === 0) throw new DataError('bad_option', 'no files given');
@@ -95,6 +96,7 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
   try {
     return await store.transaction(() => runIngest(store, opts, phase));
   } finally {
+    for (const t of TEMP_VIEWS) await store.run(`DROP VIEW IF EXISTS temp.${t}`).catch(() => undefined);
     for (const t of TEMP_TABLES) await store.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => undefined);
   }
 }
@@ -115,10 +117,6 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
     read.push(file);
     await store.run(`INSERT INTO files VALUES (${file.fileId}, ${sqlString(file.path)}, NULL)`);
   }
-  await store.run(`
-    UPDATE stage SET product = CASE
-      WHEN regexp_matches(contract, '^(TS|TF|TL|T)\\d{2}(03|06|09|12)$') THEN regexp_extract(contract, '^(TS|TF|TL|T)', 1)
-      WHEN contract IS NULL THEN ${product === null ? 'NULL' : sqlString(product)} END`);
 
   await phase('stamps');
   const stamps = new Map<number, { interval: number | null; stamp: 'start' | 'end' | null }>();
@@ -134,7 +132,7 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
         throw new DataError('interval_unknown', `${f.path}: bars are ${interval} minutes apart, which does not divide the trading sessions; give --interval`, { file: f.path });
       }
       const stamp = opts.stamp === 'start' || opts.stamp === 'end' ? opts.stamp : await detectStamp(store, f.fileId);
-      await finishStamps(store, f.fileId, stamp, interval);
+      if (stamp === 'start') await shiftToBarEnd(store, f.fileId, interval);
       await store.run(`INSERT INTO file_interval VALUES (${f.fileId}, ${interval})`);
       stamps.set(f.fileId, { interval, stamp });
     }
@@ -168,7 +166,7 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   }
 
   await phase('write');
-  const counts = await writeBars(store, opts.kind, ingestId);
+  const counts = await writeBars(store, opts.kind, ingestId, rowsRead - rejected - collapsed);
   await phase('log');
   await writeInstruments(store);
   await writeRejects(store, ingestId, read, rejects);
@@ -193,7 +191,7 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   const rejectsByCode: Partial<Record<RejectCode, number>> = {};
   for (const r of rejects) rejectsByCode[r.code] = (rejectsByCode[r.code] ?? 0) + 1;
   const samples = Object.keys(rejectsByCode).flatMap((code) => rejects.filter((r) => r.code === code).slice(0, 3));
-  const products = (await store.all<{ product: string }>(`SELECT DISTINCT product FROM good WHERE product IS NOT NULL ORDER BY 1`))
+  const products = (await store.all<{ product: string }>(`SELECT DISTINCT product FROM stage WHERE contract IS NOT NULL AND product IS NOT NULL ORDER BY 1`))
     .map((r) => r.product)
     .filter(isProduct);
 
@@ -220,7 +218,7 @@ async function detectAmountScales(store: Store, read: readonly ReadFile[]): Prom
   const rows = await store.all<{ file_id: number; ratio: number | null }>(`
     SELECT s.file_id, median(s.amount / (s.volume * s.close * m.multiplier)) AS ratio
     FROM stage s JOIN (SELECT product, any_value(multiplier) AS multiplier FROM instrument_specs GROUP BY product) m USING (product)
-    WHERE s.volume > 0 AND s.amount > 0 AND s.close > 0 GROUP BY s.file_id`);
+    WHERE s.volume > 0 AND s.amount > 0 AND s.close > 0 AND s.line <= 20000 GROUP BY s.file_id`);
   const out = new Map<number, number>();
   for (const f of read) {
     const r = rows.find((x) => x.file_id === f.fileId)?.ratio ?? null;
@@ -327,41 +325,48 @@ async function loadRejects(store: Store): Promise<Reject[]> {
   return rows.map((r) => ({ file: r.path, line: r.line, field: r.field, code: r.code, value: r.value, detail: r.detail }));
 }
 
-async function writeBars(store: Store, kind: BarKind, ingestId: number): Promise<{ inserted: number; updated: number; unchanged: number }> {
+async function writeBars(store: Store, kind: BarKind, ingestId: number, validRows: number): Promise<{ inserted: number; updated: number; unchanged: number }> {
   const table = kind === 'daily' ? 'bars_daily' : 'bars_minute';
   const minute = kind === 'minute';
-  await store.run(`
-    CREATE TEMP TABLE good AS
-    SELECT s.contract, s.product, ${minute ? 'fi.interval_min, s.ts, ' : ''}s.trade_date,
-           s.open, s.high, s.low, s.close, ${minute ? '' : 's.settle, s.pre_settle, '}
-           CAST(round(s.volume) AS BIGINT) AS volume, s.amount * f.amount_scale AS amount,
-           CAST(round(s.open_interest) AS BIGINT) AS open_interest
-    FROM stage s JOIN files f USING (file_id) ${minute ? 'JOIN file_interval fi USING (file_id)' : ''}
-    WHERE s.contract IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line)
-      AND NOT EXISTS (SELECT 1 FROM collapsed c WHERE c.file_id = s.file_id AND c.line = s.line)`);
   const key = minute ? ['contract', 'interval_min', 'ts'] : ['contract', 'trade_date'];
   const values = minute
     ? ['open', 'high', 'low', 'close', 'volume', 'amount', 'open_interest']
     : ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'];
   const on = key.map((k) => `b.${k} = g.${k}`).join(' AND ');
   const differs = values.map((c) => `b.${c} IS DISTINCT FROM g.${c}`).join(' OR ');
-  await store.run(`
-    CREATE TEMP TABLE changed AS
-    SELECT g.*, b.contract IS NOT NULL AS existed
-    FROM good g LEFT JOIN ${table} b ON ${on}
-    WHERE b.contract IS NULL OR ${differs}`);
-  const c = await store.one<{ inserted: number; updated: number; good: number }>(`
-    SELECT count(*) FILTER (WHERE NOT existed) AS inserted, count(*) FILTER (WHERE existed) AS updated,
-           (SELECT count(*) FROM good) AS good FROM changed`);
-  await store.run(`DELETE FROM ${table} b USING changed g WHERE g.existed AND ${on}`);
+  // Only rows that are new or differ from the stored bar are written, so re-ingest is a no-op.
+  // When the store holds none of these contracts' bars yet, every valid row is new.
+  await store.run(`CREATE TEMP TABLE dropped AS SELECT DISTINCT file_id, line FROM rej UNION SELECT file_id, line FROM collapsed`);
+  const overlap = await store.scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM ${table} WHERE contract IN (SELECT contract FROM ci))`);
   const cols = minute
     ? 'contract, product, interval_min, ts, trade_date, open, high, low, close, volume, amount, open_interest'
     : 'contract, product, trade_date, open, high, low, close, settle, pre_settle, volume, amount, open_interest';
+  const valid = `
+      SELECT s.contract, s.product, ${minute ? 'fi.interval_min, s.ts, ' : ''}s.trade_date,
+             s.open, s.high, s.low, s.close, ${minute ? '' : 's.settle, s.pre_settle, '}
+             CAST(round(s.volume) AS BIGINT) AS volume, s.amount * f.amount_scale AS amount,
+             CAST(round(s.open_interest) AS BIGINT) AS open_interest
+      FROM stage s ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line
+      JOIN files f USING (file_id) ${minute ? 'JOIN file_interval fi USING (file_id)' : ''}
+      WHERE s.contract IS NOT NULL`;
+  if (!overlap) {
+    await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM (${valid})`);
+    await store.run(`CREATE TEMP TABLE changed AS SELECT DISTINCT contract FROM stage ANTI JOIN dropped d USING (file_id, line) WHERE contract IS NOT NULL`);
+    return { inserted: validRows, updated: 0, unchanged: 0 };
+  }
+  await store.run(`
+    CREATE TEMP TABLE changed AS
+    WITH g AS (${valid})
+    SELECT g.*, b.contract IS NOT NULL AS existed
+    FROM g LEFT JOIN ${table} b ON ${on}
+    WHERE b.contract IS NULL OR ${differs}`);
+  const c = await store.one<{ inserted: number; updated: number }>(`
+    SELECT count(*) FILTER (WHERE NOT existed) AS inserted, count(*) FILTER (WHERE existed) AS updated FROM changed`);
+  await store.run(`DELETE FROM ${table} b USING changed g WHERE g.existed AND ${on}`);
   await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM changed`);
   const inserted = Number(c?.inserted ?? 0);
   const updated = Number(c?.updated ?? 0);
-  return { inserted, updated, unchanged: Number(c?.good ?? 0) - inserted - updated };
+  return { inserted, updated, unchanged: validRows - inserted - updated };
 }
 
 async function writeInstruments(store: Store): Promise<void> {
@@ -369,7 +374,7 @@ async function writeInstruments(store: Store): Promise<void> {
     INSERT INTO instruments
     SELECT ci.contract, ci.product, CAST(substr(ci.contract, length(ci.product) + 1, 2) AS INTEGER) + 2000,
            CAST(right(ci.contract, 2) AS INTEGER), ci.listing_date, ci.last_trading_day
-    FROM ci WHERE ci.valid AND ci.contract IN (SELECT DISTINCT contract FROM good)
+    FROM ci WHERE ci.valid AND ci.contract IN (SELECT DISTINCT contract FROM changed)
     ON CONFLICT (contract) DO NOTHING`);
 }
 

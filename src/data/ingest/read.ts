@@ -27,14 +27,13 @@ export const STAGE_DDL = `
     file_id INTEGER, line BIGINT, symbol VARCHAR, contract VARCHAR, product VARCHAR,
     trade_date DATE, ts TIMESTAMP,
     open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, settle DOUBLE, pre_settle DOUBLE,
-    volume DOUBLE, amount DOUBLE, open_interest DOUBLE)`;
+    volume DOUBLE, amount DOUBLE, open_interest DOUBLE,
+    bad BOOLEAN)`;
 
 export const REJECT_DDL = `
   CREATE TEMP TABLE rej (file_id INTEGER, line BIGINT, field VARCHAR, code VARCHAR, value VARCHAR, detail VARCHAR)`;
 
 const NUMERIC_TYPES = /^(DOUBLE|FLOAT|REAL|DECIMAL.*|BIGINT|INTEGER|SMALLINT|TINYINT|HUGEINT|UBIGINT|UINTEGER|USMALLINT|UTINYINT)$/i;
-const DATE_FORMATS = `['%Y%m%d', '%Y-%m-%d', '%Y/%m/%d']`;
-const STAMP_FORMATS = `['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y/%m/%d %H:%M:%S', '%Y/%m/%d %H:%M', '%Y%m%d %H:%M:%S', '%Y%m%d %H:%M', '%Y-%m-%dT%H:%M:%S', '%Y-%m-%dT%H:%M']`;
 
 interface Col {
   name: string;
@@ -46,14 +45,17 @@ function rawExpr(c: Col): string {
   return `NULLIF(trim(CAST(${sqlIdent(c.name)} AS VARCHAR)), '')`;
 }
 
+// DuckDB's cast skips surrounding blanks and reads '' as NULL, so no trim is needed on the hot path.
 function numExpr(c: Col): string {
-  return NUMERIC_TYPES.test(c.type) ? `CAST(${sqlIdent(c.name)} AS DOUBLE)` : `TRY_CAST(${rawExpr(c)} AS DOUBLE)`;
+  return NUMERIC_TYPES.test(c.type) ? `CAST(${sqlIdent(c.name)} AS DOUBLE)` : `TRY_CAST(${sqlIdent(c.name)} AS DOUBLE)`;
 }
 
+// ISO and slashed forms go through DuckDB's fast cast; compact YYYYMMDD forms through strptime.
 function dateExpr(c: Col): string {
   if (/^DATE$/i.test(c.type)) return sqlIdent(c.name);
   if (/^TIMESTAMP/i.test(c.type)) return `CAST(${sqlIdent(c.name)} AS DATE)`;
-  return `CAST(TRY_STRPTIME(regexp_replace(${rawExpr(c)}, '\\.0+$', ''), ${DATE_FORMATS}) AS DATE)`;
+  const t = `regexp_replace(${rawExpr(c)}, '\\.0+$', '')`;
+  return `COALESCE(TRY_CAST(${t} AS DATE), CAST(TRY_STRPTIME(${t}, '%Y%m%d') AS DATE))`;
 }
 
 function stampText(date: Col | undefined, time: Col): string {
@@ -63,12 +65,18 @@ function stampText(date: Col | undefined, time: Col): string {
 function stampExpr(date: Col | undefined, time: Col): string {
   if (!date && /^TIMESTAMP WITH TIME ZONE$/i.test(time.type)) return `timezone('Asia/Shanghai', ${sqlIdent(time.name)})`;
   if (!date && /^TIMESTAMP/i.test(time.type)) return `CAST(${sqlIdent(time.name)} AS TIMESTAMP)`;
-  return `TRY_STRPTIME(${stampText(date, time)}, ${STAMP_FORMATS})`;
+  const t = stampText(date, time);
+  return `COALESCE(TRY_CAST(${t} AS TIMESTAMP), TRY_STRPTIME(${t}, ['%Y%m%d %H:%M:%S', '%Y%m%d %H:%M']))`;
 }
 
 /** Normalised contract code: upper case, exchange suffix dropped ('t2503.CFX' -> 'T2503'). */
 export function contractExpr(symbolSql: string): string {
-  return `regexp_replace(upper(trim(${symbolSql})), '\\.(CFX|CCFX|CFE|CFFEX)$', '')`;
+  return `CASE WHEN contains(${symbolSql}, '.') THEN regexp_replace(upper(${symbolSql}), '\\.(CFX|CCFX|CFE|CFFEX)$', '') ELSE upper(${symbolSql}) END`;
+}
+
+/** Product prefix of a contract code; whether the code is well formed is decided later (ci.valid). */
+function productExpr(contractSql: string): string {
+  return `CASE WHEN left(${contractSql}, 2) IN ('TS', 'TF', 'TL') THEN left(${contractSql}, 2) WHEN left(${contractSql}, 1) = 'T' THEN 'T' END`;
 }
 
 export interface ReadOptions {
@@ -77,9 +85,22 @@ export interface ReadOptions {
   readonly product: string | null;
 }
 
+interface Check {
+  readonly field: Field | 'datetime';
+  readonly code: 'parse' | 'missing';
+  /** SQL over the raw table: true when the row fails the check */
+  readonly fails: string;
+  readonly value: string;
+  readonly detail: string;
+  /** SQL over the raw table: the source text the check looks at */
+  readonly text: string;
+  /** SQL over the typed row and its text (t<i>): the same test without parsing again */
+  readonly flagged: string;
+}
+
 /**
- * Loads one file into `stage` (and its parse failures into `rej`). Throws DataError naming the
- * file when it cannot be read at all.
+ * Loads one file into `stage` (and its unparseable or missing fields into `rej`). Throws
+ * DataError naming the file when it cannot be read at all.
  */
 export async function readFileIntoStage(store: Store, fileId: number, path: string, opt: ReadOptions): Promise<ReadFile> {
   try {
@@ -89,73 +110,89 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   }
   const format = formatOf(path);
   const raw = `raw_${fileId}`;
-  // CSV rows keep file order (DuckDB preserves insertion order) and a new table's row ids are
-  // contiguous, so the n-th row sits on line n + 1 under the one-line header; Parquet numbers its rows.
   try {
-    if (format === 'csv') {
-      await store.run(`CREATE TEMP TABLE ${raw}_r AS SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`);
-      await store.run(`CREATE TEMP TABLE ${raw} AS SELECT *, rowid - (SELECT min(rowid) FROM ${raw}_r) + 2 AS __line FROM ${raw}_r`);
-      await store.run(`DROP TABLE ${raw}_r`);
-    } else {
-      await store.run(
-        `CREATE TEMP TABLE ${raw} AS SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS __line FROM read_parquet(${sqlString(path)}, file_row_number = true)`,
-      );
-    }
+    await store.run(
+      format === 'csv'
+        ? `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`
+        : `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_parquet(${sqlString(path)})`,
+    );
   } catch (e) {
     throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
   }
-  const cols = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${raw}`))
-    .filter((c) => c.column_name !== '__line')
-    .map((c) => ({ name: c.column_name, type: c.column_type }));
+  // A new table keeps the reader's row order (CSV and Parquet readers preserve it) in
+  // contiguous row ids, so a row's line is its position + 1 under the one-line header (CSV), or
+  // its 1-based row number (Parquet). A blank line inside a CSV is skipped by the reader and
+  // shifts the lines reported after it.
+  const minRowid = Number((await store.scalar<bigint | number | null>(`SELECT min(rowid) FROM ${raw}`)) ?? 0);
+  const line = `(rowid - ${minRowid} + ${format === 'csv' ? 2 : 1})`;
+  const cols = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${raw}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
   const layout = detectLayout(basename(path), cols.map((c) => c.name), opt.kind, opt.map, opt.product !== null);
   const col = (f: Field): Col | undefined => {
     const name = layout.columns[f];
     return name === undefined ? undefined : cols.find((c) => c.name === name);
   };
 
-  // Parse failures: the text is there but does not read as its type.
-  const checks: string[] = [];
-  const parseCheck = (f: Field, typed: string, what: string, c: Col | undefined, text?: string): void => {
-    if (!c) return;
-    const t = text ?? rawExpr(c);
-    checks.push(`SELECT ${fileId}, __line, '${f}', 'parse', ${t}, '${what}' FROM ${raw} WHERE ${t} IS NOT NULL AND (${typed}) IS NULL`);
+  const dateCol = col('date');
+  const timeCol = opt.kind === 'minute' ? (col('datetime') ?? col('time')) : undefined;
+  const stampDate = col('datetime') ? undefined : dateCol;
+  const tsSql = opt.kind === 'minute' ? stampExpr(stampDate, timeCol!) : 'NULL';
+  const dateSql = opt.kind === 'daily' ? dateExpr(dateCol!) : `CAST(${tsSql} AS DATE)`;
+
+  // Parse failures (text that does not read as its type) and empty required fields.
+  const checks: Check[] = [];
+  const add = (c: Omit<Check, 'flagged'>, typed: string | null): void => {
+    const i = checks.length;
+    const empty = `(t${i} IS NULL OR trim(CAST(t${i} AS VARCHAR)) = '')`;
+    checks.push({ ...c, flagged: typed === null ? empty : `${typed} IS NULL AND NOT ${empty}` });
   };
   for (const f of ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const) {
     const c = col(f);
-    if (c) parseCheck(f, numExpr(c), 'a number', c);
+    if (c && !NUMERIC_TYPES.test(c.type)) add({ field: f, code: 'parse', fails: `${rawExpr(c)} IS NOT NULL AND ${numExpr(c)} IS NULL`, value: rawExpr(c), detail: 'a number', text: sqlIdent(c.name) }, f);
   }
-  const dateCol = col('date');
-  const timeCol = opt.kind === 'minute' ? (col('datetime') ?? col('time')) : undefined;
-  if (opt.kind === 'daily') parseCheck('date', dateExpr(dateCol!), 'a date (YYYYMMDD or YYYY-MM-DD)', dateCol);
-  else {
-    const stampDate = col('datetime') ? undefined : dateCol;
-    parseCheck('datetime', stampExpr(stampDate, timeCol!), 'a time stamp (YYYY-MM-DD HH:MM[:SS])', timeCol, stampText(stampDate, timeCol!));
+  if (opt.kind === 'daily') {
+    const t = rawExpr(dateCol!);
+    add({ field: 'date', code: 'parse', fails: `${t} IS NOT NULL AND ${dateSql} IS NULL`, value: t, detail: 'a date (YYYYMMDD or YYYY-MM-DD)', text: sqlIdent(dateCol!.name) }, 'trade_date');
+  } else {
+    const t = stampText(stampDate, timeCol!);
+    add({ field: 'datetime', code: 'parse', fails: `${t} IS NOT NULL AND ${tsSql} IS NULL`, value: t, detail: 'a time stamp (YYYY-MM-DD HH:MM[:SS])', text: t }, 'ts');
   }
-  // Required fields that are empty.
   const required: Field[] = opt.kind === 'daily' ? ['date', 'close'] : ['datetime', 'open', 'high', 'low', 'close'];
   if (opt.product === null) required.push('symbol');
   for (const f of required) {
     const c = f === 'datetime' ? timeCol : col(f);
-    if (c) checks.push(`SELECT ${fileId}, __line, '${f}', 'missing', NULL, NULL FROM ${raw} WHERE ${rawExpr(c)} IS NULL`);
+    if (c) add({ field: f, code: 'missing', fails: `${rawExpr(c)} IS NULL`, value: 'NULL', detail: 'NULL', text: sqlIdent(c.name) }, null);
   }
-  if (checks.length > 0) await store.run(`INSERT INTO rej ${checks.join(' UNION ALL ')}`);
 
   const sym = col('symbol');
   const symbolSql = sym ? rawExpr(sym) : 'NULL';
+  const contractSql = sym ? contractExpr(symbolSql) : 'NULL';
+  const productSql = sym ? productExpr(contractSql) : opt.product === null ? 'NULL' : sqlString(opt.product);
   const num = (f: Field): string => {
     const c = col(f);
     return c ? numExpr(c) : 'NULL';
   };
-  const tsSql = opt.kind === 'minute' ? stampExpr(col('datetime') ? undefined : dateCol, timeCol!) : 'NULL';
-  const dateSql = opt.kind === 'daily' ? dateExpr(dateCol!) : 'NULL';
+  // Typed values are computed once in the inner query; the flag only compares them with the text.
+  const parsed = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const;
+  const flag = checks.length > 0 ? checks.map((c) => `(${c.flagged})`).join(' OR ') : 'false';
   await store.run(`
     INSERT INTO stage
-    SELECT ${fileId}, __line, ${symbolSql}, ${sym ? contractExpr(symbolSql) : 'NULL'}, NULL,
-           ${dateSql}, ${tsSql},
-           ${num('open')}, ${num('high')}, ${num('low')}, ${num('close')}, ${num('settle')}, ${num('pre_settle')},
-           ${num('volume')}, ${num('amount')}, ${num('open_interest')}
-    FROM ${raw}`);
-  const rows = await store.scalar<number>(`SELECT count(*) FROM ${raw}`);
+    SELECT file_id, line, symbol, contract, product, trade_date, ts, ${parsed.join(', ')}, ${flag}
+    FROM (
+      SELECT ${fileId} AS file_id, ${line} AS line, ${symbolSql} AS symbol, ${contractSql} AS contract, ${productSql} AS product,
+             ${dateSql} AS trade_date, ${tsSql} AS ts,
+             ${parsed.map((f) => `${num(f)} AS ${f}`).join(', ')},
+             ${checks.map((c, i) => `${c.text} AS t${i}`).join(', ') || 'NULL AS t0'}
+      FROM ${raw})`);
+  if (checks.length > 0) {
+    // Only rows flagged above are looked at again, to say which field failed and why.
+    const list = checks.map((c) => `CASE WHEN ${c.fails} THEN {field: '${c.field}', code: '${c.code}', value: ${c.value}, detail: ${c.detail === 'NULL' ? 'NULL' : `'${c.detail}'`}} END`).join(',\n');
+    await store.run(`
+      INSERT INTO rej
+      SELECT ${fileId}, line, r.field, r.code, r.value, r.detail
+      FROM (SELECT line, unnest(list_filter([${list}], x -> x IS NOT NULL)) AS r
+            FROM (SELECT ${line} AS line, * FROM ${raw}) WHERE line IN (SELECT line FROM stage WHERE file_id = ${fileId} AND bad))`);
+  }
+  const rows = Number(await store.scalar<number>(`SELECT count(*) FROM ${raw}`));
   await store.run(`DROP TABLE ${raw}`);
-  return { fileId, path, format, layout, rows: Number(rows) };
+  return { fileId, path, format, layout, rows };
 }

@@ -6,16 +6,26 @@
 //   3. sequence rules - over the surviving rows of each contract in file order: stamps that step
 //      back in time (other than an adjacent swap), then keys that still appear twice with
 //      different values (all such rows rejected, each naming the others).
+// Each pass scans the stage once: the row rules are one SELECT whose WHERE is the OR of all
+// conditions, so only failing rows build their list of reasons. Windows and sorts run only on
+// the few rows that share a key.
 
 import type { BarKind } from '../layouts.js';
 import type { Store } from '../store.js';
 
-/** Rows of a contract, ordered, carry a sort key `k`: the trade date (daily) or the bar stamp (minute). */
-export function keyExpr(kind: BarKind): string {
-  return kind === 'daily' ? 'CAST(s.trade_date AS TIMESTAMP)' : 's.ts';
+const VALUE_COLS = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'];
+
+/** The key of a bar within its contract: trade date (daily) or bar stamp (minute). */
+function keyExpr(kind: BarKind): string {
+  return kind === 'daily' ? 'trade_date' : 'ts';
 }
 
-const VALUE_COLS = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'];
+function keyText(kind: BarKind, col: string): string {
+  return kind === 'daily' ? `strftime(${col}, '%Y-%m-%d')` : `strftime(${col}, '%Y-%m-%d %H:%M')`;
+}
+
+/** Interval and stamp convention are read off a file's first rows (a month of 1-minute bars). */
+const DETECT_ROWS = 20_000;
 
 /**
  * The most common positive step (minutes) between consecutive stamps of one contract within a day,
@@ -24,8 +34,8 @@ const VALUE_COLS = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'vol
 export async function detectInterval(store: Store, fileId: number): Promise<number | null> {
   const row = await store.one<{ step: number | null }>(`
     WITH d AS (
-      SELECT date_diff('minute', lag(ts) OVER (PARTITION BY coalesce(contract, ''), CAST(ts AS DATE) ORDER BY ts), ts) AS step
-      FROM stage WHERE file_id = ${fileId} AND ts IS NOT NULL)
+      SELECT date_diff('minute', lag(ts) OVER (PARTITION BY coalesce(contract, ''), trade_date ORDER BY ts), ts) AS step
+      FROM stage WHERE file_id = ${fileId} AND ts IS NOT NULL AND line <= ${DETECT_ROWS})
     SELECT mode(step) AS step FROM d WHERE step > 0 AND step <= 60`);
   return row?.step ?? null;
 }
@@ -37,16 +47,36 @@ export async function detectInterval(store: Store, fileId: number): Promise<numb
 export async function detectStamp(store: Store, fileId: number): Promise<'start' | 'end'> {
   const r = await store.one<{ opens: number; closes: number }>(`
     SELECT count(*) FILTER (WHERE m IN (555, 570, 780)) AS opens, count(*) FILTER (WHERE m IN (690, 915)) AS closes
-    FROM (SELECT hour(ts) * 60 + minute(ts) AS m FROM stage WHERE file_id = ${fileId} AND ts IS NOT NULL)`);
+    FROM (SELECT hour(ts) * 60 + minute(ts) AS m FROM stage WHERE file_id = ${fileId} AND ts IS NOT NULL AND line <= ${DETECT_ROWS})`);
   return r && r.opens > 0 && r.closes === 0 ? 'start' : 'end';
 }
 
-/** Shifts a start-stamped file's bars to their end stamp and sets every minute row's trade date. */
-export async function finishStamps(store: Store, fileId: number, stamp: 'start' | 'end', intervalMin: number): Promise<void> {
-  if (stamp === 'start') {
-    await store.run(`UPDATE stage SET ts = ts + to_minutes(${intervalMin}) WHERE file_id = ${fileId} AND ts IS NOT NULL`);
-  }
-  await store.run(`UPDATE stage SET trade_date = CAST(ts AS DATE) WHERE file_id = ${fileId} AND ts IS NOT NULL`);
+/** Shifts a bar-start stamped file's bars to their end stamps. */
+export async function shiftToBarEnd(store: Store, fileId: number, intervalMin: number): Promise<void> {
+  await store.run(`
+    UPDATE stage SET ts = ts + to_minutes(${intervalMin}), trade_date = CAST(ts + to_minutes(${intervalMin}) AS DATE)
+    WHERE file_id = ${fileId} AND ts IS NOT NULL`);
+}
+
+interface Rule {
+  readonly field: string;
+  readonly code: string;
+  /** SQL condition over `s` (the row joined with its contract and day facts) */
+  readonly when: string;
+  readonly value: string;
+  readonly detail: string;
+}
+
+/** Inserts into rej every rule a row breaks, scanning `from` once. */
+async function applyRules(store: Store, from: string, rules: readonly Rule[]): Promise<void> {
+  const items = rules
+    .map((r) => `CASE WHEN ${r.when} THEN {field: '${r.field}', code: '${r.code}', value: CAST(${r.value} AS VARCHAR), detail: CAST(${r.detail} AS VARCHAR)} END`)
+    .join(',\n      ');
+  await store.run(`
+    INSERT INTO rej
+    SELECT file_id, line, r.field, r.code, r.value, r.detail
+    FROM (SELECT file_id, line, unnest(list_filter([${items}], x -> x IS NOT NULL)) AS r
+          FROM ${from} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')})`);
 }
 
 /**
@@ -55,66 +85,83 @@ export async function finishStamps(store: Store, fileId: number, stamp: 'start' 
  */
 export async function rowRules(store: Store, kind: BarKind, product: string | null): Promise<void> {
   const minute = kind === 'minute';
+  // Facts per (product, day) are few; joining them by equality keeps the big scan a hash probe.
   await store.run(`
-    CREATE OR REPLACE TEMP TABLE v AS
-    SELECT s.*, ${keyExpr(kind)} AS k,
-           ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
-           sp.tick, sp.limit_pct, sp.am_open, sp.am_close, sp.pm_open, sp.pm_close,
-           cal.trading, cal.why AS day_why, cal.prev_d,
-           ${minute ? 'fi.interval_min' : 'NULL::SMALLINT AS interval_min'}
+    CREATE OR REPLACE TEMP TABLE dayspec AS
+    SELECT p.product, p.trade_date, sp.tick, sp.limit_pct, sp.am_open, sp.am_close, sp.pm_open, sp.pm_close,
+           cal.trading, cal.why, cal.prev_d
+    FROM (SELECT DISTINCT product, trade_date FROM stage WHERE trade_date IS NOT NULL) p
+    LEFT JOIN instrument_specs sp ON sp.product = p.product
+         AND p.trade_date BETWEEN sp.valid_from AND coalesce(sp.valid_to, DATE '9999-12-31')
+    LEFT JOIN cal ON cal.d = p.trade_date`);
+  await store.run(`
+    CREATE OR REPLACE TEMP VIEW v AS
+    SELECT s.*, ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
+           d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.why AS day_why, d.prev_d,
+           ${minute ? 'fi.interval_min, hour(s.ts) * 60 + minute(s.ts) AS m' : 'NULL::SMALLINT AS interval_min, NULL AS m'}
     FROM stage s
     LEFT JOIN ci ON ci.contract = s.contract
-    LEFT JOIN instrument_specs sp ON sp.product = s.product
-         AND s.trade_date BETWEEN sp.valid_from AND coalesce(sp.valid_to, DATE '9999-12-31')
-    LEFT JOIN cal ON cal.d = s.trade_date
+    LEFT JOIN dayspec d ON d.product = s.product AND d.trade_date = s.trade_date
     ${minute ? 'LEFT JOIN file_interval fi ON fi.file_id = s.file_id' : ''}`);
 
-  const when = `s.trade_date IS NOT NULL AND s.contract IS NOT NULL AND s.valid`;
+  const live = `s.trade_date IS NOT NULL AND s.contract IS NOT NULL AND s.valid AND s.trading`;
   const dayText = minute ? `strftime(s.ts, '%Y-%m-%d %H:%M')` : `strftime(s.trade_date, '%Y-%m-%d')`;
   const dayField = minute ? 'datetime' : 'date';
-  const rules: string[] = [
-    `SELECT file_id, line, 'symbol', 'bad_symbol', symbol, NULL FROM v s WHERE s.symbol IS NOT NULL AND NOT coalesce(s.valid, false)`,
-    `SELECT file_id, line, '${dayField}', 'not_trading_day', ${dayText}, s.day_why FROM v s WHERE s.trade_date IS NOT NULL AND NOT s.trading`,
-    `SELECT file_id, line, '${dayField}', 'before_launch', ${dayText}, s.product || ' listed ' || strftime(s.launch, '%Y-%m-%d')
-       FROM v s WHERE ${when} AND s.trading AND s.trade_date < s.launch`,
-    `SELECT file_id, line, '${dayField}', 'not_listed', ${dayText},
-            CASE WHEN s.listing_date IS NULL THEN s.contract || ' was never listed'
-                 ELSE s.contract || ' listed ' || strftime(s.listing_date, '%Y-%m-%d') || ', last trading day ' || strftime(s.last_trading_day, '%Y-%m-%d') END
-       FROM v s WHERE ${when} AND s.trading AND s.trade_date >= s.launch
-        AND (s.listing_date IS NULL OR s.trade_date < s.listing_date OR s.trade_date > s.last_trading_day)`,
+  const rules: Rule[] = [
+    { field: 'symbol', code: 'bad_symbol', when: `s.symbol IS NOT NULL AND NOT coalesce(s.valid, false)`, value: 's.symbol', detail: 'NULL' },
+    { field: dayField, code: 'not_trading_day', when: `s.trade_date IS NOT NULL AND NOT s.trading`, value: dayText, detail: 's.day_why' },
+    {
+      field: dayField,
+      code: 'before_launch',
+      when: `${live} AND s.trade_date < s.launch`,
+      value: dayText,
+      detail: `s.product || ' listed ' || strftime(s.launch, '%Y-%m-%d')`,
+    },
+    {
+      field: dayField,
+      code: 'not_listed',
+      when: `${live} AND s.trade_date >= s.launch AND (s.listing_date IS NULL OR s.trade_date < s.listing_date OR s.trade_date > s.last_trading_day)`,
+      value: dayText,
+      detail: `CASE WHEN s.listing_date IS NULL THEN s.contract || ' was never listed'
+               ELSE s.contract || ' listed ' || strftime(s.listing_date, '%Y-%m-%d') || ', last trading day ' || strftime(s.last_trading_day, '%Y-%m-%d') END`,
+    },
   ];
   if (product !== null) {
-    rules.push(`SELECT file_id, line, 'symbol', 'product_mismatch', s.contract, '${product}' FROM v s WHERE s.valid AND s.product <> '${product}'`);
+    rules.push({ field: 'symbol', code: 'product_mismatch', when: `s.valid AND s.symbol IS NOT NULL AND s.product <> '${product}'`, value: 's.contract', detail: `'${product}'` });
   }
   if (minute) {
-    const grid = (open: string, close: string): string =>
-      `(m > s.${open} AND m <= s.${close} AND (m - s.${open}) % s.interval_min = 0)`;
-    rules.push(`
-      SELECT file_id, line, 'datetime', 'outside_session', strftime(s.ts, '%Y-%m-%d %H:%M'),
-             CASE WHEN s.trade_date = s.last_trading_day THEN 'last trading day of ' || s.contract || ': morning only, ' ELSE '' END
-             || s.interval_min || '-minute bars end on the grid of ' || printf('%02d:%02d', s.am_open // 60, s.am_open % 60) || '-11:30'
-             || CASE WHEN s.trade_date = s.last_trading_day THEN '' ELSE ', 13:00-15:15' END
-      FROM (SELECT *, hour(ts) * 60 + minute(ts) AS m FROM v) s
-      WHERE ${when} AND s.trading AND s.tick IS NOT NULL
-        AND (second(s.ts) <> 0 OR NOT (${grid('am_open', 'am_close')}
-             OR (s.trade_date <> s.last_trading_day AND ${grid('pm_open', 'pm_close')})))`);
+    const grid = (open: string, close: string): string => `(s.m > s.${open} AND s.m <= s.${close} AND (s.m - s.${open}) % s.interval_min = 0)`;
+    const lastDay = `s.trade_date = s.last_trading_day`;
+    rules.push({
+      field: 'datetime',
+      code: 'outside_session',
+      when: `${live} AND s.tick IS NOT NULL AND (second(s.ts) <> 0 OR NOT (${grid('am_open', 'am_close')} OR (NOT ${lastDay} AND ${grid('pm_open', 'pm_close')})))`,
+      value: dayText,
+      detail: `CASE WHEN ${lastDay} THEN 'last trading day of ' || s.contract || ': morning only, ' ELSE '' END
+               || s.interval_min || '-minute bars end on the grid of ' || printf('%02d:%02d', s.am_open // 60, s.am_open % 60) || '-11:30'
+               || CASE WHEN ${lastDay} THEN '' ELSE ', 13:00-15:15' END`,
+    });
   }
   const prices = minute ? ['open', 'high', 'low', 'close'] : ['open', 'high', 'low', 'close', 'settle', 'pre_settle'];
-  for (const p of prices) {
-    rules.push(`SELECT file_id, line, '${p}', 'non_positive', CAST(s.${p} AS VARCHAR), NULL FROM v s WHERE s.${p} <= 0`);
-  }
-  for (const q of ['volume', 'open_interest', 'amount']) {
-    rules.push(`SELECT file_id, line, '${q}', 'negative', CAST(s.${q} AS VARCHAR), NULL FROM v s WHERE s.${q} < 0`);
-  }
+  for (const p of prices) rules.push({ field: p, code: 'non_positive', when: `s.${p} <= 0`, value: `s.${p}`, detail: 'NULL' });
+  for (const q of ['volume', 'open_interest', 'amount']) rules.push({ field: q, code: 'negative', when: `s.${q} < 0`, value: `s.${q}`, detail: 'NULL' });
   // A bar with trades needs its whole OHLC; a no-trade day may carry only close / settle.
   if (!minute) {
-    rules.push(`
-      SELECT file_id, line, 'open/high/low', 'missing', NULL, 'volume is ' || CAST(CAST(s.volume AS BIGINT) AS VARCHAR)
-      FROM v s WHERE (s.open IS NULL OR s.high IS NULL OR s.low IS NULL) AND s.volume > 0`);
+    rules.push({
+      field: 'open/high/low',
+      code: 'missing',
+      when: `(s.open IS NULL OR s.high IS NULL OR s.low IS NULL) AND s.volume > 0`,
+      value: 'NULL',
+      detail: `'volume is ' || CAST(CAST(s.volume AS BIGINT) AS VARCHAR)`,
+    });
   }
-  const order = (a: string, rel: '>' | '<', b: string, words: string): string =>
-    `SELECT file_id, line, '${a}', 'ohlc_order', CAST(s.${a} AS VARCHAR), '${words} ' || CAST(s.${b} AS VARCHAR)
-     FROM v s WHERE s.${a} > 0 AND s.${b} > 0 AND s.${a} ${rel} s.${b}`;
+  const order = (a: string, rel: '>' | '<', b: string, words: string): Rule => ({
+    field: a,
+    code: 'ohlc_order',
+    when: `s.${a} > 0 AND s.${b} > 0 AND s.${a} ${rel} s.${b}`,
+    value: `s.${a}`,
+    detail: `'${words} ' || CAST(s.${b} AS VARCHAR)`,
+  });
   rules.push(
     order('low', '>', 'high', 'above high'),
     order('low', '>', 'open', 'above open'),
@@ -123,12 +170,15 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
     order('high', '<', 'close', 'below close'),
   );
   for (const p of ['open', 'high', 'low', 'close']) {
-    rules.push(`
-      SELECT file_id, line, '${p}', 'off_tick', CAST(s.${p} AS VARCHAR),
-             CAST(s.tick AS VARCHAR) || ' in force on ' || strftime(s.trade_date, '%Y-%m-%d')
-      FROM v s WHERE s.${p} > 0 AND s.tick IS NOT NULL AND abs(s.${p} / s.tick - round(s.${p} / s.tick)) > 1e-6`);
+    rules.push({
+      field: p,
+      code: 'off_tick',
+      when: `s.${p} > 0 AND s.tick IS NOT NULL AND abs(s.${p} / s.tick - round(s.${p} / s.tick)) > 1e-6`,
+      value: `s.${p}`,
+      detail: `CAST(s.tick AS VARCHAR) || ' in force on ' || strftime(s.trade_date, '%Y-%m-%d')`,
+    });
   }
-  await store.run(`INSERT INTO rej ${rules.join('\nUNION ALL\n')}`);
+  await applyRules(store, 'v s', rules);
   await limitRule(store, kind);
   // Nothing is dropped silently: a row still without a contract gets a reject of its own.
   await store.run(`
@@ -147,83 +197,106 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
 async function limitRule(store: Store, kind: BarKind): Promise<void> {
   await store.run(`
     CREATE OR REPLACE TEMP TABLE hist AS
-    SELECT contract, trade_date, settle, volume, pre_settle FROM bars_daily WHERE contract IN (SELECT DISTINCT contract FROM stage)
-    ${kind === 'daily' ? `UNION ALL SELECT contract, trade_date, settle, volume, pre_settle FROM stage WHERE contract IS NOT NULL AND trade_date IS NOT NULL` : ''}`);
+    SELECT contract, trade_date, any_value(settle) AS settle, any_value(pre_settle) AS pre_settle, max(volume) AS volume FROM (
+      SELECT contract, trade_date, settle, pre_settle, volume FROM bars_daily WHERE contract IN (SELECT DISTINCT contract FROM stage)
+      ${kind === 'daily' ? `UNION ALL SELECT contract, trade_date, settle, pre_settle, volume FROM stage WHERE contract IS NOT NULL AND trade_date IS NOT NULL` : ''})
+    GROUP BY contract, trade_date`);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE first_trade AS
     SELECT contract, min(trade_date) FILTER (WHERE volume > 0) AS d FROM hist GROUP BY contract`);
-  const sameDay =
-    kind === 'minute'
-      ? `LEFT JOIN (SELECT contract, trade_date, any_value(pre_settle) AS pre_settle FROM hist GROUP BY ALL) td
-           ON td.contract = s.contract AND td.trade_date = s.trade_date`
-      : '';
   const preSettle = kind === 'minute' ? 'coalesce(td.pre_settle, h.settle)' : 'coalesce(s.pre_settle, h.settle)';
   await store.run(`
-    CREATE OR REPLACE TEMP TABLE band AS
-    SELECT s.file_id, s.line, s.trade_date, s.tick, s.open, s.high, s.low, s.close, s.volume,
+    CREATE OR REPLACE TEMP VIEW band AS
+    SELECT s.file_id, s.line, s.tick, s.open, s.high, s.low, s.close, s.volume,
            ${preSettle} AS ps,
            s.limit_pct * CASE WHEN ft.d IS NULL OR s.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
     FROM v s
-    LEFT JOIN (SELECT contract, trade_date, any_value(settle) AS settle FROM hist GROUP BY ALL) h
-      ON h.contract = s.contract AND h.trade_date = s.prev_d
+    LEFT JOIN hist h ON h.contract = s.contract AND h.trade_date = s.prev_d
     LEFT JOIN first_trade ft ON ft.contract = s.contract
-    ${sameDay}
+    ${kind === 'minute' ? 'LEFT JOIN hist td ON td.contract = s.contract AND td.trade_date = s.trade_date' : ''}
     WHERE s.limit_pct IS NOT NULL AND s.valid`);
-  const rules = ['open', 'high', 'low', 'close'].map(
-    (p) => `
-      SELECT file_id, line, '${p}', 'outside_limit', CAST(${p} AS VARCHAR),
-             printf('%.4f..%.4f (previous settle %s, limit %g%%)', ps * (1 - lim), ps * (1 + lim), CAST(ps AS VARCHAR), lim * 100)
-      FROM band WHERE ps > 0 AND ${p} > 0 AND coalesce(volume, 1) > 0 AND abs(${p} - ps) > ps * lim + tick + 1e-9`,
+  await applyRules(
+    store,
+    'band s',
+    ['open', 'high', 'low', 'close'].map((p) => ({
+      field: p,
+      code: 'outside_limit',
+      when: `s.ps > 0 AND s.${p} > 0 AND coalesce(s.volume, 1) > 0 AND abs(s.${p} - s.ps) > s.ps * s.lim + s.tick + 1e-9`,
+      value: `s.${p}`,
+      detail: `printf('%.4f..%.4f (previous settle %s, limit %g%%)', s.ps * (1 - s.lim), s.ps * (1 + s.lim), CAST(s.ps AS VARCHAR), s.lim * 100)`,
+    })),
   );
-  await store.run(`INSERT INTO rej ${rules.join(' UNION ALL ')}`);
 }
 
 /** Passes 2 and 3. Returns how many rows collapsed into an identical earlier row. */
 export async function sequenceRules(store: Store, kind: BarKind): Promise<number> {
-  const same = VALUE_COLS.map((c) => `s.${c}`).join(', ');
-  await store.run(`
-    CREATE OR REPLACE TEMP TABLE alive AS
-    SELECT s.file_id, s.line, s.contract, ${keyExpr(kind)} AS k,
-           row_number() OVER (PARTITION BY s.contract, ${keyExpr(kind)}, ${same} ORDER BY s.file_id, s.line) AS copy
-    FROM stage s
-    WHERE s.contract IS NOT NULL AND ${keyExpr(kind)} IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line)`);
-  await store.run(`CREATE OR REPLACE TEMP TABLE collapsed AS SELECT file_id, line FROM alive WHERE copy > 1`);
-  const collapsed = await store.scalar<number>('SELECT count(*) FROM collapsed');
+  const k = keyExpr(kind);
+  const field = kind === 'daily' ? 'date' : 'datetime';
+  const rejected = (codes?: string): string =>
+    `EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line${codes ? ` AND r.code IN (${codes})` : ''})`;
 
-  // A file written newest-first steps back at every row; judge order against the file's direction.
-  const fmt = kind === 'daily' ? `'%Y-%m-%d'` : `'%Y-%m-%d %H:%M'`;
+  // Keys seen more than once, whatever else is wrong with the rows: few, so the passes below
+  // only sort these.
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE dupkeys AS
+    SELECT DISTINCT contract, k FROM (
+      SELECT contract, ${k} AS k, lag(${k}) OVER (PARTITION BY contract ORDER BY ${k}) AS p
+      FROM stage WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
+    WHERE k = p`);
+
+  // Pass 2: identical copies (the first row of each group is kept).
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE collapsed AS
+    SELECT file_id, line FROM (
+      SELECT s.file_id, s.line, row_number() OVER (PARTITION BY s.contract, s.${k}, ${VALUE_COLS.map((c) => `s.${c}`).join(', ')} ORDER BY s.file_id, s.line) AS copy
+      FROM stage s SEMI JOIN dupkeys d ON d.contract = s.contract AND d.k = s.${k}
+      WHERE NOT ${rejected()})
+    WHERE copy > 1`);
+  const collapsed = Number(await store.scalar<number>('SELECT count(*) FROM collapsed'));
+
+  // Pass 3a: stamps stepping back in time. Only contracts whose rows step back at all are looked
+  // at closely. A file written newest-first steps back at every row, so each file is judged in its
+  // own direction; an adjacent swap (the row still falls after the one two before it) is kept.
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE suspects AS
+    SELECT DISTINCT file_id, contract FROM (
+      SELECT file_id, contract, ${k} AS k, lag(${k}) OVER (PARTITION BY file_id, contract ORDER BY line) AS p
+      FROM stage WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
+    WHERE k < p`);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE seq AS
-    WITH a AS (SELECT * FROM alive WHERE copy = 1),
-    dir AS (
-      SELECT file_id, CASE WHEN count(*) FILTER (WHERE k < p) > count(*) FILTER (WHERE k > p) THEN -1 ELSE 1 END AS dir
-      FROM (SELECT file_id, k, lag(k) OVER (PARTITION BY file_id, contract ORDER BY line) AS p FROM a) GROUP BY file_id),
-    o AS (
-      SELECT a.*, d.dir,
-             lag(k, 1) OVER w AS k1, lag(line, 1) OVER w AS l1, lag(k, 2) OVER w AS k2
-      FROM a JOIN dir d USING (file_id)
-      WINDOW w AS (PARTITION BY a.file_id, a.contract ORDER BY a.line * d.dir))
-    SELECT * FROM o`);
+    SELECT file_id, line, contract, ${k} AS k,
+           lag(${k}, 1) OVER w AS p1, lag(line, 1) OVER w AS pl1, lag(${k}, 2) OVER w AS p2,
+           lead(${k}, 1) OVER w AS n1, lead(line, 1) OVER w AS nl1, lead(${k}, 2) OVER w AS n2
+    FROM stage s SEMI JOIN suspects x ON x.file_id = s.file_id AND x.contract = s.contract
+    WHERE s.${k} IS NOT NULL AND NOT ${rejected()}
+      AND NOT EXISTS (SELECT 1 FROM collapsed c WHERE c.file_id = s.file_id AND c.line = s.line)
+    WINDOW w AS (PARTITION BY file_id, contract ORDER BY line)`);
   await store.run(`
     INSERT INTO rej
-    SELECT file_id, line, '${kind === 'daily' ? 'date' : 'datetime'}', 'out_of_order', strftime(k, ${fmt}),
-           'after line ' || l1 || ' stamped ' || strftime(k1, ${fmt}) || ' (not an adjacent swap)'
-    FROM seq
-    WHERE (dir = 1 AND k < k1 AND (k2 IS NULL OR k <= k2)) OR (dir = -1 AND k > k1 AND (k2 IS NULL OR k >= k2))`);
+    WITH dir AS (
+      SELECT file_id, count(*) FILTER (WHERE k < p1) > count(*) FILTER (WHERE k > p1) AS descending FROM seq GROUP BY file_id)
+    SELECT file_id, line, '${field}', 'out_of_order', ${keyText(kind, 'k')},
+           'after line ' || CASE WHEN descending THEN nl1 ELSE pl1 END || ' stamped '
+             || ${keyText(kind, 'CASE WHEN descending THEN n1 ELSE p1 END')} || ' (not an adjacent swap)'
+    FROM seq JOIN dir USING (file_id)
+    WHERE (NOT descending AND k < p1 AND (p2 IS NULL OR k <= p2)) OR (descending AND k < n1 AND (n2 IS NULL OR k <= n2))`);
+
+  // Pass 3b: a key still present twice, with different values: every such row, naming the others.
   await store.run(`
     INSERT INTO rej
     WITH a AS (
-      SELECT s.file_id, s.line, s.contract, s.k, f.path
-      FROM seq s JOIN files f USING (file_id)
-      WHERE NOT EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line AND r.code = 'out_of_order')),
+      SELECT s.file_id, s.line, s.contract, s.${k} AS k
+      FROM stage s SEMI JOIN dupkeys d ON d.contract = s.contract AND d.k = s.${k}
+      WHERE NOT ${rejected()} AND NOT EXISTS (SELECT 1 FROM collapsed c WHERE c.file_id = s.file_id AND c.line = s.line)),
+    twice AS (SELECT contract, k FROM a GROUP BY ALL HAVING count(*) > 1),
     g AS (
-      SELECT *, count(*) OVER (PARTITION BY contract, k) AS n,
-             list(CASE WHEN nfiles > 1 THEN path || ':' ELSE '' END || 'line ' || line) OVER (PARTITION BY contract, k ORDER BY file_id, line) AS upto,
-             list(CASE WHEN nfiles > 1 THEN path || ':' ELSE '' END || 'line ' || line) OVER (PARTITION BY contract, k) AS all_lines
-      FROM (SELECT *, (SELECT count(*) FROM files) AS nfiles FROM a))
-    SELECT file_id, line, '${kind === 'daily' ? 'date' : 'datetime'}', 'duplicate_conflict', contract || ' ' || strftime(k, ${fmt}),
-           array_to_string(list_filter(all_lines, x -> x <> upto[-1]), ', ')
-    FROM g WHERE n > 1`);
+      SELECT a.*, list(CASE WHEN (SELECT count(*) FROM files) > 1 THEN f.path || ':' ELSE '' END || 'line ' || a.line)
+                    OVER (PARTITION BY a.contract, a.k ORDER BY a.file_id, a.line ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS lines,
+             row_number() OVER (PARTITION BY a.contract, a.k ORDER BY a.file_id, a.line) AS i
+      FROM a JOIN files f USING (file_id) WHERE (a.contract, a.k) IN (SELECT * FROM twice))
+    SELECT file_id, line, '${field}', 'duplicate_conflict', contract || ' ' || ${keyText(kind, 'k')},
+           array_to_string(list_filter(lines, (x, j) -> j <> i), ', ')
+    FROM g`);
   return collapsed;
 }

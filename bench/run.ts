@@ -1,0 +1,47 @@
+// npm run bench: speed figures measured side by side in one run.
+//
+// This issue's part: synthesise ten years of one-minute bars for all four products and every
+// listed contract, then ingest them into a fresh DuckDB file; print rows/s for each step and the
+// ratio to the 500,000 rows/s ingest target. Options: --years N (default 10), --keep DIR.
+
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ingest, Store } from '../src/data/index.js';
+import { writeSynthMarket } from '../src/synth/index.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+};
+const years = Number(arg('years', '10'));
+const keep = arg('keep', '');
+const TARGET = 500_000;
+
+const dir = keep || mkdtempSync(join(tmpdir(), 'bft-bench-'));
+const from = '2016-01-01';
+const to = `${2016 + years - 1}-12-31`;
+console.log(`bench: synthesise ${from} .. ${to}, TS/TF/T/TL, every listed contract, 1-minute bars (${process.arch}, node ${process.version})`);
+
+let t = performance.now();
+const files = await writeSynthMarket({ from, to, seed: 7, products: ['TS', 'TF', 'T', 'TL'], signal: 'minute', minute: 'all', intervalMin: 1 }, dir);
+const genS = (performance.now() - t) / 1000;
+const mb = (statSync(files.minuteCsv!).size + statSync(files.dailyCsv).size) / 1e6;
+
+const store = await Store.open(join(dir, 'bench.duckdb'));
+t = performance.now();
+const d = await ingest(store, { kind: 'daily', files: [files.dailyCsv] });
+const dailyS = (performance.now() - t) / 1000;
+t = performance.now();
+const m = await ingest(store, { kind: 'minute', files: [files.minuteCsv!] });
+const minuteS = (performance.now() - t) / 1000;
+store.close();
+
+const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} rows/s`;
+console.log('');
+console.log(`generate  ${(files.dailyRows + files.minuteRows).toLocaleString('en-US')} rows (${mb.toFixed(0)} MB CSV) in ${genS.toFixed(1)} s: ${rate(files.dailyRows + files.minuteRows, genS)}`);
+console.log(`ingest    daily  ${d.rowsRead.toLocaleString('en-US')} rows in ${dailyS.toFixed(2)} s: ${rate(d.rowsRead, dailyS)} (${d.rejected} rejected)`);
+console.log(`ingest    minute ${m.rowsRead.toLocaleString('en-US')} rows in ${minuteS.toFixed(1)} s: ${rate(m.rowsRead, minuteS)} (${m.rejected} rejected)`);
+console.log(`ratio     minute ingest / target ${TARGET.toLocaleString('en-US')} rows/s = ${(m.rowsRead / minuteS / TARGET).toFixed(2)}`);
+if (!keep) rmSync(dir, { recursive: true, force: true });

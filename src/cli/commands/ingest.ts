@@ -1,0 +1,63 @@
+// bft ingest daily|minute FILE...
+
+import type { Argv, CommandModule } from 'yargs';
+import { continuousKeysFor, ingest, parseMap, refreshContinuous, type BarKind, type IngestPhase } from '../../data/index.js';
+import { PRODUCTS, type Product } from '../../market/specs.js';
+import { terminalOutput } from '../output.js';
+import { openStore, printIngestSummary, withStoreOptions, type StoreArgs } from './common.js';
+
+interface IngestArgs extends StoreArgs {
+  kind: BarKind;
+  files: string[];
+  product?: Product | undefined;
+  map: string[];
+  stamp: 'auto' | 'start' | 'end';
+  interval?: number | undefined;
+  'max-reject-share': number;
+}
+
+const PHASES: readonly IngestPhase[] = ['read', 'stamps', 'contracts', 'validate', 'write', 'log'];
+
+export const ingestCommand: CommandModule<object, IngestArgs> = {
+  command: 'ingest <kind> <files..>',
+  describe: 'validate bar files (CSV or Parquet) and load them into the store in one transaction',
+  builder: (y: Argv) =>
+    withStoreOptions(y)
+      .positional('kind', { choices: ['daily', 'minute'] as const, demandOption: true, describe: 'daily bars or intraday (minute) bars' })
+      .positional('files', { type: 'string', array: true, demandOption: true, describe: 'CSV (.csv, .csv.gz) or Parquet files' })
+      .option('product', { choices: PRODUCTS, describe: 'product of a file with no contract column (a main-contract splice); also checks files that have one' })
+      .option('map', { type: 'string', array: true, default: [] as string[], describe: 'column=field overrides, e.g. --map 收盘=close --map code=symbol' })
+      .option('stamp', { choices: ['auto', 'start', 'end'] as const, default: 'auto' as const, describe: 'minute bars stamped with their start or end time (auto: detect)' })
+      .option('interval', { type: 'number', describe: 'minute bar interval in minutes (default: detected from the data)' })
+      .option('max-reject-share', { type: 'number', default: 0.2, describe: 'abort, writing nothing, when more than this share of rows is rejected' })
+      .check((a) => {
+        // yargs does not enforce choices on positionals
+        return a['kind'] === 'daily' || a['kind'] === 'minute' ? true : `Invalid values: kind "${String(a['kind'])}" (choices: daily, minute)`;
+      })
+      .example('$0 ingest daily ../shared/data/cffex-tbf-daily-contracts/*.csv', 'every TS/TF/T/TL contract, daily')
+      .example('$0 ingest minute --product T ../shared/data/cffex-tbf-5min-main/T_10y_5min_3y.csv', 'a 5-minute main-contract splice') as unknown as Argv<IngestArgs>,
+  handler: async (args) => {
+    const out = terminalOutput(args.quiet);
+    const store = await openStore(args);
+    try {
+      const bar = out.progress('ingest', PHASES.length);
+      const summary = await ingest(store, {
+        kind: args.kind,
+        files: args.files,
+        product: args.product,
+        map: parseMap(args.map),
+        stamp: args.stamp,
+        intervalMin: args.interval,
+        maxRejectShare: args['max-reject-share'],
+        onPhase: (p) => bar.update(PHASES.indexOf(p) + 1),
+      }).finally(() => bar.stop());
+      printIngestSummary(out, summary);
+      if (args.kind === 'daily' && summary.inserted + summary.updated > 0) {
+        const series = await refreshContinuous(store, await continuousKeysFor(store, summary.products));
+        out.info(`continuous series rebuilt: ${series.map((s) => `${s.product} (${s.rule}, ${s.adjust}: ${s.rolls.length} rolls)`).join(', ')}`);
+      }
+    } finally {
+      store.close();
+    }
+  },
+};

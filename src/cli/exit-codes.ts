@@ -1,0 +1,16 @@
+// Exit codes of every bft command, in one table (also printed by `bft --help`).
+
+export const EXIT = {
+  /** Done. */
+  ok: 0,
+  /** A check ran and failed (e.g. an overfitting gate); reserved for verdict commands. */
+  checkFailed: 1,
+  /** Bad input: unknown option value, unreadable file, unknown layout, too many rejected rows. */
+  badInput: 2,
+  /** The store could not be opened (locked by another process, not a DuckDB file). */
+  storeUnavailable: 3,
+  /** A bug in bft: the message and, with BFT_DEBUG=1, the stack trace are printed. */
+  internal: 70,
+} as const;
+
+export const EXIT_TABLE = `Exit codes: 0 done, 1 check failed, 2 bad input (nothing written), 3 store unavailable, 70 internal error (BFT_DEBUG=1 for a stack trace).`;

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// The bft command line: parse, call, print. Errors a user can fix print one line and exit with
+// the code from exit-codes.ts; anything else is a bug and says so.
+
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { isDataError } from '../data/index.js';
+import { continuousCommand } from './commands/continuous.js';
+import { demoCommand } from './commands/demo.js';
+import { ingestCommand } from './commands/ingest.js';
+import { statusCommand } from './commands/status.js';
+import { synthCommand } from './commands/synth.js';
+import { EXIT, EXIT_TABLE } from './exit-codes.js';
+
+function exitCodeOf(e: unknown): number {
+  if (isDataError(e)) return e.code === 'store_unavailable' ? EXIT.storeUnavailable : EXIT.badInput;
+  return EXIT.internal;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let usageError: string | null = null;
+  try {
+    await yargs(argv)
+      .scriptName('bft')
+      .usage('$0 <command> [options]\n\nTimes CFFEX treasury-bond futures (TS, TF, T, TL) with dual-channel deep-learning models.')
+      .command(ingestCommand)
+      .command('data', 'inspect the store', (y) => y.command(statusCommand).demandCommand(1, 'name a data command: status'))
+      .command(continuousCommand)
+      .command(synthCommand)
+      .command(demoCommand)
+      .demandCommand(1, 'name a command (bft --help lists them)')
+      .strict()
+      .recommendCommands()
+      .epilogue(`Store: --db PATH, else $BFT_DB, else datasets/bft.duckdb.\n${EXIT_TABLE}`)
+      .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .fail((msg, err) => {
+        // yargs' own validation errors (YError) are usage errors; anything else came from a command
+        if (err && err.name !== 'YError') throw err;
+        usageError = msg ?? err?.message ?? 'invalid arguments';
+      })
+      .help()
+      .version()
+      .parseAsync();
+  } catch (e) {
+    // a failed .check() in a command builder reaches here as a bare string or a YError
+    if (typeof e === 'string' || (e instanceof Error && e.name === 'YError')) {
+      process.stderr.write(`bft: ${typeof e === 'string' ? e : e.message}\nRun bft --help for usage.\n`);
+      return EXIT.badInput;
+    }
+    if (isDataError(e)) {
+      process.stderr.write(`bft: ${e.message}\n`);
+      return exitCodeOf(e);
+    }
+    process.stderr.write(`bft: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env['BFT_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    return EXIT.internal;
+  }
+  if (usageError !== null) {
+    process.stderr.write(`bft: ${usageError}\nRun bft --help for usage.\n`);
+    return EXIT.badInput;
+  }
+  return EXIT.ok;
+}
+
+main(hideBin(process.argv)).then((code) => {
+  process.exitCode = code;
+});
