@@ -209,7 +209,8 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
         const basis = Math.exp(-0.0008 * monthsOut);
         let st = contracts.get(c.code);
         if (!st) {
-          const bench = Math.round(s.fair[p] * basis * Math.exp(-s.ret[p]) * 1e4) / 1e4;
+          // listing benchmark: yesterday's fair value on the tick grid
+          const bench = Math.round((Math.round((s.fair[p] * basis * Math.exp(-s.ret[p])) / spec.tick) * spec.tick) * 1e6) / 1e6;
           st = { prevClose: bench, preSettle: bench, traded: false, oi: 0 };
           contracts.set(c.code, st);
         }

@@ -341,14 +341,27 @@ async function writeBars(store: Store, kind: BarKind, ingestId: number, validRow
   const cols = minute
     ? 'contract, product, interval_min, ts, trade_date, open, high, low, close, volume, amount, open_interest'
     : 'contract, product, trade_date, open, high, low, close, settle, pre_settle, volume, amount, open_interest';
-  const valid = `
-      SELECT s.contract, s.product, ${minute ? 'fi.interval_min, s.ts, ' : ''}s.trade_date,
+  // Per file, its interval and amount scale are constants; rows are dropped only if any were.
+  const files = await store.all<{ file_id: number; amount_scale: number; interval_min: number | null; dropped: number }>(`
+    SELECT f.file_id, f.amount_scale, ${minute ? 'fi.interval_min' : 'NULL AS interval_min'},
+           (SELECT count(*) FROM dropped d WHERE d.file_id = f.file_id) AS dropped
+    FROM files f ${minute ? 'LEFT JOIN file_interval fi USING (file_id)' : ''} ORDER BY f.file_id`);
+  const valid = files
+    .filter((f) => !minute || f.interval_min !== null)
+    .map(
+      (f) => `
+      SELECT s.contract, s.product, ${minute ? `${f.interval_min}::SMALLINT AS interval_min, s.ts, ` : ''}s.trade_date,
              s.open, s.high, s.low, s.close, ${minute ? '' : 's.settle, s.pre_settle, '}
-             CAST(round(s.volume) AS BIGINT) AS volume, s.amount * f.amount_scale AS amount,
+             CAST(round(s.volume) AS BIGINT) AS volume, s.amount * ${f.amount_scale} AS amount,
              CAST(round(s.open_interest) AS BIGINT) AS open_interest
-      FROM stage s ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line
-      JOIN files f USING (file_id) ${minute ? 'JOIN file_interval fi USING (file_id)' : ''}
-      WHERE s.contract IS NOT NULL`;
+      FROM stage s ${Number(f.dropped) > 0 ? 'ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line' : ''}
+      WHERE s.file_id = ${f.file_id} AND s.contract IS NOT NULL`,
+    )
+    .join(' UNION ALL ');
+  if (valid === '') {
+    await store.run(`CREATE TEMP TABLE changed AS SELECT NULL::VARCHAR AS contract WHERE false`);
+    return { inserted: 0, updated: 0, unchanged: 0 };
+  }
   if (!overlap) {
     await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM (${valid})`);
     await store.run(`CREATE TEMP TABLE changed AS SELECT DISTINCT contract FROM stage ANTI JOIN dropped d USING (file_id, line) WHERE contract IS NOT NULL`);

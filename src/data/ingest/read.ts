@@ -65,8 +65,9 @@ function stampText(date: Col | undefined, time: Col): string {
 function stampExpr(date: Col | undefined, time: Col): string {
   if (!date && /^TIMESTAMP WITH TIME ZONE$/i.test(time.type)) return `timezone('Asia/Shanghai', ${sqlIdent(time.name)})`;
   if (!date && /^TIMESTAMP/i.test(time.type)) return `CAST(${sqlIdent(time.name)} AS TIMESTAMP)`;
-  const t = stampText(date, time);
-  return `COALESCE(TRY_CAST(${t} AS TIMESTAMP), TRY_STRPTIME(${t}, ['%Y%m%d %H:%M:%S', '%Y%m%d %H:%M']))`;
+  // The cast skips blanks itself; strptime (compact forms) only sees the rows the cast left NULL.
+  const t = date ? stampText(date, time) : sqlIdent(time.name);
+  return `COALESCE(TRY_CAST(${t} AS TIMESTAMP), TRY_STRPTIME(trim(${t}), ['%Y%m%d %H:%M:%S', '%Y%m%d %H:%M']))`;
 }
 
 /** Normalised contract code: upper case, exchange suffix dropped ('t2503.CFX' -> 'T2503'). */
@@ -111,6 +112,9 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   const format = formatOf(path);
   const raw = `raw_${fileId}`;
   try {
+    // Row order matters here (it gives line numbers) and nowhere after, where dropping it lets
+    // DuckDB insert in parallel.
+    await store.run('SET preserve_insertion_order = true');
     await store.run(
       format === 'csv'
         ? `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`
@@ -123,6 +127,7 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   // contiguous row ids, so a row's line is its position + 1 under the one-line header (CSV), or
   // its 1-based row number (Parquet). A blank line inside a CSV is skipped by the reader and
   // shifts the lines reported after it.
+  await store.run('SET preserve_insertion_order = false');
   const minRowid = Number((await store.scalar<bigint | number | null>(`SELECT min(rowid) FROM ${raw}`)) ?? 0);
   const line = `(rowid - ${minRowid} + ${format === 'csv' ? 2 : 1})`;
   const cols = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${raw}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
@@ -142,8 +147,9 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   const checks: Check[] = [];
   const add = (c: Omit<Check, 'flagged'>, typed: string | null): void => {
     const i = checks.length;
-    const empty = `(t${i} IS NULL OR trim(CAST(t${i} AS VARCHAR)) = '')`;
-    checks.push({ ...c, flagged: typed === null ? empty : `${typed} IS NULL AND NOT ${empty}` });
+    // Cheap on purpose (no trim): the flag only picks rows for the second look below, which
+    // applies the exact test; a blank-but-not-empty field is flagged and then cleared there.
+    checks.push({ ...c, flagged: typed === null ? `t${i} IS NULL` : `${typed} IS NULL AND t${i} IS NOT NULL` });
   };
   for (const f of ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const) {
     const c = col(f);
@@ -151,10 +157,10 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   }
   if (opt.kind === 'daily') {
     const t = rawExpr(dateCol!);
-    add({ field: 'date', code: 'parse', fails: `${t} IS NOT NULL AND ${dateSql} IS NULL`, value: t, detail: 'a date (YYYYMMDD or YYYY-MM-DD)', text: sqlIdent(dateCol!.name) }, 'trade_date');
+    add({ field: 'date', code: 'parse', fails: `${t} IS NOT NULL AND ${dateSql} IS NULL`, value: t, detail: 'a date (YYYYMMDD or YYYY-MM-DD)', text: sqlIdent(dateCol!.name) }, 'parsed_date');
   } else {
     const t = stampText(stampDate, timeCol!);
-    add({ field: 'datetime', code: 'parse', fails: `${t} IS NOT NULL AND ${tsSql} IS NULL`, value: t, detail: 'a time stamp (YYYY-MM-DD HH:MM[:SS])', text: t }, 'ts');
+    add({ field: 'datetime', code: 'parse', fails: `${t} IS NOT NULL AND ${tsSql} IS NULL`, value: t, detail: 'a time stamp (YYYY-MM-DD HH:MM[:SS])', text: stampDate ? t : sqlIdent(timeCol!.name) }, 'ts');
   }
   const required: Field[] = opt.kind === 'daily' ? ['date', 'close'] : ['datetime', 'open', 'high', 'low', 'close'];
   if (opt.product === null) required.push('symbol');
@@ -164,25 +170,27 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   }
 
   const sym = col('symbol');
-  const symbolSql = sym ? rawExpr(sym) : 'NULL';
-  const contractSql = sym ? contractExpr(symbolSql) : 'NULL';
-  const productSql = sym ? productExpr(contractSql) : opt.product === null ? 'NULL' : sqlString(opt.product);
   const num = (f: Field): string => {
     const c = col(f);
     return c ? numExpr(c) : 'NULL';
   };
-  // Typed values are computed once in the inner query; the flag only compares them with the text.
+  // Three levels so each expression is computed once per row: parse, then derive, then flag.
   const parsed = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const;
   const flag = checks.length > 0 ? checks.map((c) => `(${c.flagged})`).join(' OR ') : 'false';
+  const given = opt.product === null ? 'NULL' : sqlString(opt.product);
   await store.run(`
     INSERT INTO stage
-    SELECT file_id, line, symbol, contract, product, trade_date, ts, ${parsed.join(', ')}, ${flag}
+    SELECT file_id, line, symbol, contract, ${sym ? productExpr('contract') : given} AS product,
+           ${opt.kind === 'daily' ? 'parsed_date' : 'CAST(ts AS DATE)'} AS trade_date, ts,
+           ${parsed.join(', ')}, ${flag}
     FROM (
-      SELECT ${fileId} AS file_id, ${line} AS line, ${symbolSql} AS symbol, ${contractSql} AS contract, ${productSql} AS product,
-             ${dateSql} AS trade_date, ${tsSql} AS ts,
-             ${parsed.map((f) => `${num(f)} AS ${f}`).join(', ')},
-             ${checks.map((c, i) => `${c.text} AS t${i}`).join(', ') || 'NULL AS t0'}
-      FROM ${raw})`);
+      SELECT *, ${sym ? contractExpr('symbol') : 'NULL'} AS contract
+      FROM (
+        SELECT ${fileId} AS file_id, ${line} AS line, ${sym ? rawExpr(sym) : 'NULL'} AS symbol,
+               ${opt.kind === 'daily' ? `${dateSql} AS parsed_date, NULL::TIMESTAMP AS ts` : `${tsSql} AS ts`},
+               ${parsed.map((f) => `${num(f)} AS ${f}`).join(', ')},
+               ${checks.map((c, i) => `${c.text} AS t${i}`).join(', ') || 'NULL AS t0'}
+        FROM ${raw}))`);
   if (checks.length > 0) {
     // Only rows flagged above are looked at again, to say which field failed and why.
     const list = checks.map((c) => `CASE WHEN ${c.fails} THEN {field: '${c.field}', code: '${c.code}', value: ${c.value}, detail: ${c.detail === 'NULL' ? 'NULL' : `'${c.detail}'`}} END`).join(',\n');
