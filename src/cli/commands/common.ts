@@ -3,7 +3,7 @@
 
 import type { Argv } from 'yargs';
 import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type IngestSummary } from '../../data/index.js';
-import { table, type Output } from '../output.js';
+import { table, terminalOutput, type Output } from '../output.js';
 
 export interface StoreArgs {
   db?: string | undefined;
@@ -16,8 +16,19 @@ export function withStoreOptions<T>(y: Argv<T>): Argv<T & StoreArgs> {
     .option('quiet', { type: 'boolean', default: false, alias: 'q', describe: 'no progress or status lines (for CI)' }) as Argv<T & StoreArgs>;
 }
 
-export async function openStore(args: StoreArgs): Promise<Store> {
+async function openStore(args: StoreArgs): Promise<Store> {
   return Store.open(resolveDbPath(args.db));
+}
+
+/** Opens the store and the terminal output for a command, runs it, and always closes the store. */
+export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
+  const out = terminalOutput(args.quiet);
+  const store = await openStore(args);
+  try {
+    return await run(store, out);
+  } finally {
+    store.close();
+  }
 }
 
 export function printIngestSummary(out: Output, s: IngestSummary): void {

@@ -3,8 +3,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { refreshContinuous, type Adjustment, type RollRule } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
-import { table, terminalOutput } from '../output.js';
-import { openStore, withStoreOptions, type StoreArgs } from './common.js';
+import { table } from '../output.js';
+import { withStore, withStoreOptions, type StoreArgs } from './common.js';
 
 interface ContinuousArgs extends StoreArgs {
   product?: Product[] | undefined;
@@ -22,10 +22,8 @@ export const continuousCommand: CommandModule<object, ContinuousArgs> = {
       .option('by', { choices: ['oi', 'volume'] as const, default: 'oi' as const, describe: 'main contract = the one with the largest open interest or volume' })
       .option('adjust', { choices: ['ratio', 'difference'] as const, default: 'ratio' as const, describe: 'back-adjustment at rolls' })
       .option('rolls', { type: 'boolean', default: true, describe: 'print the roll log' }) as unknown as Argv<ContinuousArgs>,
-  handler: async (args) => {
-    const out = terminalOutput(args.quiet);
-    const store = await openStore(args);
-    try {
+  handler: (args) =>
+    withStore(args, async (store, out) => {
       const have = (await store.all<{ product: Product }>('SELECT DISTINCT product FROM bars_daily ORDER BY 1')).map((r) => r.product);
       const products = args.product ?? have;
       const missing = products.filter((p) => !have.includes(p));
@@ -42,8 +40,5 @@ export const continuousCommand: CommandModule<object, ContinuousArgs> = {
           );
         }
       }
-    } finally {
-      store.close();
-    }
-  },
+    }),
 };

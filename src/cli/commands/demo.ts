@@ -3,8 +3,7 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { dataStatus } from '../../data/index.js';
-import { terminalOutput } from '../output.js';
-import { openStore } from './common.js';
+import { withStore } from './common.js';
 import { printStatus } from './status.js';
 import { synthIntoStore, withSynthOptions, type SynthArgs } from './synth.js';
 
@@ -12,15 +11,10 @@ export const demoCommand: CommandModule<object, SynthArgs> = {
   command: 'demo',
   describe: 'synthesise the default market into the store and print its status',
   builder: (y: Argv) => withSynthOptions(y) as unknown as Argv<SynthArgs>,
-  handler: async (args) => {
-    const out = terminalOutput(args.quiet);
-    const store = await openStore(args);
-    try {
+  handler: (args) =>
+    withStore(args, async (store, out) => {
       out.info(`store: ${store.path}`);
       await synthIntoStore(store, args, out);
       printStatus(out, await dataStatus(store));
-    } finally {
-      store.close();
-    }
-  },
+    }),
 };

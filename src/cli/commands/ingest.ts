@@ -3,8 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, parseMap, refreshContinuous, type BarKind, type IngestPhase } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
-import { terminalOutput } from '../output.js';
-import { openStore, printIngestSummary, withStoreOptions, type StoreArgs } from './common.js';
+import { printIngestSummary, withStore, withStoreOptions, type StoreArgs } from './common.js';
 
 interface IngestArgs extends StoreArgs {
   kind: BarKind;
@@ -36,10 +35,8 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
       })
       .example('$0 ingest daily ../shared/data/cffex-tbf-daily-contracts/*.csv', 'every TS/TF/T/TL contract, daily')
       .example('$0 ingest minute --product T ../shared/data/cffex-tbf-5min-main/T_10y_5min_3y.csv', 'a 5-minute main-contract splice') as unknown as Argv<IngestArgs>,
-  handler: async (args) => {
-    const out = terminalOutput(args.quiet);
-    const store = await openStore(args);
-    try {
+  handler: (args) =>
+    withStore(args, async (store, out) => {
       const bar = out.progress('ingest', PHASES.length);
       const summary = await ingest(store, {
         kind: args.kind,
@@ -56,8 +53,5 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
         const series = await refreshContinuous(store, await continuousKeysFor(store, summary.products));
         out.info(`continuous series rebuilt: ${series.map((s) => `${s.product} (${s.rule}, ${s.adjust}: ${s.rolls.length} rolls)`).join(', ')}`);
       }
-    } finally {
-      store.close();
-    }
-  },
+    }),
 };

@@ -2,8 +2,8 @@
 
 import type { Argv, CommandModule } from 'yargs';
 import { dataStatus, type DataStatus } from '../../data/index.js';
-import { table, terminalOutput, type Output } from '../output.js';
-import { openStore, withStoreOptions, type StoreArgs } from './common.js';
+import { table, type Output } from '../output.js';
+import { withStore, withStoreOptions, type StoreArgs } from './common.js';
 
 interface StatusArgs extends StoreArgs {
   json: boolean;
@@ -43,15 +43,10 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status',
   describe: 'products, contracts, date ranges, bar counts, session gaps and rejects in the store',
   builder: (y: Argv) => withStoreOptions(y).option('json', { type: 'boolean', default: false, describe: 'print the status as JSON' }) as unknown as Argv<StatusArgs>,
-  handler: async (args) => {
-    const out = terminalOutput(args.quiet);
-    const store = await openStore(args);
-    try {
+  handler: (args) =>
+    withStore(args, async (store, out) => {
       const s = await dataStatus(store);
       if (args.json) out.result(JSON.stringify(s, null, 2));
       else printStatus(out, s);
-    } finally {
-      store.close();
-    }
-  },
+    }),
 };

@@ -7,8 +7,8 @@ import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, refreshContinuous, type Store } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import { DEFAULT_SYNTH, writeSynthMarket, type SynthOptions } from '../../synth/index.js';
-import { terminalOutput, type Output } from '../output.js';
-import { openStore, printIngestSummary, withStoreOptions, type StoreArgs } from './common.js';
+import type { Output } from '../output.js';
+import { printIngestSummary, withStore, withStoreOptions, type StoreArgs } from './common.js';
 
 export interface SynthArgs extends StoreArgs {
   from: string;
@@ -65,13 +65,8 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
   command: 'synth',
   describe: 'generate a seeded synthetic TS/TF/T/TL market (planted truth documented) and ingest it',
   builder: (y: Argv) => withSynthOptions(y) as unknown as Argv<SynthArgs>,
-  handler: async (args) => {
-    const out = terminalOutput(args.quiet);
-    const store = await openStore(args);
-    try {
+  handler: (args) =>
+    withStore(args, async (store, out) => {
       await synthIntoStore(store, args, out);
-    } finally {
-      store.close();
-    }
-  },
+    }),
 };
