@@ -273,6 +273,19 @@ describe('ingest: all or nothing', () => {
   });
 });
 
+describe('ingest: updates', () => {
+  it('rewrites only the minute bar that changed when a corrected file comes in', async () => {
+    const bars = minuteLines('T2503', '2025-01-02', { interval: 5 });
+    await ingest(store, { kind: 'minute', files: [writeLines(tmp.dir, 'v1.csv', [MINUTE_HEADER, ...bars])] });
+    const fixed = [...bars];
+    fixed[7] = fixed[7]!.replace(/,(\d+)$/, ',123456');
+    const s = await ingest(store, { kind: 'minute', files: [writeLines(tmp.dir, 'v2.csv', [MINUTE_HEADER, ...fixed])] });
+    expect(s).toMatchObject({ inserted: 0, updated: 1, unchanged: 50 });
+    expect(await store.scalar<number>('SELECT count(*) FROM bars_minute')).toBe(51);
+    expect(await store.scalar<number>(`SELECT open_interest FROM bars_minute WHERE ts = '2025-01-02 10:10'`)).toBe(123456);
+  });
+});
+
 describe('reject messages', () => {
   it('reads like a sentence a person can act on', () => {
     expect(rejectReason({ field: 'low', code: 'ohlc_order', value: '101.37', detail: 'above open 101.2' })).toBe('low: 101.37 above open 101.2');
