@@ -156,14 +156,15 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   const rowsRead = read.reduce((n, f) => n + f.rows, 0);
   const rejected = perFile.reduce((n, f) => n + f.rejected, 0);
   const maxShare = opts.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
-  const rejects = await loadRejects(store);
   if (rowsRead > 0 && rejected / rowsRead > maxShare) {
-    const first = rejects.slice(0, 3).map(rejectLine).join('; ');
+    const first = (await loadRejects(store, 3)).map(rejectLine).join('; ');
     throw new DataError(
       'too_many_rejects',
       `${rejected} of ${rowsRead} rows rejected (${((100 * rejected) / rowsRead).toFixed(1)}%, limit ${(100 * maxShare).toFixed(0)}%); nothing was written. First: ${first}`,
     );
   }
+
+  const rejects = await loadRejects(store);
 
   await phase('write');
   const counts = await writeBars(store, opts.kind, ingestId, rowsRead - rejected - collapsed);
@@ -319,9 +320,10 @@ async function resolveSpliceContracts(store: Store, product: Product | null): Pr
   return res;
 }
 
-async function loadRejects(store: Store): Promise<Reject[]> {
+async function loadRejects(store: Store, limit?: number): Promise<Reject[]> {
   const rows = await store.all<{ path: string; line: number; field: string; code: RejectCode; value: string | null; detail: string | null }>(`
-    SELECT f.path, r.line, r.field, r.code, r.value, r.detail FROM rej r JOIN files f USING (file_id) ORDER BY r.file_id, r.line, r.code, r.field`);
+    SELECT f.path, r.line, r.field, r.code, r.value, r.detail FROM rej r JOIN files f USING (file_id)
+    ORDER BY r.file_id, r.line, r.code, r.field ${limit === undefined ? '' : `LIMIT ${limit}`}`);
   return rows.map((r) => ({ file: r.path, line: r.line, field: r.field, code: r.code, value: r.value, detail: r.detail }));
 }
 
