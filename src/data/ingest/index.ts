@@ -75,8 +75,8 @@ export interface IngestSummary {
 }
 
 const DEFAULT_MAX_REJECT_SHARE = 0.2;
-const TEMP_VIEWS = ['band', 'v'];
-const TEMP_TABLES = ['stage', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
+const TEMP_VIEWS = ['band', 'v', 'stage'];
+const TEMP_TABLES = ['stage_t', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
 
 function checkOptions(o: IngestOptions): void {
   if (o.files.length === 0) throw new DataError('bad_option', 'no files given');
@@ -108,14 +108,11 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   const startedAt = new Date();
 
   await phase('read');
-  await store.run(STAGE_DDL);
+  for (const ddl of STAGE_DDL) await store.run(ddl);
   await store.run(REJECT_DDL);
-  await store.run(`CREATE TEMP TABLE files (file_id INTEGER, path VARCHAR, amount_scale DOUBLE)`);
   const read: ReadFile[] = [];
   for (const [i, f] of opts.files.entries()) {
-    const file = await readFileIntoStage(store, i + 1, resolvePath(f), { kind: opts.kind, map, product });
-    read.push(file);
-    await store.run(`INSERT INTO files VALUES (${file.fileId}, ${sqlString(file.path)}, NULL)`);
+    read.push(await readFileIntoStage(store, i + 1, resolvePath(f), { kind: opts.kind, map, product }));
   }
 
   await phase('stamps');
@@ -316,7 +313,7 @@ async function resolveSpliceContracts(store: Store, product: Product | null): Pr
     INSERT INTO rej
     SELECT s.file_id, s.line, 'datetime', 'unresolved_contract', strftime(s.trade_date, '%Y-%m-%d'), d.detail
     FROM stage s JOIN day_agg d ON d.d = s.trade_date WHERE s.contract IS NULL AND d.contract IS NULL`);
-  await store.run(`UPDATE stage SET contract = d.contract FROM day_agg d WHERE stage.contract IS NULL AND d.d = stage.trade_date AND d.contract IS NOT NULL`);
+  await store.run(`UPDATE stage_t SET contract = d.contract FROM day_agg d WHERE stage_t.contract IS NULL AND d.d = stage_t.trade_date AND d.contract IS NOT NULL`);
   return res;
 }
 

@@ -21,14 +21,23 @@ export function formatOf(path: string): FileFormat {
   return /\.(parquet|pq)$/i.test(path) ? 'parquet' : 'csv';
 }
 
-/** Columns of the stage table, shared by daily and minute bars (minute rows fill ts). */
-export const STAGE_DDL = `
-  CREATE TEMP TABLE stage (
-    file_id INTEGER, line BIGINT, symbol VARCHAR, contract VARCHAR, product VARCHAR,
+/**
+ * The stage: typed rows of every file of an ingest (minute rows fill ts). Rows of one file are
+ * inserted straight from the reader, in file order, so they hold contiguous row ids; the view
+ * `stage` adds each row's line from that (`files` keeps each file's first row id). Rows with a
+ * field that did not parse keep their source texts for the message.
+ */
+export const STAGE_DDL = [
+  `CREATE TEMP TABLE files (file_id INTEGER, path VARCHAR, amount_scale DOUBLE, first_rowid BIGINT, first_line INTEGER)`,
+  `CREATE TEMP TABLE stage_t (
+    file_id INTEGER, symbol VARCHAR, contract VARCHAR, product VARCHAR,
     trade_date DATE, ts TIMESTAMP,
     open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, settle DOUBLE, pre_settle DOUBLE,
     volume DOUBLE, amount DOUBLE, open_interest DOUBLE,
-    bad BOOLEAN)`;
+    bad BOOLEAN, texts VARCHAR[])`,
+  `CREATE TEMP VIEW stage AS
+    SELECT s.*, s.rowid - f.first_rowid + f.first_line AS line FROM stage_t s JOIN files f USING (file_id)`,
+];
 
 export const REJECT_DDL = `
   CREATE TEMP TABLE rej (file_id INTEGER, line BIGINT, field VARCHAR, code VARCHAR, value VARCHAR, detail VARCHAR)`;
@@ -42,7 +51,11 @@ interface Col {
 
 /** Text of a source column, NULL when empty. */
 function rawExpr(c: Col): string {
-  return `NULLIF(trim(CAST(${sqlIdent(c.name)} AS VARCHAR)), '')`;
+  return textOf(sqlIdent(c.name));
+}
+
+function textOf(sql: string): string {
+  return `NULLIF(trim(CAST(${sql} AS VARCHAR)), '')`;
 }
 
 // DuckDB's cast skips surrounding blanks and reads '' as NULL, so no trim is needed on the hot path.
@@ -54,8 +67,18 @@ function numExpr(c: Col): string {
 function dateExpr(c: Col): string {
   if (/^DATE$/i.test(c.type)) return sqlIdent(c.name);
   if (/^TIMESTAMP/i.test(c.type)) return `CAST(${sqlIdent(c.name)} AS DATE)`;
-  const t = `regexp_replace(${rawExpr(c)}, '\\.0+$', '')`;
-  return `COALESCE(TRY_CAST(${t} AS DATE), CAST(TRY_STRPTIME(${t}, '%Y%m%d') AS DATE))`;
+  return dateOfText(rawExpr(c));
+}
+
+/** A date from text: ISO and slashed forms by cast, YYYYMMDD (also '20250103.0') by strptime. */
+function dateOfText(t: string): string {
+  const x = `regexp_replace(${t}, '\\.0+$', '')`;
+  return `COALESCE(TRY_CAST(${x} AS DATE), CAST(TRY_STRPTIME(${x}, '%Y%m%d') AS DATE))`;
+}
+
+/** A time stamp from text: ISO and slashed forms by cast, compact forms by strptime. */
+function stampOfText(t: string): string {
+  return `COALESCE(TRY_CAST(${t} AS TIMESTAMP), TRY_STRPTIME(trim(${t}), ['%Y%m%d %H:%M:%S', '%Y%m%d %H:%M']))`;
 }
 
 function stampText(date: Col | undefined, time: Col): string {
@@ -66,8 +89,7 @@ function stampExpr(date: Col | undefined, time: Col): string {
   if (!date && /^TIMESTAMP WITH TIME ZONE$/i.test(time.type)) return `timezone('Asia/Shanghai', ${sqlIdent(time.name)})`;
   if (!date && /^TIMESTAMP/i.test(time.type)) return `CAST(${sqlIdent(time.name)} AS TIMESTAMP)`;
   // The cast skips blanks itself; strptime (compact forms) only sees the rows the cast left NULL.
-  const t = date ? stampText(date, time) : sqlIdent(time.name);
-  return `COALESCE(TRY_CAST(${t} AS TIMESTAMP), TRY_STRPTIME(trim(${t}), ['%Y%m%d %H:%M:%S', '%Y%m%d %H:%M']))`;
+  return stampOfText(date ? stampText(date, time) : sqlIdent(time.name));
 }
 
 /** Normalised contract code: upper case, exchange suffix dropped ('t2503.CFX' -> 'T2503'). */
@@ -89,18 +111,17 @@ export interface ReadOptions {
 interface Check {
   readonly field: Field | 'datetime';
   readonly code: 'parse' | 'missing';
-  /** SQL over the raw table: true when the row fails the check */
-  readonly fails: string;
-  readonly value: string;
-  readonly detail: string;
-  /** SQL over the raw table: the source text the check looks at */
+  /** SQL over the source row: the text the check looks at */
   readonly text: string;
-  /** SQL over the typed row and its text (t<i>): the same test without parsing again */
+  /** SQL over that text (written $TEXT): true when the row fails the check */
+  readonly fails: string;
+  readonly detail: string | null;
+  /** SQL over the typed row and its text (t<i>): a cheap superset of the failures */
   readonly flagged: string;
 }
 
 /**
- * Loads one file into `stage` (and its unparseable or missing fields into `rej`). Throws
+ * Loads one file into the stage (and its unparseable or missing fields into `rej`). Throws
  * DataError naming the file when it cannot be read at all.
  */
 export async function readFileIntoStage(store: Store, fileId: number, path: string, opt: ReadOptions): Promise<ReadFile> {
@@ -110,27 +131,14 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
     throw new DataError('file_unreadable', `${path}: no such file or not readable`, { file: path });
   }
   const format = formatOf(path);
-  const raw = `raw_${fileId}`;
+  const source =
+    format === 'csv' ? `read_csv(${sqlString(path)}, header = true, all_varchar = true)` : `read_parquet(${sqlString(path)})`;
+  let cols: Col[];
   try {
-    // Row order matters here (it gives line numbers) and nowhere after, where dropping it lets
-    // DuckDB insert in parallel.
-    await store.run('SET preserve_insertion_order = true');
-    await store.run(
-      format === 'csv'
-        ? `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_csv(${sqlString(path)}, header = true, all_varchar = true)`
-        : `CREATE TEMP TABLE ${raw} AS SELECT * FROM read_parquet(${sqlString(path)})`,
-    );
+    cols = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${source}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
   } catch (e) {
     throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
   }
-  // A new table keeps the reader's row order (CSV and Parquet readers preserve it) in
-  // contiguous row ids, so a row's line is its position + 1 under the one-line header (CSV), or
-  // its 1-based row number (Parquet). A blank line inside a CSV is skipped by the reader and
-  // shifts the lines reported after it.
-  await store.run('SET preserve_insertion_order = false');
-  const minRowid = Number((await store.scalar<bigint | number | null>(`SELECT min(rowid) FROM ${raw}`)) ?? 0);
-  const line = `(rowid - ${minRowid} + ${format === 'csv' ? 2 : 1})`;
-  const cols = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${raw}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
   const layout = detectLayout(basename(path), cols.map((c) => c.name), opt.kind, opt.map, opt.product !== null);
   const col = (f: Field): Col | undefined => {
     const name = layout.columns[f];
@@ -153,20 +161,18 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   };
   for (const f of ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const) {
     const c = col(f);
-    if (c && !NUMERIC_TYPES.test(c.type)) add({ field: f, code: 'parse', fails: `${rawExpr(c)} IS NOT NULL AND ${numExpr(c)} IS NULL`, value: rawExpr(c), detail: 'a number', text: sqlIdent(c.name) }, f);
+    if (c && !NUMERIC_TYPES.test(c.type)) add({ field: f, code: 'parse', text: sqlIdent(c.name), fails: `$TEXT IS NOT NULL AND TRY_CAST($TEXT AS DOUBLE) IS NULL`, detail: 'a number' }, f);
   }
-  if (opt.kind === 'daily') {
-    const t = rawExpr(dateCol!);
-    add({ field: 'date', code: 'parse', fails: `${t} IS NOT NULL AND ${dateSql} IS NULL`, value: t, detail: 'a date (YYYYMMDD or YYYY-MM-DD)', text: sqlIdent(dateCol!.name) }, 'parsed_date');
-  } else {
-    const t = stampText(stampDate, timeCol!);
-    add({ field: 'datetime', code: 'parse', fails: `${t} IS NOT NULL AND ${tsSql} IS NULL`, value: t, detail: 'a time stamp (YYYY-MM-DD HH:MM[:SS])', text: stampDate ? t : sqlIdent(timeCol!.name) }, 'ts');
+  if (opt.kind === 'daily' && !/^(DATE|TIMESTAMP.*)$/i.test(dateCol!.type)) {
+    add({ field: 'date', code: 'parse', text: sqlIdent(dateCol!.name), fails: `$TEXT IS NOT NULL AND ${dateOfText('$TEXT')} IS NULL`, detail: 'a date (YYYYMMDD or YYYY-MM-DD)' }, 'parsed_date');
+  } else if (opt.kind === 'minute' && (stampDate || !/^TIMESTAMP/i.test(timeCol!.type))) {
+    add({ field: 'datetime', code: 'parse', text: stampDate ? stampText(stampDate, timeCol!) : sqlIdent(timeCol!.name), fails: `$TEXT IS NOT NULL AND ${stampOfText('$TEXT')} IS NULL`, detail: 'a time stamp (YYYY-MM-DD HH:MM[:SS])' }, 'ts');
   }
   const required: Field[] = opt.kind === 'daily' ? ['date', 'close'] : ['datetime', 'open', 'high', 'low', 'close'];
   if (opt.product === null) required.push('symbol');
   for (const f of required) {
     const c = f === 'datetime' ? timeCol : col(f);
-    if (c) add({ field: f, code: 'missing', fails: `${rawExpr(c)} IS NULL`, value: 'NULL', detail: 'NULL', text: sqlIdent(c.name) }, null);
+    if (c) add({ field: f, code: 'missing', text: sqlIdent(c.name), fails: '$TEXT IS NULL', detail: null }, null);
   }
 
   const sym = col('symbol');
@@ -178,29 +184,45 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   const parsed = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const;
   const flag = checks.length > 0 ? checks.map((c) => `(${c.flagged})`).join(' OR ') : 'false';
   const given = opt.product === null ? 'NULL' : sqlString(opt.product);
-  await store.run(`
-    INSERT INTO stage
-    SELECT file_id, line, symbol, contract, ${sym ? productExpr('contract') : given} AS product,
-           ${opt.kind === 'daily' ? 'parsed_date' : 'CAST(ts AS DATE)'} AS trade_date, ts,
-           ${parsed.join(', ')}, ${flag}
-    FROM (
-      SELECT *, ${sym ? contractExpr('symbol') : 'NULL'} AS contract
+  const texts = checks.length > 0 ? `[${checks.map((_, i) => `CAST(t${i} AS VARCHAR)`).join(', ')}]` : 'NULL';
+  try {
+    // Row order matters here (it gives line numbers) and nowhere after.
+    await store.run('SET preserve_insertion_order = true');
+    await store.run(`
+      INSERT INTO stage_t
+      SELECT file_id, symbol, contract, ${sym ? productExpr('contract') : given} AS product,
+             ${opt.kind === 'daily' ? 'parsed_date' : 'CAST(ts AS DATE)'} AS trade_date, ts,
+             ${parsed.join(', ')}, bad, CASE WHEN bad THEN ${texts} END
       FROM (
-        SELECT ${fileId} AS file_id, ${line} AS line, ${sym ? rawExpr(sym) : 'NULL'} AS symbol,
-               ${opt.kind === 'daily' ? `${dateSql} AS parsed_date, NULL::TIMESTAMP AS ts` : `${tsSql} AS ts`},
-               ${parsed.map((f) => `${num(f)} AS ${f}`).join(', ')},
-               ${checks.map((c, i) => `${c.text} AS t${i}`).join(', ') || 'NULL AS t0'}
-        FROM ${raw}))`);
+        SELECT *, ${sym ? contractExpr('symbol') : 'NULL'} AS contract, ${flag} AS bad
+        FROM (
+          SELECT ${fileId} AS file_id, ${sym ? rawExpr(sym) : 'NULL'} AS symbol,
+                 ${opt.kind === 'daily' ? `${dateSql} AS parsed_date, NULL::TIMESTAMP AS ts` : `${tsSql} AS ts`},
+                 ${parsed.map((f) => `${num(f)} AS ${f}`).join(', ')},
+                 ${checks.map((c, i) => `${c.text} AS t${i}`).join(', ') || 'NULL AS t0'}
+          FROM ${source}))`);
+  } catch (e) {
+    throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
+  } finally {
+    await store.run('SET preserve_insertion_order = false');
+  }
+  // A blank line inside a CSV is skipped by the reader and shifts the lines reported after it.
+  // Row ids stay in SQL: inside a transaction they start at 2^55, past exact JS numbers.
+  await store.run(`
+    INSERT INTO files SELECT ${fileId}, ${sqlString(path)}, NULL, min(rowid), ${format === 'csv' ? 2 : 1} FROM stage_t WHERE file_id = ${fileId}`);
+  const rows = Number(await store.scalar<number>(`SELECT count(*) FROM stage_t WHERE file_id = ${fileId}`));
   if (checks.length > 0) {
-    // Only rows flagged above are looked at again, to say which field failed and why.
-    const list = checks.map((c) => `CASE WHEN ${c.fails} THEN {field: '${c.field}', code: '${c.code}', value: ${c.value}, detail: ${c.detail === 'NULL' ? 'NULL' : `'${c.detail}'`}} END`).join(',\n');
+    // Only the flagged rows are looked at again, to say which field failed and why.
+    const list = checks
+      .map((c, i) => {
+        const t = textOf(`texts[${i + 1}]`);
+        return `CASE WHEN ${c.fails.replaceAll('$TEXT', t)} THEN {field: '${c.field}', code: '${c.code}', value: ${c.code === 'missing' ? 'NULL' : t}, detail: ${c.detail === null ? 'NULL' : sqlString(c.detail)}} END`;
+      })
+      .join(',\n');
     await store.run(`
       INSERT INTO rej
       SELECT ${fileId}, line, r.field, r.code, r.value, r.detail
-      FROM (SELECT line, unnest(list_filter([${list}], x -> x IS NOT NULL)) AS r
-            FROM (SELECT ${line} AS line, * FROM ${raw}) WHERE line IN (SELECT line FROM stage WHERE file_id = ${fileId} AND bad))`);
+      FROM (SELECT line, unnest(list_filter([${list}], x -> x IS NOT NULL)) AS r FROM stage WHERE file_id = ${fileId} AND bad)`);
   }
-  const rows = Number(await store.scalar<number>(`SELECT count(*) FROM ${raw}`));
-  await store.run(`DROP TABLE ${raw}`);
   return { fileId, path, format, layout, rows };
 }

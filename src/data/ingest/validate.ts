@@ -54,7 +54,7 @@ export async function detectStamp(store: Store, fileId: number): Promise<'start'
 /** Shifts a bar-start stamped file's bars to their end stamps. */
 export async function shiftToBarEnd(store: Store, fileId: number, intervalMin: number): Promise<void> {
   await store.run(`
-    UPDATE stage SET ts = ts + to_minutes(${intervalMin}), trade_date = CAST(ts + to_minutes(${intervalMin}) AS DATE)
+    UPDATE stage_t SET ts = ts + to_minutes(${intervalMin}), trade_date = CAST(ts + to_minutes(${intervalMin}) AS DATE)
     WHERE file_id = ${fileId} AND ts IS NOT NULL`);
 }
 
