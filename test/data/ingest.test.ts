@@ -200,6 +200,18 @@ describe('ingest: duplicates and order', () => {
     expect(s.inserted).toBe(14);
   });
 
+  it('collapses and rejects duplicates across files of one ingest, naming the other file', async () => {
+    const rows = dailyCsv(dailyRows());
+    const a = writeLines(tmp.dir, 'a.csv', rows.slice(0, 8));
+    const b = writeLines(tmp.dir, 'b.csv', [rows[0]!, rows[6]!, rows[7]!.replace(/,(\d+)$/, ',1'), ...rows.slice(8)]);
+    const s = await ingest(store, { kind: 'daily', files: [a, b] });
+    expect(s.collapsed).toBe(1); // a.csv line 7 again in b.csv
+    expect(s.rejectsByCode).toEqual({ duplicate_conflict: 2 }); // a.csv line 8 vs b.csv line 3
+    const reasons = (await rejects()).map((r) => r.reason);
+    expect(reasons.some((r) => r.includes('b.csv:line 3'))).toBe(true);
+    expect(s.inserted).toBe(14);
+  });
+
   it('rejects a bar stamped back in time but keeps an adjacent swap', async () => {
     const bars = minuteLines('T2503', '2025-01-02', { interval: 5 });
     const swapped = [...bars];

@@ -235,13 +235,23 @@ export async function sequenceRules(store: Store, kind: BarKind): Promise<number
   const rejected = (codes?: string): string =>
     `EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line${codes ? ` AND r.code IN (${codes})` : ''})`;
 
-  // Keys seen more than once, whatever else is wrong with the rows: few, so the passes below
-  // only sort these.
+  // Contracts whose rows, in file order, do not strictly advance: only these can hold a row
+  // out of order or (within one file) a repeated key, so the passes below sort only them.
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE suspects AS
+    SELECT DISTINCT file_id, contract FROM (
+      SELECT file_id, contract, ${k} AS k, lag(${k}) OVER (PARTITION BY file_id, contract ORDER BY line) AS p
+      FROM stage WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
+    WHERE k <= p`);
+  // Keys seen more than once, whatever else is wrong with the rows. With one file they sit in
+  // the suspects; several files can repeat each other's keys anywhere.
+  const files = Number(await store.scalar<number>('SELECT count(*) FROM files'));
   await store.run(`
     CREATE OR REPLACE TEMP TABLE dupkeys AS
     SELECT DISTINCT contract, k FROM (
       SELECT contract, ${k} AS k, lag(${k}) OVER (PARTITION BY contract ORDER BY ${k}) AS p
-      FROM stage WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
+      FROM stage s ${files > 1 ? '' : 'SEMI JOIN suspects x ON x.file_id = s.file_id AND x.contract = s.contract'}
+      WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
     WHERE k = p`);
 
   // Pass 2: identical copies (the first row of each group is kept).
@@ -254,15 +264,9 @@ export async function sequenceRules(store: Store, kind: BarKind): Promise<number
     WHERE copy > 1`);
   const collapsed = Number(await store.scalar<number>('SELECT count(*) FROM collapsed'));
 
-  // Pass 3a: stamps stepping back in time. Only contracts whose rows step back at all are looked
-  // at closely. A file written newest-first steps back at every row, so each file is judged in its
-  // own direction; an adjacent swap (the row still falls after the one two before it) is kept.
-  await store.run(`
-    CREATE OR REPLACE TEMP TABLE suspects AS
-    SELECT DISTINCT file_id, contract FROM (
-      SELECT file_id, contract, ${k} AS k, lag(${k}) OVER (PARTITION BY file_id, contract ORDER BY line) AS p
-      FROM stage WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
-    WHERE k < p`);
+  // Pass 3a: stamps stepping back in time. A file written newest-first steps back at every row,
+  // so each file is judged in its own direction; an adjacent swap (the row still falls after the
+  // one two before it) is kept.
   await store.run(`
     CREATE OR REPLACE TEMP TABLE seq AS
     SELECT file_id, line, contract, ${k} AS k,
