@@ -16,7 +16,7 @@ import { DataError } from '../errors.js';
 import type { BarKind, Field, LayoutName } from '../layouts.js';
 import { rejectLine, rejectReason, type Reject, type RejectCode } from '../messages.js';
 import { resolveSplice, type Resolution } from '../splice.js';
-import { sqlString, type Store } from '../store.js';
+import type { Store } from '../store.js';
 import { readFileIntoStage, STAGE_DDL, REJECT_DDL, type FileFormat, type ReadFile } from './read.js';
 import { detectInterval, detectStamp, rowRules, sequenceRules, shiftToBarEnd } from './validate.js';
 
@@ -168,7 +168,7 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   await phase('log');
   await writeInstruments(store);
   await writeRejects(store, ingestId, read, rejects);
-  if (resolutions.length > 0) await writeResolutions(store, ingestId, product!, stamps, resolutions);
+  if (resolutions.length > 0) await writeResolutions(store, ingestId, product!, stamps);
 
   const files: FileSummary[] = read.map((f) => {
     const pf = perFile.find((p) => p.file_id === f.fileId);
@@ -409,13 +409,9 @@ async function writeRejects(store: Store, ingestId: number, read: readonly ReadF
   a.closeSync();
 }
 
-async function writeResolutions(
-  store: Store,
-  ingestId: number,
-  product: Product,
-  stamps: ReadonlyMap<number, { interval: number | null }>,
-  res: readonly Resolution[],
-): Promise<void> {
+/** Records each splice day's contract (the day_agg table built by resolveSpliceContracts). */
+async function writeResolutions(store: Store, ingestId: number, product: Product, stamps: ReadonlyMap<number, { interval: number | null }>): Promise<void> {
+  // one interval per product's splice in practice; the first file's is recorded
   const interval = [...stamps.values()][0]?.interval ?? null;
   await store.run(`DELETE FROM contract_resolution WHERE product = $1 AND interval_min = $2 AND trade_date IN (SELECT d FROM day_agg)`, [product, interval]);
   await store.run(`INSERT INTO contract_resolution SELECT $1, d, $2, contract, method, detail, $3 FROM day_agg`, [product, interval, ingestId]);
