@@ -75,7 +75,7 @@ export interface IngestSummary {
 }
 
 const DEFAULT_MAX_REJECT_SHARE = 0.2;
-const TEMP_VIEWS = ['band', 'v', 'stage'];
+const TEMP_VIEWS = ['v', 'stage'];
 const TEMP_TABLES = ['stage_t', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
 
 function checkOptions(o: IngestOptions): void {

@@ -94,14 +94,23 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
     LEFT JOIN instrument_specs sp ON sp.product = p.product
          AND p.trade_date BETWEEN sp.valid_from AND coalesce(sp.valid_to, DATE '9999-12-31')
     LEFT JOIN cal ON cal.d = p.trade_date`);
+  await settleHistory(store, kind);
+  // The previous settle for the limit band: the file's pre_settle (daily), else the day's daily bar
+  // pre_settle (minute), else the contract's settle on the previous trading day.
+  const preSettle = minute ? 'coalesce(td.pre_settle, h.settle)' : 'coalesce(s.pre_settle, h.settle)';
   await store.run(`
     CREATE OR REPLACE TEMP VIEW v AS
     SELECT s.*, ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
            d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.why AS day_why, d.prev_d,
-           ${minute ? 'fi.interval_min, hour(s.ts) * 60 + minute(s.ts) AS m' : 'NULL::SMALLINT AS interval_min, NULL AS m'}
+           ${minute ? 'fi.interval_min, hour(s.ts) * 60 + minute(s.ts) AS m' : 'NULL::SMALLINT AS interval_min, NULL AS m'},
+           ${preSettle} AS ps,
+           d.limit_pct * CASE WHEN ft.d IS NULL OR s.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
     FROM stage s
     LEFT JOIN ci ON ci.contract = s.contract
     LEFT JOIN dayspec d ON d.product = s.product AND d.trade_date = s.trade_date
+    LEFT JOIN hist h ON h.contract = s.contract AND h.trade_date = d.prev_d
+    LEFT JOIN first_trade ft ON ft.contract = s.contract
+    ${minute ? 'LEFT JOIN hist td ON td.contract = s.contract AND td.trade_date = s.trade_date' : ''}
     ${minute ? 'LEFT JOIN file_interval fi ON fi.file_id = s.file_id' : ''}`);
 
   const live = `s.trade_date IS NOT NULL AND s.contract IS NOT NULL AND s.valid AND s.trading`;
@@ -178,8 +187,19 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
       detail: `CAST(s.tick AS VARCHAR) || ' in force on ' || strftime(s.trade_date, '%Y-%m-%d')`,
     });
   }
+  // Daily limit band: |price - previous settle| <= limit x previous settle (+ one tick for the
+  // exchange's rounding of limit prices), the limit doubled on every day up to and including a
+  // contract's first day with volume. Checked only where a previous settle is known.
+  for (const p of ['open', 'high', 'low', 'close']) {
+    rules.push({
+      field: p,
+      code: 'outside_limit',
+      when: `s.valid AND s.lim IS NOT NULL AND s.ps > 0 AND s.${p} > 0 AND coalesce(s.volume, 1) > 0 AND abs(s.${p} - s.ps) > s.ps * s.lim + s.tick + 1e-9`,
+      value: `s.${p}`,
+      detail: `printf('%.4f..%.4f (previous settle %s, limit %g%%)', s.ps * (1 - s.lim), s.ps * (1 + s.lim), CAST(s.ps AS VARCHAR), s.lim * 100)`,
+    });
+  }
   await applyRules(store, 'v s', rules);
-  await limitRule(store, kind);
   // Nothing is dropped silently: a row still without a contract gets a reject of its own.
   await store.run(`
     INSERT INTO rej
@@ -187,14 +207,8 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
     FROM stage s WHERE s.contract IS NULL AND NOT EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line)`);
 }
 
-/**
- * Daily limit band: |price - previous settle| <= limit x previous settle (+ one tick for the
- * exchange's rounding of limit prices), the limit doubled on every day up to and including a
- * contract's first day with volume. The previous settle is the file's pre_settle (daily), else the
- * day's daily bar pre_settle (minute), else the contract's settle on the previous trading day
- * (this ingest or the store). Checked only where one of these is known.
- */
-async function limitRule(store: Store, kind: BarKind): Promise<void> {
+/** Each staged contract's daily settles (store and, for daily files, this ingest) and first traded day. */
+async function settleHistory(store: Store, kind: BarKind): Promise<void> {
   await store.run(`
     CREATE OR REPLACE TEMP TABLE hist AS
     SELECT contract, trade_date, any_value(settle) AS settle, any_value(pre_settle) AS pre_settle, max(volume) AS volume FROM (
@@ -204,28 +218,6 @@ async function limitRule(store: Store, kind: BarKind): Promise<void> {
   await store.run(`
     CREATE OR REPLACE TEMP TABLE first_trade AS
     SELECT contract, min(trade_date) FILTER (WHERE volume > 0) AS d FROM hist GROUP BY contract`);
-  const preSettle = kind === 'minute' ? 'coalesce(td.pre_settle, h.settle)' : 'coalesce(s.pre_settle, h.settle)';
-  await store.run(`
-    CREATE OR REPLACE TEMP VIEW band AS
-    SELECT s.file_id, s.line, s.tick, s.open, s.high, s.low, s.close, s.volume,
-           ${preSettle} AS ps,
-           s.limit_pct * CASE WHEN ft.d IS NULL OR s.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
-    FROM v s
-    LEFT JOIN hist h ON h.contract = s.contract AND h.trade_date = s.prev_d
-    LEFT JOIN first_trade ft ON ft.contract = s.contract
-    ${kind === 'minute' ? 'LEFT JOIN hist td ON td.contract = s.contract AND td.trade_date = s.trade_date' : ''}
-    WHERE s.limit_pct IS NOT NULL AND s.valid`);
-  await applyRules(
-    store,
-    'band s',
-    ['open', 'high', 'low', 'close'].map((p) => ({
-      field: p,
-      code: 'outside_limit',
-      when: `s.ps > 0 AND s.${p} > 0 AND coalesce(s.volume, 1) > 0 AND abs(s.${p} - s.ps) > s.ps * s.lim + s.tick + 1e-9`,
-      value: `s.${p}`,
-      detail: `printf('%.4f..%.4f (previous settle %s, limit %g%%)', s.ps * (1 - s.lim), s.ps * (1 + s.lim), CAST(s.ps AS VARCHAR), s.lim * 100)`,
-    })),
-  );
 }
 
 /** Passes 2 and 3. Returns how many rows collapsed into an identical earlier row. */
