@@ -42,6 +42,12 @@ export interface DayBars {
 
 const EMPTY = new Float64Array(0);
 
+/** Bars in the day's final SIGNAL.lastHourMinutes (14:15-15:15 on a full day), from the bar interval. */
+export function lastHourBars(barEnds: readonly number[]): number {
+  const interval = barEnds.length > 1 ? barEnds[1]! - barEnds[0]! : SIGNAL.lastHourMinutes;
+  return Math.min(barEnds.length - 1, Math.max(1, Math.round(SIGNAL.lastHourMinutes / interval)));
+}
+
 /** U-shaped intraday volume weights: heavy at the open and the close, light at midday. */
 export function volumeWeights(n: number): Float64Array {
   const w = new Float64Array(n);
@@ -91,7 +97,7 @@ export function makeDay(inp: DayInput, rng: Rng): DayBars {
   const path = new Float64Array(n + 1);
   for (let j = 1; j <= n; j++) path[j] = path[j - 1]! + sdBar * rng.normal();
   const total = Math.log(close / open);
-  const lastHour = Math.max(1, Math.round((SIGNAL.lastHourMinutes / 255) * n));
+  const lastHour = lastHourBars(inp.barEnds);
   const tilt = SIGNAL.tiltSd * inp.dailySd * inp.z;
   const before = n - lastHour;
   for (let j = 1; j <= n; j++) {

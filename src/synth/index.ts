@@ -29,7 +29,7 @@ import { isoDate, tradingDays } from '../market/calendar.js';
 import { lastTradingDay, listedContracts, listingDay } from '../market/contracts.js';
 import { barEndMinutes, formatMinute } from '../market/sessions.js';
 import { LAUNCH, PRODUCTS, specFor, type Product } from '../market/specs.js';
-import { makeDay, type DayBars } from './bars.js';
+import { lastHourBars, makeDay, type DayBars } from './bars.js';
 import { dailySd, frontShare, PRODUCT_MODEL, SIGNAL, simulateDays, STAY, type Regime } from './market.js';
 import { childRng } from './rng.js';
 
@@ -265,7 +265,7 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
         }
         if (withMinutes && main?.code === c.code) {
           const n = ends.length;
-          const lastHour = Math.max(1, Math.round((SIGNAL.lastHourMinutes / 255) * n));
+          const lastHour = lastHourBars(ends);
           today = { contract: c.code, lh: Math.log(bars.mClose[n - 1]! / bars.mClose[n - 1 - lastHour]!), close: bars.close };
         }
         st.prevClose = bars.close;
