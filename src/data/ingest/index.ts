@@ -340,7 +340,8 @@ async function writeBars(store: Store, kind: BarKind, ingestId: number, validRow
   const cols = minute
     ? 'contract, product, interval_min, ts, trade_date, open, high, low, close, volume, amount, open_interest'
     : 'contract, product, trade_date, open, high, low, close, settle, pre_settle, volume, amount, open_interest';
-  // Per file, its interval and amount scale are constants; rows are dropped only if any were.
+  // Per file, its interval and amount scale are constants; line numbers (the `stage` view) are
+  // needed only to drop rejected or collapsed rows.
   const files = await store.all<{ file_id: number; amount_scale: number; interval_min: number | null; dropped: number }>(`
     SELECT f.file_id, f.amount_scale, ${minute ? 'fi.interval_min' : 'NULL AS interval_min'},
            (SELECT count(*) FROM dropped d WHERE d.file_id = f.file_id) AS dropped
@@ -353,7 +354,7 @@ async function writeBars(store: Store, kind: BarKind, ingestId: number, validRow
              s.open, s.high, s.low, s.close, ${minute ? '' : 's.settle, s.pre_settle, '}
              CAST(round(s.volume) AS BIGINT) AS volume, s.amount * ${f.amount_scale} AS amount,
              CAST(round(s.open_interest) AS BIGINT) AS open_interest
-      FROM stage s ${Number(f.dropped) > 0 ? 'ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line' : ''}
+      FROM ${Number(f.dropped) > 0 ? 'stage s ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line' : 'stage_t s'}
       WHERE s.file_id = ${f.file_id} AND s.contract IS NOT NULL`,
     )
     .join(' UNION ALL ');
