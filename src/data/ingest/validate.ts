@@ -72,11 +72,13 @@ async function applyRules(store: Store, from: string, rules: readonly Rule[]): P
   const items = rules
     .map((r) => `CASE WHEN ${r.when} THEN {field: '${r.field}', code: '${r.code}', value: CAST(${r.value} AS VARCHAR), detail: CAST(${r.detail} AS VARCHAR)} END`)
     .join(',\n      ');
+  // `from` exposes row ids (rid); lines are worked out for the failing rows only.
   await store.run(`
     INSERT INTO rej
-    SELECT file_id, line, r.field, r.code, r.value, r.detail
-    FROM (SELECT file_id, line, unnest(list_filter([${items}], x -> x IS NOT NULL)) AS r
-          FROM ${from} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')})`);
+    SELECT x.file_id, x.rid - f.first_rowid + f.first_line, x.r.field, x.r.code, x.r.value, x.r.detail
+    FROM (SELECT file_id, rid, unnest(list_filter([${items}], x -> x IS NOT NULL)) AS r
+          FROM ${from} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')}) x
+    JOIN files f USING (file_id)`);
 }
 
 /**
@@ -100,12 +102,12 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
   const preSettle = minute ? 'coalesce(td.pre_settle, h.settle)' : 'coalesce(s.pre_settle, h.settle)';
   await store.run(`
     CREATE OR REPLACE TEMP VIEW v AS
-    SELECT s.*, ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
+    SELECT s.*, s.rowid AS rid, ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
            d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.why AS day_why, d.prev_d,
            ${minute ? 'fi.interval_min, hour(s.ts) * 60 + minute(s.ts) AS m' : 'NULL::SMALLINT AS interval_min, NULL AS m'},
            ${preSettle} AS ps,
            d.limit_pct * CASE WHEN ft.d IS NULL OR s.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
-    FROM stage s
+    FROM stage_t s
     LEFT JOIN ci ON ci.contract = s.contract
     LEFT JOIN dayspec d ON d.product = s.product AND d.trade_date = s.trade_date
     LEFT JOIN hist h ON h.contract = s.contract AND h.trade_date = d.prev_d
@@ -227,13 +229,14 @@ export async function sequenceRules(store: Store, kind: BarKind): Promise<number
   const rejected = (codes?: string): string =>
     `EXISTS (SELECT 1 FROM rej r WHERE r.file_id = s.file_id AND r.line = s.line${codes ? ` AND r.code IN (${codes})` : ''})`;
 
-  // Contracts whose rows, in file order, do not strictly advance: only these can hold a row
-  // out of order or (within one file) a repeated key, so the passes below sort only them.
+  // Contracts whose rows, in file order (row ids follow it), do not strictly advance: only these
+  // can hold a row out of order or (within one file) a repeated key, so the passes below sort
+  // only them.
   await store.run(`
     CREATE OR REPLACE TEMP TABLE suspects AS
     SELECT DISTINCT file_id, contract FROM (
-      SELECT file_id, contract, ${k} AS k, lag(${k}) OVER (PARTITION BY file_id, contract ORDER BY line) AS p
-      FROM stage WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
+      SELECT file_id, contract, ${k} AS k, lag(${k}) OVER (PARTITION BY file_id, contract ORDER BY rowid) AS p
+      FROM stage_t WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
     WHERE k <= p`);
   // Keys seen more than once, whatever else is wrong with the rows. With one file they sit in
   // the suspects; several files can repeat each other's keys anywhere.
