@@ -189,7 +189,7 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   const rejectsByCode: Partial<Record<RejectCode, number>> = {};
   for (const r of rejects) rejectsByCode[r.code] = (rejectsByCode[r.code] ?? 0) + 1;
   const samples = Object.keys(rejectsByCode).flatMap((code) => rejects.filter((r) => r.code === code).slice(0, 3));
-  const products = (await store.all<{ product: string }>(`SELECT DISTINCT product FROM stage WHERE contract IS NOT NULL AND product IS NOT NULL ORDER BY 1`))
+  const products = (await store.all<{ product: string }>(`SELECT DISTINCT product FROM stage_t WHERE contract IS NOT NULL AND product IS NOT NULL ORDER BY 1`))
     .map((r) => r.product)
     .filter(isProduct);
 
@@ -232,7 +232,7 @@ async function detectAmountScales(store: Store, read: readonly ReadFile[]): Prom
 /** Facts about each contract code seen: valid?, listing day, last trading day, product launch. */
 async function buildContractFacts(store: Store): Promise<void> {
   await store.run(`CREATE TEMP TABLE ci (contract VARCHAR, product VARCHAR, valid BOOLEAN, listing_date DATE, last_trading_day DATE, launch DATE)`);
-  const codes = await store.all<{ contract: string }>(`SELECT DISTINCT contract FROM stage WHERE contract IS NOT NULL`);
+  const codes = await store.all<{ contract: string }>(`SELECT DISTINCT contract FROM stage_t WHERE contract IS NOT NULL`);
   if (codes.length === 0) return;
   const a = await store.conn.createAppender('ci', 'main', 'temp');
   for (const { contract } of codes) {
@@ -262,7 +262,7 @@ async function buildContractFacts(store: Store): Promise<void> {
 /** Whether each staged date is a trading day (and why not), and the trading day before it. */
 async function buildDayFacts(store: Store): Promise<void> {
   await store.run(`CREATE TEMP TABLE cal (d DATE, trading BOOLEAN, why VARCHAR, prev_d DATE)`);
-  const days = await store.all<{ d: number }>(`SELECT DISTINCT date_diff('day', DATE '1970-01-01', trade_date) AS d FROM stage WHERE trade_date IS NOT NULL`);
+  const days = await store.all<{ d: number }>(`SELECT DISTINCT date_diff('day', DATE '1970-01-01', trade_date) AS d FROM stage_t WHERE trade_date IS NOT NULL`);
   if (days.length === 0) return;
   const names = ['a Sunday', 'a Monday', 'a Tuesday', 'a Wednesday', 'a Thursday', 'a Friday', 'a Saturday'];
   const a = await store.conn.createAppender('cal', 'main', 'temp');
@@ -280,7 +280,7 @@ async function buildDayFacts(store: Store): Promise<void> {
 /** Splice days (minute rows with no contract): resolve each day's contract from the daily bars. */
 async function resolveSpliceContracts(store: Store, product: Product | null): Promise<Resolution[]> {
   if (product === null) return [];
-  const n = await store.scalar<number>(`SELECT count(*) FROM stage WHERE contract IS NULL AND trade_date IS NOT NULL`);
+  const n = await store.scalar<number>(`SELECT count(*) FROM stage_t WHERE contract IS NULL AND trade_date IS NOT NULL`);
   if (Number(n) === 0) return [];
   const days = await store.all<{ date: string; volume: number; last_close: number; first_oi: number | null; last_oi: number | null }>(`
     SELECT strftime(trade_date, '%Y-%m-%d') AS date, sum(volume) AS volume,
@@ -292,7 +292,7 @@ async function resolveSpliceContracts(store: Store, product: Product | null): Pr
     GROUP BY trade_date ORDER BY trade_date`);
   const daily = await store.all<{ date: string; contract: string; volume: number | null; close: number | null; open_interest: number | null }>(`
     SELECT strftime(trade_date, '%Y-%m-%d') AS date, contract, volume, close, open_interest
-    FROM bars_daily WHERE product = $1 AND trade_date IN (SELECT DISTINCT trade_date FROM stage WHERE contract IS NULL)`, [product]);
+    FROM bars_daily WHERE product = $1 AND trade_date IN (SELECT DISTINCT trade_date FROM stage_t WHERE contract IS NULL)`, [product]);
   const res = resolveSplice(
     days.map((d) => ({ date: d.date, volume: d.volume, lastClose: d.last_close, firstOi: d.first_oi, lastOi: d.last_oi })),
     daily.map((d) => ({ date: d.date, contract: d.contract, volume: d.volume, close: d.close, openInterest: d.open_interest })),
@@ -359,12 +359,10 @@ async function writeBars(store: Store, kind: BarKind, ingestId: number, validRow
     )
     .join(' UNION ALL ');
   if (valid === '') {
-    await store.run(`CREATE TEMP TABLE changed AS SELECT NULL::VARCHAR AS contract WHERE false`);
     return { inserted: 0, updated: 0, unchanged: 0 };
   }
   if (!overlap) {
     await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM (${valid})`);
-    await store.run(`CREATE TEMP TABLE changed AS SELECT DISTINCT contract FROM stage ANTI JOIN dropped d USING (file_id, line) WHERE contract IS NOT NULL`);
     return { inserted: validRows, updated: 0, unchanged: 0 };
   }
   await store.run(`
@@ -382,12 +380,15 @@ async function writeBars(store: Store, kind: BarKind, ingestId: number, validRow
   return { inserted, updated, unchanged: validRows - inserted - updated };
 }
 
+/** Contract facts for every contract with a valid row in this ingest. */
 async function writeInstruments(store: Store): Promise<void> {
+  const anyDropped = Number(await store.scalar<number>('SELECT count(*) FROM dropped')) > 0;
+  const landed = anyDropped ? 'stage s ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line' : 'stage_t';
   await store.run(`
     INSERT INTO instruments
     SELECT ci.contract, ci.product, CAST(substr(ci.contract, length(ci.product) + 1, 2) AS INTEGER) + 2000,
            CAST(right(ci.contract, 2) AS INTEGER), ci.listing_date, ci.last_trading_day
-    FROM ci WHERE ci.valid AND ci.contract IN (SELECT DISTINCT contract FROM changed)
+    FROM ci WHERE ci.valid AND ci.contract IN (SELECT DISTINCT contract FROM ${landed})
     ON CONFLICT (contract) DO NOTHING`);
 }
 

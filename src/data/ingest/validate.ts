@@ -92,7 +92,7 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
     CREATE OR REPLACE TEMP TABLE dayspec AS
     SELECT p.product, p.trade_date, sp.tick, sp.limit_pct, sp.am_open, sp.am_close, sp.pm_open, sp.pm_close,
            cal.trading, cal.why, cal.prev_d
-    FROM (SELECT DISTINCT product, trade_date FROM stage WHERE trade_date IS NOT NULL) p
+    FROM (SELECT DISTINCT product, trade_date FROM stage_t WHERE trade_date IS NOT NULL) p
     LEFT JOIN instrument_specs sp ON sp.product = p.product
          AND p.trade_date BETWEEN sp.valid_from AND coalesce(sp.valid_to, DATE '9999-12-31')
     LEFT JOIN cal ON cal.d = p.trade_date`);
@@ -214,8 +214,8 @@ async function settleHistory(store: Store, kind: BarKind): Promise<void> {
   await store.run(`
     CREATE OR REPLACE TEMP TABLE hist AS
     SELECT contract, trade_date, any_value(settle) AS settle, any_value(pre_settle) AS pre_settle, max(volume) AS volume FROM (
-      SELECT contract, trade_date, settle, pre_settle, volume FROM bars_daily WHERE contract IN (SELECT DISTINCT contract FROM stage)
-      ${kind === 'daily' ? `UNION ALL SELECT contract, trade_date, settle, pre_settle, volume FROM stage WHERE contract IS NOT NULL AND trade_date IS NOT NULL` : ''})
+      SELECT contract, trade_date, settle, pre_settle, volume FROM bars_daily WHERE contract IN (SELECT contract FROM ci)
+      ${kind === 'daily' ? `UNION ALL SELECT contract, trade_date, settle, pre_settle, volume FROM stage_t WHERE contract IS NOT NULL AND trade_date IS NOT NULL` : ''})
     GROUP BY contract, trade_date`);
   await store.run(`
     CREATE OR REPLACE TEMP TABLE first_trade AS
@@ -245,7 +245,7 @@ export async function sequenceRules(store: Store, kind: BarKind): Promise<number
     CREATE OR REPLACE TEMP TABLE dupkeys AS
     SELECT DISTINCT contract, k FROM (
       SELECT contract, ${k} AS k, lag(${k}) OVER (PARTITION BY contract ORDER BY ${k}) AS p
-      FROM stage s ${files > 1 ? '' : 'SEMI JOIN suspects x ON x.file_id = s.file_id AND x.contract = s.contract'}
+      FROM stage_t s ${files > 1 ? '' : 'SEMI JOIN suspects x ON x.file_id = s.file_id AND x.contract = s.contract'}
       WHERE contract IS NOT NULL AND ${k} IS NOT NULL)
     WHERE k = p`);
 
