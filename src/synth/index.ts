@@ -29,6 +29,7 @@ import { isoDate, tradingDays } from '../market/calendar.js';
 import { lastTradingDay, listedContracts, listingDay } from '../market/contracts.js';
 import { barEndMinutes, formatMinute } from '../market/sessions.js';
 import { LAUNCH, PRODUCTS, specFor, type Product } from '../market/specs.js';
+import { AsciiCsvWriter } from './ascii-writer.js';
 import { lastHourBars, makeDay, type DayBars } from './bars.js';
 import { dailySd, frontShare, PRODUCT_MODEL, SIGNAL, simulateDays, STAY, type Regime } from './market.js';
 import { childRng } from './rng.js';
@@ -105,6 +106,9 @@ class CsvWriter {
   }
 }
 
+/** 'HH:MM' for every minute of the day, so rows do not format times again. */
+const CLOCK: readonly string[] = Array.from({ length: 24 * 60 + 1 }, (_, m) => formatMinute(m));
+
 interface ContractState {
   prevClose: number;
   preSettle: number;
@@ -168,7 +172,7 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
   const state = simulateDays(opts.seed, days.length, products, opts.signal);
   const rng = childRng(opts.seed, 'bars');
   const daily = new CsvWriter(join(outDir, 'daily.csv'), 'symbol,date,open,high,low,close,settle,pre_settle,volume,amount,open_interest');
-  const minute = opts.minute === 'none' ? null : new CsvWriter(join(outDir, 'minute.csv'), 'symbol,datetime,open,high,low,close,volume,amount,open_interest');
+  const minute = opts.minute === 'none' ? null : new AsciiCsvWriter(join(outDir, 'minute.csv'), 'symbol,datetime,open,high,low,close,volume,amount,open_interest');
   const contracts = new Map<string, ContractState>();
   const regimes: Regime[] = [];
   // For the signal check: per product, yesterday's main contract, its last-hour return and close.
@@ -250,12 +254,14 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
         dText += `${c.code},${date},${bars.open.toFixed(dec)},${bars.high.toFixed(dec)},${bars.low.toFixed(dec)},${bars.close.toFixed(dec)},${bars.settle},${st.preSettle},${volume},${bars.amount},${oi}\n`;
         dRows++;
         if (withMinutes && minute) {
-          let mText = '';
+          const prefix = `${c.code},${date} `;
           for (let j = 0; j < ends.length; j++) {
             const px = (bars.mHigh[j]! + bars.mLow[j]! + bars.mClose[j]!) / 3;
-            mText += `${c.code},${date} ${formatMinute(ends[j]!)},${bars.mOpen[j]!.toFixed(dec)},${bars.mHigh[j]!.toFixed(dec)},${bars.mLow[j]!.toFixed(dec)},${bars.mClose[j]!.toFixed(dec)},${bars.mVolume[j]},${Math.round(bars.mVolume[j]! * px * spec.multiplier)},${bars.mOi[j]}\n`;
+            minute.text(prefix).text(CLOCK[ends[j]!]!).comma();
+            minute.fixed(bars.mOpen[j]!, dec).comma().fixed(bars.mHigh[j]!, dec).comma().fixed(bars.mLow[j]!, dec).comma().fixed(bars.mClose[j]!, dec).comma();
+            minute.int(bars.mVolume[j]!).comma().int(bars.mVolume[j]! * px * spec.multiplier).comma().int(bars.mOi[j]!);
+            minute.end();
           }
-          minute.push(mText, ends.length);
           if (!lastDay && (!main || oi > main.oi)) main = { code: c.code, oi };
         }
         // the signal check: yesterday's main contract, if it traded today too
