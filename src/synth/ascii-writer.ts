@@ -27,6 +27,8 @@ export class AsciiCsvWriter {
 
   /** An ASCII string (contract codes, dates, times). */
   text(s: string): this {
+    // a row never comes near the buffer's size, but a long text must not run past it
+    if (this.pos + s.length > FLUSH_AT) this.flush();
     for (let i = 0; i < s.length; i++) this.buf[this.pos++] = s.charCodeAt(i);
     return this;
   }

@@ -23,7 +23,7 @@
 //   has 0.25 x z(t) daily s.d. added; under --signal none nothing links t to t+1. truth.json
 //   records the design, every day's regime, and the link as measured on the generated bars.
 
-import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isoDate, tradingDays } from '../market/calendar.js';
 import { lastTradingDay, listedContracts, listingDay } from '../market/contracts.js';
@@ -74,36 +74,6 @@ export interface SignalCheck {
   readonly correlation: number;
   /** Share of days where their signs agree. */
   readonly hitRate: number;
-}
-
-/** Writes a buffered CSV in large blocks. */
-class CsvWriter {
-  private readonly fd: number;
-  private parts: string[] = [];
-  private size = 0;
-  rows = 0;
-  constructor(
-    readonly path: string,
-    header: string,
-  ) {
-    this.fd = openSync(path, 'w');
-    this.push(`${header}\n`, 0);
-  }
-  push(text: string, rows: number): void {
-    this.parts.push(text);
-    this.size += text.length;
-    this.rows += rows;
-    if (this.size > 4_000_000) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length > 0) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 /** 'HH:MM' for every minute of the day, so rows do not format times again. */
@@ -171,7 +141,7 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
   const products = PRODUCTS.filter((p) => opts.products.includes(p));
   const state = simulateDays(opts.seed, days.length, products, opts.signal);
   const rng = childRng(opts.seed, 'bars');
-  const daily = new CsvWriter(join(outDir, 'daily.csv'), 'symbol,date,open,high,low,close,settle,pre_settle,volume,amount,open_interest');
+  const daily = new AsciiCsvWriter(join(outDir, 'daily.csv'), 'symbol,date,open,high,low,close,settle,pre_settle,volume,amount,open_interest');
   const minute = opts.minute === 'none' ? null : new AsciiCsvWriter(join(outDir, 'minute.csv'), 'symbol,datetime,open,high,low,close,volume,amount,open_interest');
   const contracts = new Map<string, ContractState>();
   const regimes: Regime[] = [];
@@ -184,8 +154,6 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
     const date = isoDate(day);
     const s = state[i]!;
     regimes.push(s.regime);
-    let dText = '';
-    let dRows = 0;
     for (const p of products) {
       if (date < LAUNCH[p]) continue;
       const spec = specFor(p, date)!;
@@ -226,8 +194,7 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
         if (volume === 0) {
           const settle = Math.round(Math.min(Math.max(s.fair[p] * basis, st.preSettle * (1 - limit)), st.preSettle * (1 + limit)) * 1e4) / 1e4;
           const close = st.prevClose;
-          dText += `${c.code},${date},,,,${close.toFixed(dec)},${settle},${st.preSettle},0,0,${oi}\n`;
-          dRows++;
+          daily.text(`${c.code},${date},,,,${close.toFixed(dec)},${settle},${st.preSettle},0,0,${oi}`).end();
           st.preSettle = settle;
           st.oi = oi;
           continue;
@@ -251,8 +218,7 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
           },
           rng,
         );
-        dText += `${c.code},${date},${bars.open.toFixed(dec)},${bars.high.toFixed(dec)},${bars.low.toFixed(dec)},${bars.close.toFixed(dec)},${bars.settle},${st.preSettle},${volume},${bars.amount},${oi}\n`;
-        dRows++;
+        daily.text(`${c.code},${date},${bars.open.toFixed(dec)},${bars.high.toFixed(dec)},${bars.low.toFixed(dec)},${bars.close.toFixed(dec)},${bars.settle},${st.preSettle},${volume},${bars.amount},${oi}`).end();
         if (withMinutes && minute) {
           const prefix = `${c.code},${date} `;
           for (let j = 0; j < ends.length; j++) {
@@ -282,7 +248,6 @@ export async function writeSynthMarket(opts: SynthOptions, outDir: string, onPro
       if (today) pending.set(p, today);
       else pending.delete(p);
     }
-    daily.push(dText, dRows);
     if (onProgress && (i % 50 === 0 || i === days.length - 1)) onProgress(i + 1, days.length);
   }
   daily.close();
