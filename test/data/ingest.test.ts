@@ -173,6 +173,47 @@ describe('ingest: each rule rejects its bad row and the good rows land', () => {
     expect(s.rejectsByCode).toEqual({ outside_limit: 1 });
   });
 
+  // Minute files go through a cheaper pre-filter before the exact rules: every rule must still
+  // reach its row. Row index 3 of a day of 5-minute T2503 bars sits on line 5.
+  type MinuteBreak = { name: string; code: string; field: string; apply: (f: string[]) => void };
+  const minuteCases: MinuteBreak[] = [
+    { name: 'unparseable price', code: 'parse', field: 'close', apply: (f) => void (f[5] = '108.5x') },
+    { name: 'empty open', code: 'missing', field: 'open', apply: (f) => void (f[2] = '') },
+    { name: 'bad contract code', code: 'bad_symbol', field: 'symbol', apply: (f) => void (f[0] = 'T2502') },
+    { name: 'expired contract', code: 'not_listed', field: 'datetime', apply: (f) => void (f[0] = 'T2412') },
+    { name: 'weekend stamp', code: 'not_trading_day', field: 'datetime', apply: (f) => void (f[1] = f[1]!.replace('2025-01-02', '2025-01-04')) },
+    { name: 'stamp off the 5-minute grid', code: 'outside_session', field: 'datetime', apply: (f) => void (f[1] = f[1]!.replace(/:(\d)0$/, ':$12')) },
+    { name: 'zero open', code: 'non_positive', field: 'open', apply: (f) => void (f[2] = '0') },
+    { name: 'negative volume', code: 'negative', field: 'volume', apply: (f) => void (f[6] = '-5') },
+    { name: 'negative amount', code: 'negative', field: 'amount', apply: (f) => void (f[7] = '-1') },
+    { name: 'low above close', code: 'ohlc_order', field: 'low', apply: (f) => void (f[4] = (Number(f[5]) + 0.005).toFixed(3)) },
+    { name: 'high below open', code: 'ohlc_order', field: 'high', apply: (f) => void (f[3] = (Number(f[2]) - 0.005).toFixed(3)) },
+    { name: 'close off the tick grid', code: 'off_tick', field: 'close', apply: (f) => void (f[5] = (Number(f[5]) + 0.002).toFixed(3)) },
+    { name: 'high above the limit', code: 'outside_limit', field: 'high', apply: (f) => void (f[3] = '110.785') },
+    { name: 'low below the limit', code: 'outside_limit', field: 'low', apply: (f) => void (f[4] = '106.215') },
+  ];
+  for (const c of minuteCases) {
+    it(`minute bars: ${c.name}: ${c.code} on ${c.field}`, async () => {
+      // The day's daily bar gives the previous settle (108.5) for the limit band (2%: 106.33..110.67);
+      // the contract traded the day before, so the limit is not doubled.
+      const daily = [
+        'symbol,date,open,high,low,close,settle,pre_settle,volume,amount,open_interest',
+        'T2503,2024-12-31,108.5,108.6,108.4,108.5,108.5,108.5,5000,542500000,120000',
+        'T2503,2025-01-02,108.5,108.6,108.4,108.5,108.5,108.5,5000,542500000,120000',
+      ];
+      await ingest(store, { kind: 'daily', files: [writeLines(tmp.dir, 'd.csv', daily)] });
+      const lines = minuteLines('T2503', '2025-01-02', { interval: 5 });
+      const f = lines[3]!.split(',');
+      c.apply(f);
+      lines[3] = f.join(',');
+      const s = await ingest(store, { kind: 'minute', files: [writeLines(tmp.dir, 'bad-m.csv', [MINUTE_HEADER, ...lines])] });
+      const rej = (await rejects()).filter((r) => r.line === 5);
+      expect(rej.map((r) => `${r.code}:${r.field}`)).toContain(`${c.code}:${c.field}`);
+      expect(s.rejected).toBe(1);
+      expect(s.inserted).toBe(50);
+    });
+  }
+
   it('rejects a minute bar outside the session and on the afternoon of a last trading day', async () => {
     const lines = [MINUTE_HEADER, ...minuteLines('T2503', '2025-03-13', { interval: 5 }), ...minuteLines('T2503', '2025-03-14', { interval: 5 })];
     lines.push('T2503,2025-03-13 15:20,108.5,108.505,108.495,108.5,10,1085000,120000');

@@ -76,7 +76,7 @@ export interface IngestSummary {
 
 const DEFAULT_MAX_REJECT_SHARE = 0.2;
 const TEMP_VIEWS = ['v', 'stage'];
-const TEMP_TABLES = ['stage_t', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
+const TEMP_TABLES = ['stage_t', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'cday', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
 
 function checkOptions(o: IngestOptions): void {
   if (o.files.length === 0) throw new DataError('bad_option', 'no files given');
@@ -94,17 +94,35 @@ export async function ingest(store: Store, opts: IngestOptions): Promise<IngestS
     await opts.onPhase?.(p);
   };
   try {
-    return await store.transaction(() => runIngest(store, opts, phase));
+    // Reading and validating touch only this connection's temp tables, so they run outside the
+    // transaction: DuckDB scans rows a transaction has written (temp tables included) about half
+    // as fast as committed ones. Everything the store keeps is written in one transaction.
+    const staged = await stageAndValidate(store, opts, phase);
+    return await store.transaction(() => writeIngest(store, opts, staged, phase));
   } finally {
     for (const t of TEMP_VIEWS) await store.run(`DROP VIEW IF EXISTS temp.${t}`).catch(() => undefined);
     for (const t of TEMP_TABLES) await store.run(`DROP TABLE IF EXISTS temp.${t}`).catch(() => undefined);
   }
 }
 
-async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPhase) => Promise<void>): Promise<IngestSummary> {
+/** What the read and validate phases leave for the write: the temp tables plus these facts. */
+interface Staged {
+  readonly startedAt: Date;
+  readonly read: readonly ReadFile[];
+  readonly stamps: ReadonlyMap<number, { interval: number | null; stamp: 'start' | 'end' | null }>;
+  readonly amountScales: ReadonlyMap<number, number>;
+  readonly resolutions: Resolution[];
+  readonly perFile: readonly { file_id: number; rejected: number; collapsed: number }[];
+  readonly rowsRead: number;
+  readonly rejected: number;
+  readonly collapsed: number;
+  readonly rejects: Reject[];
+  readonly maxShare: number;
+}
+
+async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: IngestPhase) => Promise<void>): Promise<Staged> {
   const product = opts.product ?? null;
   const map = opts.map ?? {};
-  const ingestId = Number(await store.scalar<bigint | number>(`SELECT nextval('ingest_seq')`));
   const startedAt = new Date();
 
   await phase('read');
@@ -162,7 +180,14 @@ async function runIngest(store: Store, opts: IngestOptions, phase: (p: IngestPha
   }
 
   const rejects = await loadRejects(store);
+  return { startedAt, read, stamps, amountScales, resolutions, perFile, rowsRead, rejected, collapsed, rejects, maxShare };
+}
 
+async function writeIngest(store: Store, opts: IngestOptions, staged: Staged, phase: (p: IngestPhase) => Promise<void>): Promise<IngestSummary> {
+  const { startedAt, read, stamps, amountScales, resolutions, perFile, rowsRead, rejected, collapsed, rejects, maxShare } = staged;
+  const product = opts.product ?? null;
+  const map = opts.map ?? {};
+  const ingestId = Number(await store.scalar<bigint | number>(`SELECT nextval('ingest_seq')`));
   await phase('write');
   const counts = await writeBars(store, opts.kind, ingestId, rowsRead - rejected - collapsed);
   await phase('log');

@@ -186,7 +186,7 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   const given = opt.product === null ? 'NULL' : sqlString(opt.product);
   const texts = checks.length > 0 ? `[${checks.map((_, i) => `CAST(t${i} AS VARCHAR)`).join(', ')}]` : 'NULL';
   try {
-    // Row order matters here (it gives line numbers) and nowhere after.
+    // Row order gives line numbers: the reader must keep it (DuckDB's default, stated here).
     await store.run('SET preserve_insertion_order = true');
     await store.run(`
       INSERT INTO stage_t
@@ -203,8 +203,6 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
           FROM ${source}))`);
   } catch (e) {
     throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
-  } finally {
-    await store.run('SET preserve_insertion_order = false');
   }
   // A blank line inside a CSV is skipped by the reader and shifts the lines reported after it.
   // Row ids stay in SQL: inside a transaction they start at 2^55, past exact JS numbers.

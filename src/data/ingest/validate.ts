@@ -67,8 +67,11 @@ interface Rule {
   readonly detail: string;
 }
 
-/** Inserts into rej every rule a row breaks, scanning `from` once. */
-async function applyRules(store: Store, from: string, rules: readonly Rule[]): Promise<void> {
+/**
+ * Inserts into rej every rule a row breaks, scanning `from` once. `filter` picks the rows whose
+ * reasons are worked out; it must hold for every row that breaks a rule (default: the OR of all).
+ */
+async function applyRules(store: Store, from: string, rules: readonly Rule[], filter?: string): Promise<void> {
   const items = rules
     .map((r) => `CASE WHEN ${r.when} THEN {field: '${r.field}', code: '${r.code}', value: CAST(${r.value} AS VARCHAR), detail: CAST(${r.detail} AS VARCHAR)} END`)
     .join(',\n      ');
@@ -77,7 +80,7 @@ async function applyRules(store: Store, from: string, rules: readonly Rule[]): P
     INSERT INTO rej
     SELECT x.file_id, x.rid - f.first_rowid + f.first_line, x.r.field, x.r.code, x.r.value, x.r.detail
     FROM (SELECT file_id, rid, unnest(list_filter([${items}], x -> x IS NOT NULL)) AS r
-          FROM ${from} WHERE ${rules.map((r) => `(${r.when})`).join(' OR ')}) x
+          FROM ${from} WHERE ${filter ?? rules.map((r) => `(${r.when})`).join(' OR ')}) x
     JOIN files f USING (file_id)`);
 }
 
@@ -97,28 +100,12 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
          AND p.trade_date BETWEEN sp.valid_from AND coalesce(sp.valid_to, DATE '9999-12-31')
     LEFT JOIN cal ON cal.d = p.trade_date`);
   await settleHistory(store, kind);
-  // The previous settle for the limit band: the file's pre_settle (daily), else the day's daily bar
-  // pre_settle (minute), else the contract's settle on the previous trading day.
-  const preSettle = minute ? 'coalesce(td.pre_settle, h.settle)' : 'coalesce(s.pre_settle, h.settle)';
-  await store.run(`
-    CREATE OR REPLACE TEMP VIEW v AS
-    SELECT s.*, s.rowid AS rid, ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
-           d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.why AS day_why, d.prev_d,
-           ${minute ? 'fi.interval_min, hour(s.ts) * 60 + minute(s.ts) AS m' : 'NULL::SMALLINT AS interval_min, NULL AS m'},
-           ${preSettle} AS ps,
-           d.limit_pct * CASE WHEN ft.d IS NULL OR s.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
-    FROM stage_t s
-    LEFT JOIN ci ON ci.contract = s.contract
-    LEFT JOIN dayspec d ON d.product = s.product AND d.trade_date = s.trade_date
-    LEFT JOIN hist h ON h.contract = s.contract AND h.trade_date = d.prev_d
-    LEFT JOIN first_trade ft ON ft.contract = s.contract
-    ${minute ? 'LEFT JOIN hist td ON td.contract = s.contract AND td.trade_date = s.trade_date' : ''}
-    ${minute ? 'LEFT JOIN file_interval fi ON fi.file_id = s.file_id' : ''}`);
 
   const live = `s.trade_date IS NOT NULL AND s.contract IS NOT NULL AND s.valid AND s.trading`;
   const dayText = minute ? `strftime(s.ts, '%Y-%m-%d %H:%M')` : `strftime(s.trade_date, '%Y-%m-%d')`;
   const dayField = minute ? 'datetime' : 'date';
-  const rules: Rule[] = [
+  // Rules that look only at the symbol, the product and the day.
+  const dayRules: Rule[] = [
     { field: 'symbol', code: 'bad_symbol', when: `s.symbol IS NOT NULL AND NOT coalesce(s.valid, false)`, value: 's.symbol', detail: 'NULL' },
     { field: dayField, code: 'not_trading_day', when: `s.trade_date IS NOT NULL AND NOT s.trading`, value: dayText, detail: 's.day_why' },
     {
@@ -138,8 +125,52 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
     },
   ];
   if (product !== null) {
-    rules.push({ field: 'symbol', code: 'product_mismatch', when: `s.valid AND s.symbol IS NOT NULL AND s.product <> '${product}'`, value: 's.contract', detail: `'${product}'` });
+    dayRules.push({ field: 'symbol', code: 'product_mismatch', when: `s.valid AND s.symbol IS NOT NULL AND s.product <> '${product}'`, value: 's.contract', detail: `'${product}'` });
   }
+
+  // Everything a row rule needs besides the row itself depends only on (contract, product, day):
+  // a few thousand keys. Joining those facts once keeps the big scan to one hash probe. The
+  // previous settle for the limit band: the file's pre_settle (daily, per row), else the day's
+  // daily bar pre_settle (minute), else the contract's settle on the previous trading day.
+  // day_flag: some day rule may fail (the symbol stands in for itself: a row with a symbol has a
+  // contract). For minute bars the session grid (epoch ms) and the band (lo..hi) are laid out here
+  // so the scan compares numbers only.
+  await store.run(`
+    CREATE OR REPLACE TEMP TABLE cday AS
+    SELECT s.*, coalesce(${dayRules.map((r) => `(${r.when})`).join(' OR ')}, false) AS day_flag,
+           coalesce(${live} AND s.tick IS NOT NULL, false) AS live_sess,
+           epoch_ms(s.trade_date) + s.am_open * 60000 AS am_open_ms, epoch_ms(s.trade_date) + s.am_close * 60000 AS am_close_ms,
+           CASE WHEN s.trade_date <> s.last_trading_day OR s.last_trading_day IS NULL THEN epoch_ms(s.trade_date) + s.pm_open * 60000 END AS pm_open_ms,
+           epoch_ms(s.trade_date) + s.pm_close * 60000 AS pm_close_ms,
+           coalesce(s.valid AND s.lim IS NOT NULL AND s.ps_known > 0, false) AS band,
+           s.ps_known - (s.ps_known * s.lim + s.tick + 1e-9) + 1e-10 AS band_lo,
+           s.ps_known + (s.ps_known * s.lim + s.tick + 1e-9) - 1e-10 AS band_hi
+    FROM (
+      SELECT coalesce(k.contract, '') AS ck, coalesce(k.product, '') AS pk, k.contract, k.contract AS symbol, k.product, k.trade_date,
+             ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
+             d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.why AS day_why, d.prev_d,
+             ${minute ? 'coalesce(td.pre_settle, h.settle)' : 'h.settle'} AS ps_known,
+             d.limit_pct * CASE WHEN ft.d IS NULL OR k.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
+      FROM (SELECT DISTINCT contract, product, trade_date FROM stage_t) k
+      LEFT JOIN ci ON ci.contract = k.contract
+      LEFT JOIN dayspec d ON d.product = k.product AND d.trade_date = k.trade_date
+      LEFT JOIN hist h ON h.contract = k.contract AND h.trade_date = d.prev_d
+      LEFT JOIN first_trade ft ON ft.contract = k.contract
+      ${minute ? 'LEFT JOIN hist td ON td.contract = k.contract AND td.trade_date = k.trade_date' : ''}) s`);
+  // Bar interval per file: a handful of constants, inlined rather than joined.
+  const intervals = minute ? await store.all<{ file_id: number; interval_min: number }>('SELECT file_id, interval_min FROM file_interval') : [];
+  const intervalSql = intervals.length > 0 ? `CASE s.file_id ${intervals.map((f) => `WHEN ${f.file_id} THEN ${f.interval_min}`).join(' ')} END` : 'NULL::SMALLINT';
+  await store.run(`
+    CREATE OR REPLACE TEMP VIEW v AS
+    SELECT s.*, s.rowid AS rid, c.valid, c.listing_date, c.last_trading_day, c.launch,
+           c.tick, c.limit_pct, c.am_open, c.am_close, c.pm_open, c.pm_close, c.trading, c.day_why, c.prev_d,
+           c.day_flag, c.live_sess, c.am_open_ms, c.am_close_ms, c.pm_open_ms, c.pm_close_ms, c.band, c.band_lo, c.band_hi,
+           ${intervalSql} AS interval_min, ${minute ? 'hour(s.ts) * 60 + minute(s.ts)' : 'NULL'} AS m,
+           ${minute ? 'c.ps_known' : 'coalesce(s.pre_settle, c.ps_known)'} AS ps, c.lim
+    FROM stage_t s
+    LEFT JOIN cday c ON c.ck = coalesce(s.contract, '') AND c.pk = coalesce(s.product, '') AND c.trade_date IS NOT DISTINCT FROM s.trade_date`);
+
+  const rules: Rule[] = [...dayRules];
   if (minute) {
     const grid = (open: string, close: string): string => `(s.m > s.${open} AND s.m <= s.${close} AND (s.m - s.${open}) % s.interval_min = 0)`;
     const lastDay = `s.trade_date = s.last_trading_day`;
@@ -201,7 +232,23 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
       detail: `printf('%.4f..%.4f (previous settle %s, limit %g%%)', s.ps * (1 - s.lim), s.ps * (1 + s.lim), CAST(s.ps AS VARCHAR), s.lim * 100)`,
     });
   }
-  await applyRules(store, 'v s', rules);
+  // Minute files are large: the scan tests a cheaper condition that every breaking row meets
+  // (the day rules through day_flag, the band as one range), and only the rows it picks are
+  // tested rule by rule. Daily files keep the exact OR of all rules.
+  const step = 's.interval_min * 60000';
+  const t = 'epoch_ms(s.ts)';
+  const ohlc = 's.open, s.high, s.low, s.close';
+  const minuteFilter = [
+    's.day_flag',
+    `(s.live_sess AND NOT (coalesce(${t} > s.am_open_ms AND ${t} <= s.am_close_ms AND (${t} - s.am_open_ms) % (${step}) = 0, false)
+       OR coalesce(${t} > s.pm_open_ms AND ${t} <= s.pm_close_ms AND (${t} - s.pm_open_ms) % (${step}) = 0, false)))`,
+    `least(${ohlc}) <= 0`,
+    'least(s.volume, s.open_interest, s.amount) < 0',
+    's.low > s.high OR s.low > s.open OR s.low > s.close OR s.high < s.open OR s.high < s.close',
+    ...['open', 'high', 'low', 'close'].map((p) => `abs(s.${p} / s.tick - round(s.${p} / s.tick)) > 1e-6`),
+    `(s.band AND (least(${ohlc}) < s.band_lo OR greatest(${ohlc}) > s.band_hi))`,
+  ].map((c) => `(${c})`).join('\n      OR ');
+  await applyRules(store, 'v s', rules, minute ? minuteFilter : undefined);
   // Nothing is dropped silently: a row still without a contract gets a reject of its own.
   await store.run(`
     INSERT INTO rej
