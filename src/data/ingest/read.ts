@@ -140,6 +140,32 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
     throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
   }
   const layout = detectLayout(basename(path), cols.map((c) => c.name), opt.kind, opt.map, opt.product !== null);
+  // Minute CSVs are large: first let the reader type the columns itself (faster than text plus
+  // casts). A field that does not parse stops that read; the file is then read as text, where
+  // every such field becomes a reject with its line. Nothing is written by the failed read.
+  const typed = format === 'csv' && opt.kind === 'minute' ? typedCsvColumns(cols, layout) : null;
+  if (typed) {
+    const typedSource = `read_csv(${sqlString(path)}, header = true, types = {${typed.map((c) => `${sqlString(c.name)}: '${c.type}'`).join(', ')}})`;
+    try {
+      return await stageFile(store, fileId, path, format, layout, typed, typedSource, opt);
+    } catch {
+      for (const t of ['stage_t', 'files', 'rej']) await store.run(`DELETE FROM ${t} WHERE file_id = ${fileId}`);
+    }
+  }
+  return stageFile(store, fileId, path, format, layout, cols, source, opt);
+}
+
+/** Column types for a typed read: mapped numbers DOUBLE, a single stamp column TIMESTAMP, the rest text; null when the stamp is split. */
+function typedCsvColumns(cols: readonly Col[], layout: Layout): Col[] | null {
+  const stamp = layout.columns.datetime;
+  if (stamp === undefined) return null;
+  const numeric = new Set(NUMERIC_FIELDS.map((f) => layout.columns[f]).filter((n): n is string => n !== undefined));
+  return cols.map((c) => ({ name: c.name, type: c.name === stamp ? 'TIMESTAMP' : numeric.has(c.name) ? 'DOUBLE' : 'VARCHAR' }));
+}
+
+const NUMERIC_FIELDS = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const;
+
+async function stageFile(store: Store, fileId: number, path: string, format: FileFormat, layout: Layout, cols: readonly Col[], source: string, opt: ReadOptions): Promise<ReadFile> {
   const col = (f: Field): Col | undefined => {
     const name = layout.columns[f];
     return name === undefined ? undefined : cols.find((c) => c.name === name);
@@ -159,7 +185,7 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
     // applies the exact test; a blank-but-not-empty field is flagged and then cleared there.
     checks.push({ ...c, flagged: typed === null ? `t${i} IS NULL` : `${typed} IS NULL AND t${i} IS NOT NULL` });
   };
-  for (const f of ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const) {
+  for (const f of NUMERIC_FIELDS) {
     const c = col(f);
     if (c && !NUMERIC_TYPES.test(c.type)) add({ field: f, code: 'parse', text: sqlIdent(c.name), fails: `$TEXT IS NOT NULL AND TRY_CAST($TEXT AS DOUBLE) IS NULL`, detail: 'a number' }, f);
   }
@@ -181,7 +207,7 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
     return c ? numExpr(c) : 'NULL';
   };
   // Three levels so each expression is computed once per row: parse, then derive, then flag.
-  const parsed = ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'] as const;
+  const parsed = NUMERIC_FIELDS;
   const flag = checks.length > 0 ? checks.map((c) => `(${c.flagged})`).join(' OR ') : 'false';
   const given = opt.product === null ? 'NULL' : sqlString(opt.product);
   const texts = checks.length > 0 ? `[${checks.map((_, i) => `CAST(t${i} AS VARCHAR)`).join(', ')}]` : 'NULL';
