@@ -1,0 +1,118 @@
+// Chooses and initialises the tfjs backend. The native bindings (@tensorflow/tfjs-node-gpu,
+// @tensorflow/tfjs-node) are optional and often absent or broken (no CUDA, no libtensorflow), so
+// they are only ever loaded through a dynamic import inside try/catch; the wasm and pure-JS cpu
+// backends always work. Under Node the wasm backend is pointed at its .wasm files inside
+// node_modules so it never fetches anything.
+
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { ModelError, firstLine } from './errors.js';
+import { quietly } from './quiet.js';
+
+export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export interface BackendInfo {
+  /** tfjs backend name now active: 'tensorflow', 'wasm' or 'cpu'. */
+  backend: string;
+  /** Human-readable detail for logs: which binding, SIMD or not. */
+  detail: string;
+}
+
+export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+const NODE_BINDINGS = [
+  { pkg: '@tensorflow/tfjs-node-gpu', detail: 'libtensorflow via @tensorflow/tfjs-node-gpu' },
+  { pkg: '@tensorflow/tfjs-node', detail: 'libtensorflow via @tensorflow/tfjs-node' },
+] as const;
+
+/** Result of the last successful request per backend name, so repeated calls are cheap. */
+const settled = new Map<BackendName, BackendInfo>();
+let wasmPathsSet = false;
+
+/**
+ * Activates a backend and returns which one is active. `auto` prefers the native bindings, then
+ * wasm, then cpu; an explicit name fails with a one-line ModelError if it cannot be had.
+ * Calling again with the same name is a no-op returning the same answer.
+ */
+export async function initBackend(
+  name: BackendName,
+  log?: (line: string) => void,
+): Promise<BackendInfo> {
+  if (!BACKEND_NAMES.includes(name)) {
+    throw new ModelError('bad_config', `unknown backend "${String(name)}" (expected one of ${BACKEND_NAMES.join(', ')})`);
+  }
+  const previous = settled.get(name);
+  const info =
+    previous !== undefined && tf.getBackend() === previous.backend ? previous : await activate(name);
+  settled.set(name, info);
+  log?.(`backend: ${info.backend} (${info.detail})`);
+  return info;
+}
+
+async function activate(name: BackendName): Promise<BackendInfo> {
+  switch (name) {
+    case 'tensorflow': {
+      const native = await tryNative();
+      if (native) return native;
+      throw new ModelError(
+        'backend_unavailable',
+        'backend "tensorflow" needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, and neither loads here; use --backend wasm or cpu',
+      );
+    }
+    case 'wasm':
+      return activateWasm();
+    case 'cpu':
+      return activateCpu();
+    case 'auto':
+      return (await tryNative()) ?? (await activateWasm().catch(() => null)) ?? activateCpu();
+  }
+}
+
+/** The first native binding that imports and registers a working 'tensorflow' backend, or null. */
+async function tryNative(): Promise<BackendInfo | null> {
+  for (const binding of NODE_BINDINGS) {
+    try {
+      // A variable specifier keeps TypeScript and bundlers from resolving the optional package.
+      const specifier: string = binding.pkg;
+      await import(/* @vite-ignore */ specifier);
+      // A binding that pulled in its own copy of tfjs registers with that copy, not ours.
+      if (tf.findBackendFactory('tensorflow') == null) continue;
+      if (!(await tf.setBackend('tensorflow'))) continue;
+      await tf.ready();
+      return { backend: 'tensorflow', detail: binding.detail };
+    } catch {
+      // Absent package, missing libtensorflow or CUDA: try the next option.
+    }
+  }
+  return null;
+}
+
+async function activateWasm(): Promise<BackendInfo> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (!wasmPathsSet) {
+      // The package's Node entry lives in dist/, next to the .wasm binaries.
+      const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths(path.dirname(entry) + path.sep);
+      wasmPathsSet = true;
+    }
+    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+    await tf.ready();
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    return { backend: 'wasm', detail: `WebAssembly${simd ? ' with SIMD' : ''}, ${wasm.getThreadsCount()} thread(s)` };
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError('backend_unavailable', `backend "wasm" failed to start: ${firstLine(e)}`);
+  }
+}
+
+async function activateCpu(): Promise<BackendInfo> {
+  if (!(await tf.setBackend('cpu'))) {
+    throw new ModelError('backend_unavailable', 'backend "cpu" failed to start');
+  }
+  await tf.ready();
+  // The first write prints tfjs's "install our node backend" banner; take it here, muted.
+  quietly(() => tf.tensor1d([0]).dispose());
+  return { backend: 'cpu', detail: 'pure JavaScript' };
+}

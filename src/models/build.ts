@@ -1,0 +1,128 @@
+// buildModel() and the builders of the built-in model kinds (registered with the registry at the
+// bottom of this file), with the functional tfjs layers API. Inputs are named
+// after their channel ('daily' [lookback x dailyFeatures], 'minute' [bars x minuteFeatures]) so
+// training and prediction feed them by name. Every initializer is seeded from the model seed
+// through a per-layer label, so the same seed gives the same initial weights on any backend
+// that implements tfjs's seeded random ops, and changing one layer does not reseed the others.
+//
+// Dropout inside the recurrent cells is NOT seeded here: tfjs draws those masks with an
+// unseeded tf.dropout. trainModel() attaches a seeded mask generator before fitting (see
+// attachSeededDropout in train.ts); fitting a built model by other means uses tfjs's own.
+
+import * as tf from '@tensorflow/tfjs';
+import { ModelError } from './errors.js';
+import { quietly } from './quiet.js';
+import { validateSpec, type ModelSpec } from './presets.js';
+import { checkShapes, getModelKind, registerModelKind, type ChannelName, type InputShapes } from './registry.js';
+import { deriveSeed } from './seed.js';
+
+export type { ChannelName, InputShapes } from './registry.js';
+
+type Sym = tf.SymbolicTensor;
+
+/**
+ * A fresh model of `spec.kind` with every initializer seeded from `seed`. Validates the spec,
+ * the shapes its channels need and the seed; throws ModelError('bad_config').
+ */
+export function buildModel(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel {
+  const valid = validateSpec(spec);
+  const def = getModelKind(valid.kind);
+  checkShapes(def.inputs, shapes);
+  if (!Number.isSafeInteger(seed) || seed < 0) {
+    throw new ModelError('bad_config', `seed must be a non-negative integer (got ${String(seed)})`);
+  }
+  return def.build(valid, shapes, seed);
+}
+
+/** The named input of one channel. */
+export function channelInput(channel: ChannelName, shapes: InputShapes): Sym {
+  const shape = channel === 'daily' ? [shapes.lookback, shapes.dailyFeatures] : [shapes.bars, shapes.minuteFeatures];
+  return tf.input({ name: channel, shape, dtype: 'float32' });
+}
+
+/** Stacked LSTM/GRU layers; all but the last return sequences so the next layer sees every step. */
+export function recurrentStack(x: Sym, channel: ChannelName, spec: ModelSpec, seed: number): Sym {
+  let out = x;
+  for (let i = 0; i < spec.layers; i++) {
+    const name = `${channel}_${spec.cell}_${i + 1}`;
+    const args = {
+      name,
+      units: spec.units,
+      returnSequences: i < spec.layers - 1,
+      dropout: spec.dropout,
+      recurrentDropout: spec.recurrentDropout,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, `${name}/kernel`) }),
+      recurrentInitializer: tf.initializers.orthogonal({ gain: 1, seed: deriveSeed(seed, `${name}/recurrent`) }),
+      biasInitializer: tf.initializers.zeros(),
+    };
+    const layer = spec.cell === 'lstm' ? tf.layers.lstm({ ...args, unitForgetBias: true }) : tf.layers.gru(args);
+    out = layer.apply(out) as Sym;
+  }
+  return out;
+}
+
+/** Dense relu layers, then the output: 1 sigmoid unit (binary) or a softmax over the classes. */
+export function denseHead(x: Sym, spec: ModelSpec, seed: number): Sym {
+  let out = x;
+  spec.head.forEach((units, i) => {
+    const name = `head_dense_${i + 1}`;
+    const kernelInitializer = tf.initializers.glorotUniform({ seed: deriveSeed(seed, `${name}/kernel`) });
+    out = tf.layers.dense({ name, units, activation: 'relu', kernelInitializer }).apply(out) as Sym;
+  });
+  const binary = spec.classes === 2;
+  return tf.layers
+    .dense({
+      name: 'output',
+      units: binary ? 1 : spec.classes,
+      activation: binary ? 'sigmoid' : 'softmax',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, 'output/kernel') }),
+    })
+    .apply(out) as Sym;
+}
+
+/** Both channels, concatenated, then the head. */
+export function buildDual(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel {
+  return quietly(() => {
+    const daily = channelInput('daily', shapes);
+    const minute = channelInput('minute', shapes);
+    const joined = tf.layers
+      .concatenate({ name: 'channels' })
+      .apply([recurrentStack(daily, 'daily', spec, seed), recurrentStack(minute, 'minute', spec, seed)]) as Sym;
+    return tf.model({ name: modelName(spec), inputs: [daily, minute], outputs: denseHead(joined, spec, seed) });
+  });
+}
+
+/** One channel alone (the ablations of the dual model). */
+export function buildSingle(channel: ChannelName) {
+  return (spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel =>
+    quietly(() => {
+      const input = channelInput(channel, shapes);
+      const features = recurrentStack(input, channel, spec, seed);
+      return tf.model({ name: modelName(spec), inputs: input, outputs: denseHead(features, spec, seed) });
+    });
+}
+
+/**
+ * Logistic regression on the last day of the daily window, X_daily[:, lookback-1, :]. Standard
+ * layers only (reshape, cropping2D, flatten) so the saved artifact loads anywhere without
+ * custom classes; `head` is honoured if given, though the logit preset has none.
+ */
+export function buildLogit(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel {
+  return quietly(() => {
+    const daily = channelInput('daily', shapes);
+    const asImage = tf.layers.reshape({ name: 'as_image', targetShape: [shapes.lookback, shapes.dailyFeatures, 1] }).apply(daily);
+    const cropping: [[number, number], [number, number]] = [[shapes.lookback - 1, 0], [0, 0]];
+    const lastDay = tf.layers.cropping2D({ name: 'last_day', cropping }).apply(asImage);
+    const flat = tf.layers.flatten({ name: 'last_day_flat' }).apply(lastDay) as Sym;
+    return tf.model({ name: modelName(spec), inputs: daily, outputs: denseHead(flat, spec, seed) });
+  });
+}
+
+function modelName(spec: ModelSpec): string {
+  return spec.kind === 'logit' ? 'logit' : `${spec.kind}_${spec.cell}`;
+}
+
+registerModelKind('dual', { inputs: ['daily', 'minute'], build: buildDual });
+registerModelKind('daily', { inputs: ['daily'], build: buildSingle('daily') });
+registerModelKind('minute', { inputs: ['minute'], build: buildSingle('minute') });
+registerModelKind('logit', { inputs: ['daily'], build: buildLogit });

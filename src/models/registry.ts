@@ -1,0 +1,62 @@
+// Maps a model kind to its builder and the channels it reads, so callers (training, the CLI,
+// experiments) build any kind the same way through buildModel() (build.ts) and new kinds plug
+// in with registerModelKind() without touching them. The built-in kinds (dual, daily, minute,
+// logit) register themselves when build.ts loads; this module has no dependency on it so the
+// import graph stays one-way (build -> registry).
+
+import type * as tf from '@tensorflow/tfjs';
+import { ModelError } from './errors.js';
+import type { ModelSpec } from './presets.js';
+
+export type ChannelName = 'daily' | 'minute';
+
+/** Per-sample input sizes; a kind reads only the ones of its channels. */
+export interface InputShapes {
+  lookback: number;
+  dailyFeatures: number;
+  bars: number;
+  minuteFeatures: number;
+}
+
+export interface ModelKindDef {
+  /** Channels the model reads, in the order of its inputs. */
+  inputs: readonly ChannelName[];
+  build(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel;
+}
+
+const kinds = new Map<string, ModelKindDef>();
+
+/** Adds a kind. Re-registering a name is refused unless `replace` is set (tests, hot swaps). */
+export function registerModelKind(kind: string, def: ModelKindDef, opts: { replace?: boolean } = {}): void {
+  if (kinds.has(kind) && !opts.replace) {
+    throw new ModelError('bad_config', `model kind "${kind}" is already registered`, { kind });
+  }
+  if (def.inputs.length === 0) throw new ModelError('bad_config', `model kind "${kind}" reads no input`, { kind });
+  kinds.set(kind, def);
+}
+
+export function getModelKind(kind: string): ModelKindDef {
+  const def = kinds.get(kind);
+  if (def === undefined) {
+    throw new ModelError('bad_config', `unknown model kind "${kind}" (known: ${listModelKinds().join(', ')})`, { kind });
+  }
+  return def;
+}
+
+export function listModelKinds(): string[] {
+  return [...kinds.keys()];
+}
+
+/** Checks the shapes a kind reads are positive integers. Throws ModelError('bad_config'). */
+export function checkShapes(inputs: readonly ChannelName[], shapes: InputShapes): void {
+  const needed: (keyof InputShapes)[] = [];
+  if (inputs.includes('daily')) needed.push('lookback', 'dailyFeatures');
+  if (inputs.includes('minute')) needed.push('bars', 'minuteFeatures');
+  for (const key of needed) {
+    const v = shapes[key];
+    if (!Number.isInteger(v) || v < 1) {
+      throw new ModelError('bad_config', `input shape ${key} must be a positive integer (got ${String(v)})`, { field: key });
+    }
+  }
+}
+
