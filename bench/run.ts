@@ -3,13 +3,16 @@
 // This issue's part: synthesise ten years of one-minute bars for all four products and every
 // listed contract, then ingest them into a fresh DuckDB file; print rows/s for each step and the
 // ratio to the 500,000 rows/s ingest target, and the same file loaded by DuckDB alone with no
-// checks (the floor) for comparison in the same run. Options: --years N (default 10), --keep DIR.
+// checks (the floor) for comparison in the same run. Then the models issue's part: training and
+// inference samples/s of dual-lstm and dual-gru on every backend that loads (bench/models.ts).
+// Options: --years N (default 10), --keep DIR, --only ingest|models, --samples N (default 256).
 
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingest, Store } from '../src/data/index.js';
 import { sqlString } from '../src/data/store.js';
+import { benchModels } from './models.js';
 import { writeSynthMarket } from '../src/synth/index.js';
 
 const args = process.argv.slice(2);
@@ -18,50 +21,61 @@ const arg = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const years = Number(arg('years', '10'));
+const only = arg('only', 'all'); // ingest | models | all
+const modelSamples = Number(arg('samples', '256'));
 const keep = arg('keep', '');
 const TARGET = 500_000;
 
-const dir = keep || mkdtempSync(join(tmpdir(), 'bft-bench-'));
-const from = '2016-01-01';
-const to = `${2016 + years - 1}-12-31`;
-console.log(`bench: synthesise ${from} .. ${to}, TS/TF/T/TL, every listed contract, 1-minute bars (${process.arch}, node ${process.version})`);
+async function benchIngest(): Promise<void> {
+  const dir = keep || mkdtempSync(join(tmpdir(), 'bft-bench-'));
+  const from = '2016-01-01';
+  const to = `${2016 + years - 1}-12-31`;
+  console.log(`bench: synthesise ${from} .. ${to}, TS/TF/T/TL, every listed contract, 1-minute bars (${process.arch}, node ${process.version})`);
 
-let t = performance.now();
-const files = await writeSynthMarket({ from, to, seed: 7, products: ['TS', 'TF', 'T', 'TL'], signal: 'minute', minute: 'all', intervalMin: 1 }, dir);
-const genS = (performance.now() - t) / 1000;
-const mb = (statSync(files.minuteCsv!).size + statSync(files.dailyCsv).size) / 1e6;
-// The generator's 400 MB are flushed to disk before the ingest clock starts, so the kernel's
-// write-back of them is not charged to the ingest (a vendor file is on disk already).
-for (const f of [files.dailyCsv, files.minuteCsv!]) {
-  const fd = openSync(f, 'r');
-  fsyncSync(fd);
-  closeSync(fd);
+  let t = performance.now();
+  const files = await writeSynthMarket({ from, to, seed: 7, products: ['TS', 'TF', 'T', 'TL'], signal: 'minute', minute: 'all', intervalMin: 1 }, dir);
+  const genS = (performance.now() - t) / 1000;
+  const mb = (statSync(files.minuteCsv!).size + statSync(files.dailyCsv).size) / 1e6;
+  // The generator's 400 MB are flushed to disk before the ingest clock starts, so the kernel's
+  // write-back of them is not charged to the ingest (a vendor file is on disk already).
+  for (const f of [files.dailyCsv, files.minuteCsv!]) {
+    const fd = openSync(f, 'r');
+    fsyncSync(fd);
+    closeSync(fd);
+  }
+
+  const store = await Store.open(join(dir, 'bench.duckdb'));
+  t = performance.now();
+  const d = await ingest(store, { kind: 'daily', files: [files.dailyCsv] });
+  const dailyS = (performance.now() - t) / 1000;
+  t = performance.now();
+  const m = await ingest(store, { kind: 'minute', files: [files.minuteCsv!] });
+  const minuteS = (performance.now() - t) / 1000;
+  store.close();
+
+  // The floor on this machine at this moment: DuckDB alone loading the same file into a fresh
+  // store file with no validation (its CSV reader typing the columns, then a plain table write).
+  // The VM's speed drifts between runs; the ratio to this floor does much less.
+  const floorStore = await Store.open(join(dir, 'floor.duckdb'));
+  t = performance.now();
+  await floorStore.run(`CREATE TABLE bars AS SELECT * FROM read_csv(${sqlString(files.minuteCsv!)}, header = true)`);
+  const floorS = (performance.now() - t) / 1000;
+  floorStore.close();
+
+  const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} rows/s`;
+  console.log('');
+  console.log(`generate  ${(files.dailyRows + files.minuteRows).toLocaleString('en-US')} rows (${mb.toFixed(0)} MB CSV) in ${genS.toFixed(1)} s: ${rate(files.dailyRows + files.minuteRows, genS)}`);
+  console.log(`ingest    daily  ${d.rowsRead.toLocaleString('en-US')} rows in ${dailyS.toFixed(2)} s: ${rate(d.rowsRead, dailyS)} (${d.rejected} rejected)`);
+  console.log(`ingest    minute ${m.rowsRead.toLocaleString('en-US')} rows in ${minuteS.toFixed(1)} s: ${rate(m.rowsRead, minuteS)} (${m.rejected} rejected)`);
+  console.log(`floor     DuckDB read_csv into a table, no checks: ${floorS.toFixed(1)} s: ${rate(m.rowsRead, floorS)}`);
+  console.log(`ratio     minute ingest / floor = ${(floorS / minuteS).toFixed(2)} (share of the bare load speed kept with every check)`);
+  console.log(`ratio     minute ingest / target ${TARGET.toLocaleString('en-US')} rows/s = ${(m.rowsRead / minuteS / TARGET).toFixed(2)}`);
+  if (!keep) rmSync(dir, { recursive: true, force: true });
 }
 
-const store = await Store.open(join(dir, 'bench.duckdb'));
-t = performance.now();
-const d = await ingest(store, { kind: 'daily', files: [files.dailyCsv] });
-const dailyS = (performance.now() - t) / 1000;
-t = performance.now();
-const m = await ingest(store, { kind: 'minute', files: [files.minuteCsv!] });
-const minuteS = (performance.now() - t) / 1000;
-store.close();
-
-// The floor on this machine at this moment: DuckDB alone loading the same file into a fresh
-// store file with no validation (its CSV reader typing the columns, then a plain table write).
-// The VM's speed drifts between runs; the ratio to this floor does much less.
-const floorStore = await Store.open(join(dir, 'floor.duckdb'));
-t = performance.now();
-await floorStore.run(`CREATE TABLE bars AS SELECT * FROM read_csv(${sqlString(files.minuteCsv!)}, header = true)`);
-const floorS = (performance.now() - t) / 1000;
-floorStore.close();
-
-const rate = (n: number, s: number): string => `${Math.round(n / s).toLocaleString('en-US')} rows/s`;
-console.log('');
-console.log(`generate  ${(files.dailyRows + files.minuteRows).toLocaleString('en-US')} rows (${mb.toFixed(0)} MB CSV) in ${genS.toFixed(1)} s: ${rate(files.dailyRows + files.minuteRows, genS)}`);
-console.log(`ingest    daily  ${d.rowsRead.toLocaleString('en-US')} rows in ${dailyS.toFixed(2)} s: ${rate(d.rowsRead, dailyS)} (${d.rejected} rejected)`);
-console.log(`ingest    minute ${m.rowsRead.toLocaleString('en-US')} rows in ${minuteS.toFixed(1)} s: ${rate(m.rowsRead, minuteS)} (${m.rejected} rejected)`);
-console.log(`floor     DuckDB read_csv into a table, no checks: ${floorS.toFixed(1)} s: ${rate(m.rowsRead, floorS)}`);
-console.log(`ratio     minute ingest / floor = ${(floorS / minuteS).toFixed(2)} (share of the bare load speed kept with every check)`);
-console.log(`ratio     minute ingest / target ${TARGET.toLocaleString('en-US')} rows/s = ${(m.rowsRead / minuteS / TARGET).toFixed(2)}`);
-if (!keep) rmSync(dir, { recursive: true, force: true });
+if (only === 'all' || only === 'ingest') await benchIngest();
+if (only === 'all' || only === 'models') {
+  console.log('');
+  console.log(`bench: dual-channel training and inference, ${modelSamples} random samples of daily [20 x 16] + minute [255 x 8], 32 units, batch 64`);
+  await benchModels(['tensorflow', 'wasm', 'cpu'], modelSamples, (l) => console.log(l));
+}

@@ -5,15 +5,25 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isDataError } from '../data/index.js';
+import { isDatasetError } from '../dataset/errors.js';
+import { isModelError } from '../models/errors.js';
 import { continuousCommand } from './commands/continuous.js';
 import { demoCommand } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
+import { predictCommand } from './commands/predict.js';
 import { statusCommand } from './commands/status.js';
 import { synthCommand } from './commands/synth.js';
+import { trainCommand } from './commands/train.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
+
+/** Errors a user can fix: bad data, config, model folder or backend choice. */
+function isUserError(e: unknown): e is Error {
+  return isDataError(e) || isDatasetError(e) || isModelError(e);
+}
 
 function exitCodeOf(e: unknown): number {
   if (isDataError(e)) return e.code === 'store_unavailable' ? EXIT.storeUnavailable : EXIT.badInput;
+  if (isUserError(e)) return EXIT.badInput;
   return EXIT.internal;
 }
 
@@ -28,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
       .command(continuousCommand)
       .command(synthCommand)
       .command(demoCommand)
+      .command(trainCommand)
+      .command(predictCommand)
       .demandCommand(1, 'name a command (bft --help lists them)')
       .strict()
       .recommendCommands()
@@ -47,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bft: ${typeof e === 'string' ? e : e.message}\nRun bft --help for usage.\n`);
       return EXIT.badInput;
     }
-    if (isDataError(e)) {
+    if (isUserError(e)) {
       process.stderr.write(`bft: ${e.message}\n`);
       return exitCodeOf(e);
     }

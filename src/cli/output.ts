@@ -15,7 +15,8 @@ export interface Output {
 }
 
 export interface Progress {
-  update(done: number, total?: number): void;
+  /** `note` is shown after the counts (e.g. the last epoch's loss). */
+  update(done: number, total?: number, note?: string): void;
   stop(): void;
 }
 
@@ -32,14 +33,14 @@ export function terminalOutput(quiet: boolean): Output {
     progress: (label, total) => {
       if (!tty) return NO_PROGRESS;
       const bar = new cliProgress.SingleBar(
-        { format: `${label.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted}`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
+        { format: `${label.padEnd(12)} [{bar}] {percentage}% | {value}/{total} | {duration_formatted} {note}`, hideCursor: true, clearOnComplete: false, stream: process.stderr },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(total, 0);
+      bar.start(total, 0, { note: '' });
       return {
-        update: (done, t) => {
+        update: (done, t, note) => {
           if (t !== undefined) bar.setTotal(t);
-          bar.update(done);
+          bar.update(done, note === undefined ? {} : { note });
         },
         stop: () => bar.stop(),
       };

@@ -1,0 +1,77 @@
+// Training and inference speed of the dual-channel presets, side by side on every backend that
+// loads here. The reference workload of the performance issue: daily [20 x 16] + minute
+// [255 x 8], 32 units per channel, dense 32, Adam, batch 64, random data.
+
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, type BackendName } from '../src/models/backend.js';
+import { buildModel } from '../src/models/build.js';
+import { resolvePreset } from '../src/models/presets.js';
+import { predictProba, trainModel, type TrainArrays } from '../src/models/train.js';
+
+export interface ModelSpeed {
+  readonly preset: string;
+  readonly backend: string;
+  readonly trainPerS: number;
+  readonly inferPerS: number;
+}
+
+function randomArrays(n: number, seed: number): TrainArrays {
+  let s = seed >>> 0;
+  const u = (): number => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
+  };
+  return {
+    n,
+    daily: { data: Float32Array.from({ length: n * 20 * 16 }, u), lookback: 20, features: 16 },
+    minute: { data: Float32Array.from({ length: n * 255 * 8 }, u), bars: 255, features: 8 },
+    y: Int32Array.from({ length: n }, () => (u() > 0 ? 1 : 0)),
+  };
+}
+
+/** Samples/s of one epoch of training (after a warm-up epoch) and of inference. */
+export async function measure(preset: string, backend: BackendName, n: number): Promise<ModelSpeed> {
+  const info = await initBackend(backend);
+  const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0 });
+  const model = buildModel(spec, { lookback: 20, dailyFeatures: 16, bars: 255, minuteFeatures: 8 }, 1);
+  const data = randomArrays(n, 7);
+  const opts = { epochs: 1, batchSize: 64, learningRate: 1e-3, patience: 0, classWeights: 'none' as const, seed: 1 };
+  await trainModel(model, { ...data, n: 64, daily: { ...data.daily!, data: data.daily!.data.subarray(0, 64 * 320) }, minute: { ...data.minute!, data: data.minute!.data.subarray(0, 64 * 2040) }, y: data.y.subarray(0, 64) }, opts);
+  let t = performance.now();
+  await trainModel(model, data, opts);
+  const trainPerS = n / ((performance.now() - t) / 1000);
+  predictProba(model, data, 64);
+  t = performance.now();
+  predictProba(model, data, 64);
+  const inferPerS = n / ((performance.now() - t) / 1000);
+  model.dispose();
+  return { preset, backend: info.backend, trainPerS, inferPerS };
+}
+
+/** Runs every preset on every backend given; prints a table and returns the figures. */
+export async function benchModels(backends: readonly BackendName[], n: number, print: (l: string) => void): Promise<ModelSpeed[]> {
+  const out: ModelSpeed[] = [];
+  for (const b of backends) {
+    for (const preset of ['dual-lstm', 'dual-gru']) {
+      try {
+        out.push(await measure(preset, b, n));
+      } catch (e) {
+        print(`models    ${preset} on ${b}: not available (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      }
+    }
+  }
+  for (const r of out) {
+    print(`models    ${r.preset.padEnd(9)} ${r.backend.padEnd(10)} train ${r.trainPerS.toFixed(0).padStart(5)} samples/s   inference ${r.inferPerS.toFixed(0).padStart(6)} samples/s   (batch 64)`);
+  }
+  const wasm = out.filter((r) => r.backend === 'wasm');
+  const cpu = out.filter((r) => r.backend === 'cpu');
+  for (const w of wasm) {
+    const c = cpu.find((r) => r.preset === w.preset);
+    if (c) print(`ratio     ${w.preset} wasm / cpu: train ${(w.trainPerS / c.trainPerS).toFixed(1)}x, inference ${(w.inferPerS / c.inferPerS).toFixed(1)}x`);
+  }
+  tf.disposeVariables();
+  return out;
+}

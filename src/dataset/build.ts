@@ -1,0 +1,246 @@
+// Samples from market data, pure: per trade date t, the daily features of the `lookback` days
+// ending at t, day t's intraday features, and the label of t+1. Nothing at t reads a bar after t:
+// daily features are causal (value at i uses rows 0..i), day t's intraday bars are all known at
+// the close of t, and only the label and its metadata look at t+1.
+
+import { curveFeatures, dailyFeatures, type DailyBars, type FeatureMatrix } from '../features/daily.js';
+import { dropDay, MINUTE_FEATURES, minuteFeatures } from '../features/minute.js';
+import { isoDate } from '../market/calendar.js';
+import { barEndMinutes } from '../market/sessions.js';
+import { currentSpec, specFor, type Product } from '../market/specs.js';
+import type { ResolvedDatasetConfig } from './config.js';
+import { DatasetError } from './errors.js';
+import type { ContinuousDaily, MarketData } from './load.js';
+
+/** Why a date gave no sample; `kind` groups them for the summary. */
+export interface DroppedDate {
+  readonly date: string;
+  readonly kind: 'warm_up' | 'no_minute_bars' | 'few_minute_bars' | 'no_next_price' | 'neutral';
+  readonly reason: string;
+}
+
+export interface Samples {
+  readonly n: number;
+  /** Row of t in the daily feature rows. */
+  readonly row: Int32Array;
+  readonly date: Int32Array;
+  /** Contract whose intraday bars feed the minute channel (main at t). */
+  readonly contract: readonly string[];
+  /** Contract traded for the label (main at t+1: the roll is decided at the close of t). */
+  readonly tradedContract: readonly (string | null)[];
+  /** Day t's intraday features, [n x bars x minuteFeatures]. */
+  readonly minute: Float32Array;
+  /** Class index (0 down, 1 up; or 0 down, 1 flat, 2 up), -1 when t+1 is not known yet. */
+  readonly label: Int32Array;
+  /** Next-day move under the execution: fraction, price points, ticks (NaN when unknown). */
+  readonly nextReturn: Float64Array;
+  readonly nextPrice: Float64Array;
+  readonly nextTicks: Float64Array;
+}
+
+export interface Dataset {
+  readonly product: Product;
+  readonly config: ResolvedDatasetConfig;
+  readonly intervalMin: number;
+  readonly lookback: number;
+  readonly bars: number;
+  readonly classes: 2 | 3;
+  readonly dailyNames: readonly string[];
+  readonly minuteNames: readonly string[];
+  /** Daily features of every series date, [dates x dailyNames], NaN in warm-up. */
+  readonly dailyRows: Float64Array;
+  readonly rowDates: Int32Array;
+  readonly samples: Samples;
+  readonly dropped: readonly DroppedDate[];
+}
+
+export interface BuildRange {
+  /** First and last sample date (ISO, inclusive); default the whole series. */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+}
+
+/** The minute channel's grid: today's session grid, so slot k is the same clock time in every era. */
+export function minuteGrid(product: Product, intervalMin: number): Int32Array {
+  return Int32Array.from(barEndMinutes(currentSpec(product).sessions, intervalMin));
+}
+
+const NEIGHBOURS: Readonly<Record<Product, readonly Product[]>> = { TS: ['TF'], TF: ['TS', 'T'], T: ['TF'], TL: ['T'] };
+
+function toBars(s: ContinuousDaily): DailyBars {
+  return { date: s.date, open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume, openInterest: s.openInterest };
+}
+
+/** Every daily feature the market can feed for the product: its own and the curve spreads. */
+export function dailyFeatureMatrix(market: MarketData): FeatureMatrix {
+  const own = market.daily.get(market.product)!;
+  const f = dailyFeatures(toBars(own));
+  const others: Partial<Record<Product, DailyBars>> = {};
+  for (const p of NEIGHBOURS[market.product]) {
+    const s = market.daily.get(p);
+    if (s) others[p] = toBars(s);
+  }
+  if (Object.keys(others).length === 0) return f;
+  const c = curveFeatures(toBars(own), others, market.product);
+  return { names: [...f.names, ...c.names], n: f.n, columns: [...f.columns, ...c.columns] };
+}
+
+function pick(available: readonly string[], asked: readonly string[] | undefined, what: string): number[] {
+  if (!asked) return available.map((_, j) => j);
+  if (asked.length === 0) throw new DatasetError('bad_config', `dataset.${what} is empty: name at least one feature`);
+  return asked.map((name) => {
+    const j = available.indexOf(name);
+    if (j < 0) throw new DatasetError('unknown_feature', `unknown ${what.replace('Features', '')} feature "${name}" (known: ${available.join(', ')})`, { feature: name });
+    return j;
+  });
+}
+
+/** Label of a next-day move in ticks. */
+function labelOf(ticks: number, cfg: ResolvedDatasetConfig): number | null {
+  const t = Math.round(ticks * 1e6) / 1e6; // price arithmetic noise must not decide a direction
+  if (cfg.labels === 'binary') return t > 0 ? 1 : 0;
+  const neutral = Math.abs(t) <= cfg.neutralTicks;
+  if (cfg.labels === 'drop') return neutral ? null : t > 0 ? 1 : 0;
+  return neutral ? 1 : t > 0 ? 2 : 0;
+}
+
+/** Next-day move of the series from row i under the execution (NaN when a price is missing). */
+function nextMove(s: ContinuousDaily, i: number, cfg: ResolvedDatasetConfig): { ret: number; price: number; ticks: number } {
+  const j = i + 1;
+  let ret: number;
+  let price: number;
+  if (cfg.execution === 'close-close') {
+    // Adjusted closes: across a roll this is the new contract's own return.
+    ret = s.close[j]! / s.close[i]! - 1;
+    price = (s.rawClose[j]! * ret) / (1 + ret);
+  } else {
+    ret = s.rawClose[j]! / s.rawOpen[j]! - 1;
+    price = s.rawClose[j]! - s.rawOpen[j]!;
+  }
+  const tick = specFor(s.product, isoDate(s.date[j]!))?.tick ?? Number.NaN;
+  return { ret, price, ticks: price / tick };
+}
+
+/** Builds the samples of `market` for dates in `range`. */
+export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, range: BuildRange = {}): Dataset {
+  const s = market.daily.get(market.product)!;
+  const all = dailyFeatureMatrix(market);
+  const dCols = pick(all.names, cfg.dailyFeatures, 'dailyFeatures');
+  const mCols = pick(MINUTE_FEATURES, cfg.minuteFeatures, 'minuteFeatures');
+  const dailyNames = dCols.map((j) => all.names[j]!);
+  const minuteNames = mCols.map((j) => MINUTE_FEATURES[j]!);
+  const N = s.date.length;
+  const Fd = dCols.length;
+  const dailyRows = new Float64Array(N * Fd);
+  for (let i = 0; i < N; i++) for (let k = 0; k < Fd; k++) dailyRows[i * Fd + k] = all.columns[dCols[k]!]![i]!;
+
+  const L = cfg.lookback;
+  if (L > N) throw new DatasetError('lookback_too_long', `lookback ${L} is longer than the ${N} trading days of ${market.product} in the store`, { lookback: L });
+  const grid = minuteGrid(market.product, market.intervalMin);
+  const T = grid.length;
+  const Fm = mCols.length;
+  // Without a start date, samples start where the intraday bars do (daily history is often longer).
+  const firstMinute = Math.min(...market.minute.keys());
+  const from = range.from ?? isoDate(Math.max(s.date[0]!, Number.isFinite(firstMinute) ? firstMinute : s.date[0]!));
+  const to = range.to ?? isoDate(s.date[N - 1]!);
+
+  // A row is usable when every feature of every day in its window is finite.
+  const rowOk = new Uint8Array(N);
+  for (let i = 0; i < N; i++) {
+    let ok = 1;
+    for (let k = 0; k < Fd && ok; k++) if (!Number.isFinite(dailyRows[i * Fd + k]!)) ok = 0;
+    rowOk[i] = ok;
+  }
+  const windowOk = (i: number): boolean => {
+    if (i < L - 1) return false;
+    for (let r = i - L + 1; r <= i; r++) if (!rowOk[r]) return false;
+    return true;
+  };
+
+  const rows: number[] = [];
+  const minuteBlocks: Float32Array[] = [];
+  const labels: number[] = [];
+  const moves: { ret: number; price: number; ticks: number }[] = [];
+  const traded: (string | null)[] = [];
+  const dropped: DroppedDate[] = [];
+  for (let i = 0; i < N; i++) {
+    const date = isoDate(s.date[i]!);
+    if (date < from || date > to) continue;
+    if (!windowOk(i)) {
+      dropped.push({ date, kind: 'warm_up', reason: `daily features of the ${L} days to ${date} are not all defined yet (indicator warm-up or a missing price)` });
+      continue;
+    }
+    const day = market.minute.get(s.date[i]!);
+    if (!day) {
+      dropped.push({ date, kind: 'no_minute_bars', reason: `no ${market.intervalMin}-minute bars of ${s.contract[i]} on ${date}` });
+      continue;
+    }
+    const mf = minuteFeatures(day.bars, { grid, prevClose: day.prevClose, prevOpenInterest: day.prevOpenInterest });
+    const few = dropDay(mf.present, T, cfg.minBarShare);
+    if (few !== null) {
+      dropped.push({ date, kind: 'few_minute_bars', reason: `${s.contract[i]} on ${date}: ${few}` });
+      continue;
+    }
+    let label = -1;
+    let move = { ret: Number.NaN, price: Number.NaN, ticks: Number.NaN };
+    if (i + 1 < N) {
+      move = nextMove(s, i, cfg);
+      if (!Number.isFinite(move.ticks)) {
+        dropped.push({ date, kind: 'no_next_price', reason: `${s.contract[i + 1]} has no ${cfg.execution === 'open-close' ? 'open and close' : 'close'} on ${isoDate(s.date[i + 1]!)}` });
+        continue;
+      }
+      const l = labelOf(move.ticks, cfg);
+      if (l === null) {
+        dropped.push({ date, kind: 'neutral', reason: `next-day move of ${move.ticks.toFixed(1)} ticks is inside the neutral band of ${cfg.neutralTicks}` });
+        continue;
+      }
+      label = l;
+    }
+    const block = new Float32Array(T * Fm);
+    const Fall = mf.names.length;
+    for (let r = 0; r < T; r++) for (let k = 0; k < Fm; k++) block[r * Fm + k] = mf.values[r * Fall + mCols[k]!]!;
+    rows.push(i);
+    minuteBlocks.push(block);
+    labels.push(label);
+    moves.push(move);
+    traded.push(i + 1 < N ? s.contract[i + 1]! : null);
+  }
+
+  const n = rows.length;
+  const minute = new Float32Array(n * T * Fm);
+  minuteBlocks.forEach((b, k) => minute.set(b, k * T * Fm));
+  const row = Int32Array.from(rows);
+  return {
+    product: market.product,
+    config: cfg,
+    intervalMin: market.intervalMin,
+    lookback: L,
+    bars: T,
+    classes: cfg.labels === 'three' ? 3 : 2,
+    dailyNames,
+    minuteNames,
+    dailyRows,
+    rowDates: s.date,
+    samples: {
+      n,
+      row,
+      date: Int32Array.from(rows, (i) => s.date[i]!),
+      contract: rows.map((i) => s.contract[i]!),
+      tradedContract: traded,
+      minute,
+      label: Int32Array.from(labels),
+      nextReturn: Float64Array.from(moves, (m) => m.ret),
+      nextPrice: Float64Array.from(moves, (m) => m.price),
+      nextTicks: Float64Array.from(moves, (m) => m.ticks),
+    },
+    dropped,
+  };
+}
+
+/** Counts of dropped dates by kind, for a one-line summary. */
+export function droppedSummary(d: readonly DroppedDate[]): string {
+  if (d.length === 0) return 'no dates dropped';
+  const counts = new Map<string, number>();
+  for (const x of d) counts.set(x.kind, (counts.get(x.kind) ?? 0) + 1);
+  return `${d.length} dates dropped: ${[...counts].map(([k, v]) => `${v} ${k.replaceAll('_', ' ')}`).join(', ')}`;
+}

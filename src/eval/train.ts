@@ -1,0 +1,145 @@
+// One training run, in phases: backend → load → dataset → split → scalers → model → fit →
+// artifact. The training range ends with a validation tail (purged of the label's look-ahead)
+// that drives early stopping; nothing after `to` is read from the store.
+
+import { join } from 'node:path';
+import type { Store } from '../data/store.js';
+import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
+import { DatasetError } from '../dataset/errors.js';
+import { fitScalers, modelInputs } from '../dataset/inputs.js';
+import { loadMarket } from '../dataset/load.js';
+import { isoDate } from '../market/calendar.js';
+import { initBackend } from '../models/backend.js';
+import { buildModel } from '../models/build.js';
+import { resolvePreset, type ModelSpecOverrides } from '../models/presets.js';
+import { predictProba, trainModel, type EpochLog } from '../models/train.js';
+import { gitCommit, newModelId, writeArtifact, type ArtifactMeta, type Range } from './artifact.js';
+import type { ResolvedExperiment } from './experiment.js';
+
+export interface TrainRun {
+  readonly store: Store;
+  readonly experiment: ResolvedExperiment;
+  /** Root of model folders (models/). */
+  readonly modelsDir: string;
+  /** Overrides of experiment.train.from / to (CLI --from / --to). */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly log?: (line: string) => void;
+  readonly onEpoch?: (e: EpochLog, epochs: number) => void;
+  /** Fixed id (tests); default a time-based one. */
+  readonly id?: string | undefined;
+}
+
+export interface TrainedModel {
+  readonly dir: string;
+  readonly meta: ArtifactMeta;
+  /** P(up) (binary) or P(class) rows of the validation samples, as the saved model gives them. */
+  readonly validation: { readonly dates: readonly string[]; readonly proba: Float32Array };
+}
+
+/** Indices of labelled samples, split into training and a purged validation tail. */
+export function splitTail(ds: Dataset, validationDays: number, purgeDays: number): { train: Int32Array; validation: Int32Array } {
+  const labelled: number[] = [];
+  for (let k = 0; k < ds.samples.n; k++) if (ds.samples.label[k]! >= 0) labelled.push(k);
+  const v = Math.min(validationDays, Math.max(0, labelled.length - purgeDays - 1));
+  const validation = labelled.slice(labelled.length - v);
+  const train = labelled.slice(0, Math.max(0, labelled.length - v - (v > 0 ? purgeDays : 0)));
+  return { train: Int32Array.from(train), validation: Int32Array.from(validation) };
+}
+
+function rangeOf(ds: Dataset, idx: Int32Array): Range {
+  return { from: isoDate(ds.samples.date[idx[0]!]!), to: isoDate(ds.samples.date[idx[idx.length - 1]!]!), samples: idx.length };
+}
+
+function accuracy(proba: Float32Array, y: Int32Array, classes: number): number {
+  let hit = 0;
+  for (let i = 0; i < y.length; i++) {
+    let best = 0;
+    if (classes === 2) best = proba[i]! > 0.5 ? 1 : 0;
+    else for (let c = 1; c < classes; c++) if (proba[i * classes + c]! > proba[i * classes + best]!) best = c;
+    if (best === y[i]) hit++;
+  }
+  return y.length > 0 ? hit / y.length : Number.NaN;
+}
+
+function logLoss(proba: Float32Array, y: Int32Array, classes: number): number {
+  let sum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const p = classes === 2 ? (y[i] === 1 ? proba[i]! : 1 - proba[i]!) : proba[i * classes + y[i]!]!;
+    sum -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, p)));
+  }
+  return y.length > 0 ? sum / y.length : Number.NaN;
+}
+
+export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
+  const x = run.experiment;
+  const log = run.log ?? ((): void => undefined);
+  const started = performance.now();
+  const backend = await initBackend(x.backend, log);
+
+  const from = run.from ?? x.train.from;
+  const to = run.to ?? x.train.to;
+  const market = await loadMarket(run.store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, to, minuteFrom: from });
+  const ds = buildDataset(market, x.dataset, { from, to });
+  log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features); ${droppedSummary(ds.dropped)}`);
+  const { train, validation } = splitTail(ds, x.train.validationDays, x.train.purgeDays);
+  if (train.length === 0) {
+    throw new DatasetError('no_data', `no training samples for ${ds.product} in ${from ?? 'the start'}..${to ?? 'the end'} (${ds.samples.n} samples before the validation tail of ${x.train.validationDays}; ${droppedSummary(ds.dropped)})`);
+  }
+  const scalers = fitScalers(ds, train);
+  const trainIn = modelInputs(ds, scalers, train);
+  const valIn = validation.length > 0 ? modelInputs(ds, scalers, validation) : null;
+
+  const { preset, ...overrides } = x.model;
+  const spec = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: ds.classes });
+  const model = buildModel(spec, { lookback: ds.lookback, dailyFeatures: ds.dailyNames.length, bars: ds.bars, minuteFeatures: ds.minuteNames.length }, x.seed);
+  const result = await trainModel(model, trainIn, {
+    epochs: x.train.epochs,
+    batchSize: x.train.batchSize,
+    learningRate: x.train.learningRate,
+    patience: x.train.patience,
+    validation: valIn ?? undefined,
+    classWeights: x.train.classWeights,
+    seed: x.seed,
+    onEpoch: (e) => run.onEpoch?.(e, x.train.epochs),
+  });
+
+  const trainP = predictProba(model, trainIn);
+  const valP = valIn ? predictProba(model, valIn) : new Float32Array(0);
+  const id = run.id ?? newModelId(x.seed);
+  const dir = join(run.modelsDir, x.name, id);
+  const meta: ArtifactMeta = {
+    format: 'bft-model',
+    version: 1,
+    name: x.name,
+    id,
+    createdAt: new Date().toISOString(),
+    commit: gitCommit(),
+    backend: backend.backend,
+    experiment: x,
+    spec,
+    data: {
+      product: ds.product,
+      intervalMin: ds.intervalMin,
+      lookback: ds.lookback,
+      bars: ds.bars,
+      classes: ds.classes,
+      dailyFeatures: ds.dailyNames,
+      minuteFeatures: ds.minuteNames,
+      train: rangeOf(ds, train),
+      validation: validation.length > 0 ? rangeOf(ds, validation) : null,
+      dropped: droppedSummary(ds.dropped),
+    },
+    metrics: {
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      train: { loss: logLoss(trainP, trainIn.y, ds.classes), accuracy: accuracy(trainP, trainIn.y, ds.classes) },
+      validation: valIn ? { loss: logLoss(valP, valIn.y, ds.classes), accuracy: accuracy(valP, valIn.y, ds.classes) } : null,
+      seconds: (performance.now() - started) / 1000,
+    },
+  };
+  await writeArtifact(dir, model, meta, scalers);
+  model.dispose();
+  return { dir, meta, validation: { dates: Array.from(validation, (k) => isoDate(ds.samples.date[k]!)), proba: valP } };
+}

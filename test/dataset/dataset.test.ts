@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/data/index.js';
+import {
+  buildDataset,
+  datasetConfigSchema,
+  DatasetError,
+  fitScalers,
+  loadMarket,
+  modelInputs,
+  type DatasetConfig,
+  type Dataset,
+} from '../../src/dataset/index.js';
+import { isoDate } from '../../src/market/calendar.js';
+import { synthStore } from '../helpers/market.js';
+
+let store: Store;
+beforeAll(async () => {
+  store = await synthStore();
+});
+afterAll(() => store.close());
+
+async function build(cfg: DatasetConfig = {}, range: { from?: string; to?: string } = {}, s: Store = store): Promise<Dataset> {
+  const resolved = datasetConfigSchema.parse(cfg);
+  const market = await loadMarket(s, { product: resolved.product, intervalMin: resolved.intervalMin, to: range.to });
+  return buildDataset(market, resolved, range);
+}
+
+describe('dataset builder', () => {
+  it('gives per date a lookback window of daily features, the day\'s intraday block and the next-day label', async () => {
+    const ds = await build();
+    const n = ds.samples.n;
+    expect(n).toBeGreaterThan(100);
+    expect(ds.lookback).toBe(20);
+    expect(ds.bars).toBe(51); // 5-minute bars: the sequence length follows the store's interval
+    expect(ds.samples.minute.length).toBe(n * 51 * ds.minuteNames.length);
+    expect(ds.dailyNames).toContain('ret_1');
+    expect(ds.dailyNames.some((f) => f.startsWith('spread_T_TF'))).toBe(true); // TF is in the store
+    // the newest date has no next day yet: a sample without a label
+    expect(ds.samples.label[n - 1]).toBe(-1);
+    const labelled = Array.from(ds.samples.label.subarray(0, n - 1));
+    expect(labelled.every((l) => l === 0 || l === 1)).toBe(true);
+    expect(labelled.filter((l) => l === 1).length / labelled.length).toBeGreaterThan(0.3);
+    // labels agree with the next-day move they were made from
+    for (let k = 0; k < n - 1; k++) expect(ds.samples.label[k]).toBe(ds.samples.nextTicks[k]! > 1e-6 ? 1 : 0);
+    // the early dates are dropped with a reason: the indicators warm up
+    expect(ds.dropped.length).toBeGreaterThan(0);
+    expect(ds.dropped[0]!.kind).toBe('warm_up');
+    const inputs = modelInputs(ds, fitScalers(ds, Int32Array.from({ length: n - 1 }, (_, k) => k)), Int32Array.from({ length: n }, (_, k) => k));
+    expect(inputs.daily.data.length).toBe(n * 20 * ds.dailyNames.length);
+    expect(inputs.daily.data.every(Number.isFinite)).toBe(true);
+    expect(inputs.minute.data.every(Number.isFinite)).toBe(true);
+  });
+
+  it('a bar changed after t leaves every input of sample t unchanged', async () => {
+    const before = await build();
+    const k = Math.floor(before.samples.n / 2);
+    const t = isoDate(before.samples.date[k]!);
+    const train = Int32Array.from({ length: k + 1 }, (_, i) => i);
+    const inBefore = modelInputs(before, fitScalers(before, train), Int32Array.of(k));
+    // Rewrite every bar after t: prices, volume and open interest (which moves later rolls).
+    const other = await synthStore();
+    try {
+      await other.run(`UPDATE bars_daily SET open = open * 1.03, high = high * 1.03, low = low * 1.03, close = close * 1.03, settle = settle * 1.03,
+                         volume = volume * 2 + 7, open_interest = open_interest * 3 + 11 WHERE trade_date > DATE '${t}'`);
+      await other.run(`UPDATE bars_minute SET open = open * 0.98, high = high * 0.98, low = low * 0.98, close = close * 0.98,
+                         volume = volume + 5, open_interest = open_interest + 9 WHERE trade_date > DATE '${t}'`);
+      const after = await build({}, {}, other);
+      const k2 = Array.from(after.samples.date).indexOf(before.samples.date[k]!);
+      expect(k2).toBe(k);
+      const inAfter = modelInputs(after, fitScalers(after, train), Int32Array.of(k));
+      // Ratio back-adjustment rescales the past when a later roll moves; the features are
+      // scale-free, so only float rounding may differ.
+      const close = (a: Float32Array, b: Float32Array): void => {
+        expect(a.length).toBe(b.length);
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5);
+      };
+      close(inBefore.daily.data, inAfter.daily.data);
+      close(inBefore.minute.data, inAfter.minute.data);
+      expect(after.samples.contract[k]).toBe(before.samples.contract[k]);
+      // and the change is real: a later sample moved
+      const later = Array.from(after.samples.nextTicks).findIndex((x, i) => i > k + 1 && x !== before.samples.nextTicks[i]);
+      expect(later).toBeGreaterThan(k);
+    } finally {
+      other.close();
+    }
+  });
+
+  it('labels the open-to-close move, three classes with a neutral band, or drops neutral days', async () => {
+    const cc = await build();
+    const oc = await build({ execution: 'open-close' });
+    expect(oc.samples.n).toBe(cc.samples.n);
+    expect(Array.from(oc.samples.nextTicks).slice(0, -1)).not.toEqual(Array.from(cc.samples.nextTicks).slice(0, -1));
+    const three = await build({ labels: 'three', neutralTicks: 4 });
+    expect(three.classes).toBe(3);
+    for (let k = 0; k < three.samples.n - 1; k++) {
+      const t = three.samples.nextTicks[k]!;
+      expect(three.samples.label[k]).toBe(Math.abs(t) <= 4 + 1e-6 ? 1 : t > 0 ? 2 : 0);
+    }
+    const dropped = await build({ labels: 'drop', neutralTicks: 4 });
+    const neutral = dropped.dropped.filter((d) => d.kind === 'neutral').length;
+    expect(neutral).toBeGreaterThan(0);
+    expect(dropped.samples.n + neutral).toBe(cc.samples.n);
+  });
+
+  it('fits scalers on the training samples only', async () => {
+    const ds = await build();
+    const half = Int32Array.from({ length: Math.floor(ds.samples.n / 2) }, (_, k) => k);
+    const a = fitScalers(ds, half);
+    // scribble over every sample outside the training half: the fit does not move
+    const minute = ds.samples.minute.slice();
+    minute.fill(1e6, half.length * ds.bars * ds.minuteNames.length);
+    const rows = ds.dailyRows.slice();
+    rows.fill(1e6, (ds.samples.row[half.length - 1]! + 1) * ds.dailyNames.length);
+    const b = fitScalers({ ...ds, dailyRows: rows, samples: { ...ds.samples, minute } }, half);
+    expect(b).toEqual(a);
+    expect(a.minute.passthrough[ds.minuteNames.indexOf('mask')]).toBe(true);
+  });
+
+  it('refuses an unknown feature, a lookback longer than the history, and a store without intraday bars', async () => {
+    await expect(build({ dailyFeatures: ['ret_1', 'moon_phase'] })).rejects.toThrow(/unknown daily feature "moon_phase"/);
+    await expect(build({ minuteFeatures: ['nope'] })).rejects.toBeInstanceOf(DatasetError);
+    await expect(build({ lookback: 250 }, { to: '2018-12-31' })).rejects.toThrow(/lookback 250 is longer than/);
+    const bare = await synthStore({ minute: 'none' });
+    try {
+      await expect(build({}, {}, bare)).rejects.toThrow(/no intraday bars of T/);
+    } finally {
+      bare.close();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/data/index.js';
+import { DatasetError } from '../../src/dataset/index.js';
+import { predictWithModel, readArtifact, resolveExperiment, resolveModelDir, trainExperiment, type ResolvedExperiment } from '../../src/eval/index.js';
+import { ModelError } from '../../src/models/errors.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { synthStore } from '../helpers/market.js';
+
+let store: Store;
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(async () => {
+  store = await synthStore();
+  tmp = tempDir('bft-train-');
+});
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+function experiment(over: Record<string, unknown> = {}): ResolvedExperiment {
+  return resolveExperiment(
+    {
+      seed: 3,
+      backend: 'wasm',
+      model: { preset: 'dual-gru', units: 8, head: [8], dropout: 0.1 },
+      train: { validationDays: 30, epochs: 3, batchSize: 32, patience: 2 },
+      ...over,
+    },
+    'tiny',
+  );
+}
+
+describe('bft train / predict', () => {
+  it('saves a model that predicts again exactly what it predicted when it was trained', async () => {
+    const trained = await trainExperiment({ store, experiment: experiment(), modelsDir: tmp.dir, id: 'a' });
+    for (const f of ['model.json', 'weights.bin', 'scalers.json', 'meta.json']) expect(existsSync(join(trained.dir, f)), f).toBe(true);
+    const meta = JSON.parse(readFileSync(join(trained.dir, 'meta.json'), 'utf8'));
+    expect(meta).toMatchObject({ format: 'bft-model', version: 1, name: 'tiny', id: 'a', backend: 'wasm', data: { product: 'T', intervalMin: 5, bars: 51, lookback: 20, classes: 2 } });
+    expect(meta.data.dailyFeatures).toContain('rsi_14');
+    expect(meta.data.validation.samples).toBe(30);
+    expect(meta.metrics.epochs).toBeGreaterThan(0);
+    expect(meta.commit).toMatch(/^[0-9a-f]{40}(-dirty)?$|^unknown$/);
+    expect(meta.experiment.train.epochs).toBe(3);
+
+    const p = await predictWithModel({ store, modelDir: trained.dir, from: meta.data.validation.from, to: meta.data.validation.to });
+    expect(p.rows.map((r) => r.date)).toEqual(trained.validation.dates);
+    expect(Float32Array.from(p.rows.map((r) => r.proba[0]!))).toEqual(trained.validation.proba);
+    // the newest date of the store has a prediction and no outcome yet
+    const latest = await predictWithModel({ store, modelDir: trained.dir });
+    const last = latest.rows[latest.rows.length - 1]!;
+    expect(last.label).toBeNull();
+    expect(last.proba[0]).toBeGreaterThan(0);
+    expect(resolveModelDir(tmp.dir, 'tiny')).toBe(trained.dir);
+    expect(resolveModelDir(tmp.dir, 'a')).toBe(trained.dir);
+  });
+
+  it('trains the same weights from the same seed, and others from another', async () => {
+    const a = await trainExperiment({ store, experiment: experiment(), modelsDir: tmp.dir, id: 's1' });
+    const b = await trainExperiment({ store, experiment: experiment(), modelsDir: tmp.dir, id: 's2' });
+    const c = await trainExperiment({ store, experiment: experiment({ seed: 4 }), modelsDir: tmp.dir, id: 's3' });
+    const w = (dir: string): Buffer => readFileSync(join(dir, 'weights.bin'));
+    expect(w(a.dir).equals(w(b.dir))).toBe(true);
+    expect(w(a.dir).equals(w(c.dir))).toBe(false);
+    expect(a.validation.proba).toEqual(b.validation.proba);
+  });
+
+  it('trains every single-channel preset and the logistic baseline on the same dataset', async () => {
+    for (const preset of ['daily-lstm', 'minute-gru', 'logit']) {
+      const t = await trainExperiment({ store, experiment: experiment({ model: { preset, units: 4 }, train: { validationDays: 20, epochs: 1 } }), modelsDir: tmp.dir, id: preset });
+      expect(t.meta.spec.kind).toBe(preset === 'logit' ? 'logit' : preset.split('-')[0]);
+      expect(t.validation.proba.every((x) => x > 0 && x < 1)).toBe(true);
+    }
+  });
+
+  it('says in one line what is wrong with a preset, a range, a config or a model folder', async () => {
+    await expect(trainExperiment({ store, experiment: experiment({ model: { preset: 'dual-transformer' } }), modelsDir: tmp.dir })).rejects.toBeInstanceOf(ModelError);
+    await expect(trainExperiment({ store, experiment: experiment(), modelsDir: tmp.dir, from: '2030-01-01', to: '2030-12-31' })).rejects.toThrow(/no (training samples|daily bars)/);
+    expect(() => resolveExperiment({ dataset: { lookback: 0 } }, 'x')).toThrow(/dataset\.lookback/);
+    expect(() => resolveExperiment({ model: { preset: 'dual-lstm' }, trian: {} }, 'x')).toThrow(DatasetError);
+    const old = await trainExperiment({ store, experiment: experiment({ train: { validationDays: 10, epochs: 1 } }), modelsDir: tmp.dir, id: 'old' });
+    const metaPath = join(old.dir, 'meta.json');
+    writeFileSync(metaPath, readFileSync(metaPath, 'utf8').replace('"version": 1', '"version": 0'));
+    await expect(readArtifact(old.dir)).rejects.toThrow(/model format version 0, this bft reads version 1/);
+    expect(() => resolveModelDir(tmp.dir, 'nothing-here')).toThrow(/no model "nothing-here"/);
+  });
+});
