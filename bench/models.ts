@@ -32,7 +32,9 @@ function randomArrays(n: number, seed: number): TrainArrays {
   };
 }
 
-/** Samples/s of one epoch of training (after a warm-up epoch) and of inference. */
+const REPEATS = 3;
+
+/** Samples/s of one epoch of training and of inference over n samples, best of REPEATS after a warm-up. */
 export async function measure(preset: string, backend: BackendName, n: number): Promise<ModelSpeed> {
   const info = await initBackend(backend);
   const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0 });
@@ -40,13 +42,17 @@ export async function measure(preset: string, backend: BackendName, n: number): 
   const data = randomArrays(n, 7);
   const opts = { epochs: 1, batchSize: 64, learningRate: 1e-3, patience: 0, classWeights: 'none' as const, seed: 1 };
   await trainModel(model, { ...data, n: 64, daily: { ...data.daily!, data: data.daily!.data.subarray(0, 64 * 320) }, minute: { ...data.minute!, data: data.minute!.data.subarray(0, 64 * 2040) }, y: data.y.subarray(0, 64) }, opts);
-  let t = performance.now();
-  await trainModel(model, data, opts);
-  const trainPerS = n / ((performance.now() - t) / 1000);
-  predictProba(model, data, 64);
-  t = performance.now();
-  predictProba(model, data, 64);
-  const inferPerS = n / ((performance.now() - t) / 1000);
+  // This VM's speed swings from run to run: the best of a few repeats is the steadiest figure.
+  let trainPerS = 0;
+  let inferPerS = 0;
+  for (let r = 0; r < REPEATS; r++) {
+    let t = performance.now();
+    await trainModel(model, data, opts);
+    trainPerS = Math.max(trainPerS, n / ((performance.now() - t) / 1000));
+    t = performance.now();
+    predictProba(model, data, 64);
+    inferPerS = Math.max(inferPerS, n / ((performance.now() - t) / 1000));
+  }
   model.dispose();
   return { preset, backend: info.backend, trainPerS, inferPerS };
 }

@@ -2,6 +2,7 @@
 // artifact. The training range ends with a validation tail (purged of the label's look-ahead)
 // that drives early stopping; nothing after `to` is read from the store.
 
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../data/store.js';
 import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
@@ -75,6 +76,9 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const x = run.experiment;
   const log = run.log ?? ((): void => undefined);
   const started = performance.now();
+  // A bad model spec is refused before any data is read.
+  const { preset, ...overrides } = x.model;
+  const spec = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: x.dataset.labels === 'three' ? 3 : 2 });
   const backend = await initBackend(x.backend, log);
 
   const from = run.from ?? x.train.from;
@@ -90,8 +94,6 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const trainIn = modelInputs(ds, scalers, train);
   const valIn = validation.length > 0 ? modelInputs(ds, scalers, validation) : null;
 
-  const { preset, ...overrides } = x.model;
-  const spec = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: ds.classes });
   const model = buildModel(spec, { lookback: ds.lookback, dailyFeatures: ds.dailyNames.length, bars: ds.bars, minuteFeatures: ds.minuteNames.length }, x.seed);
   const result = await trainModel(model, trainIn, {
     epochs: x.train.epochs,
@@ -140,6 +142,9 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
     },
   };
   await writeArtifact(dir, model, meta, scalers);
+  // every date that gave no sample, and why
+  const csvField = (x: string): string => (/[",\n]/.test(x) ? `"${x.replaceAll('"', '""')}"` : x);
+  writeFileSync(join(dir, 'dropped.csv'), ['date,kind,reason', ...ds.dropped.map((d) => `${d.date},${d.kind},${csvField(d.reason)}`)].join('\n') + '\n');
   model.dispose();
   return { dir, meta, validation: { dates: Array.from(validation, (k) => isoDate(ds.samples.date[k]!)), proba: valP } };
 }

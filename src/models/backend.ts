@@ -10,7 +10,9 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelError, firstLine } from './errors.js';
 import { quietly } from './quiet.js';
 
-export type BackendName = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+import { BACKEND_NAMES, type BackendName } from './backend-names.js';
+
+export { BACKEND_NAMES, type BackendName };
 
 export interface BackendInfo {
   /** tfjs backend name now active: 'tensorflow', 'wasm' or 'cpu'. */
@@ -19,7 +21,6 @@ export interface BackendInfo {
   detail: string;
 }
 
-export const BACKEND_NAMES: readonly BackendName[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 const NODE_BINDINGS = [
   { pkg: '@tensorflow/tfjs-node-gpu', detail: 'libtensorflow via @tensorflow/tfjs-node-gpu' },

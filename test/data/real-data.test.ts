@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, refreshContinuous, Store, type IngestSummary } from '../../src/data/index.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { lastTradingDayIso } from '../../src/market/contracts.js';
+import { predictWithModel, readExperiment, trainExperiment } from '../../src/eval/index.js';
+import { tempDir } from '../helpers/fixtures.js';
 
 const DATA = resolve(__dirname, '../../../shared/data');
 const DAILY = ['TS_2Y', 'TF_5Y', 'T_10Y', 'TL_30Y'].map((p) => `${DATA}/cffex-tbf-daily-contracts/${p}_Bond_Futures.csv`);
@@ -131,4 +133,24 @@ describe.skipIf(!have)('real CFFEX data', () => {
     expect(lead.every((x) => x === 0 || x === 1)).toBe(true);
     expect(lead.filter((x) => x === 1)).toHaveLength(6);
   });
+
+  it('trains the dual-channel model of experiments/real-t-dual-lstm.json on the real T bars and predicts with it', async () => {
+    const tmp = tempDir('bft-real-train-');
+    try {
+      const x = readExperiment(resolve(__dirname, '../../experiments/real-t-dual-lstm.json'));
+      // the example config, shortened: a test proves it runs, not how well
+      const trained = await trainExperiment({ store, experiment: { ...x, backend: 'wasm', model: { ...x.model, units: 8 }, train: { ...x.train, epochs: 2 } }, modelsDir: tmp.dir, id: 'real' });
+      const d = trained.meta.data;
+      expect(d).toMatchObject({ product: 'T', intervalMin: 5, bars: 51, lookback: 20, classes: 2 });
+      expect(d.validation!.samples).toBe(120);
+      // samples start where the 5-minute bars do and end where the daily file does
+      expect(d.train.from >= '2022-11-01').toBe(true);
+      expect(d.train.samples).toBeGreaterThan(400);
+      const p = await predictWithModel({ store, modelDir: trained.dir, from: d.validation!.from, to: d.validation!.to });
+      expect(Float32Array.from(p.rows.map((r) => r.proba[0]!))).toEqual(trained.validation.proba);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 120_000);
 });
+

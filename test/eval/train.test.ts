@@ -35,7 +35,7 @@ function experiment(over: Record<string, unknown> = {}): ResolvedExperiment {
 describe('bft train / predict', () => {
   it('saves a model that predicts again exactly what it predicted when it was trained', async () => {
     const trained = await trainExperiment({ store, experiment: experiment(), modelsDir: tmp.dir, id: 'a' });
-    for (const f of ['model.json', 'weights.bin', 'scalers.json', 'meta.json']) expect(existsSync(join(trained.dir, f)), f).toBe(true);
+    for (const f of ['model.json', 'weights.bin', 'scalers.json', 'meta.json', 'dropped.csv']) expect(existsSync(join(trained.dir, f)), f).toBe(true);
     const meta = JSON.parse(readFileSync(join(trained.dir, 'meta.json'), 'utf8'));
     expect(meta).toMatchObject({ format: 'bft-model', version: 1, name: 'tiny', id: 'a', backend: 'wasm', data: { product: 'T', intervalMin: 5, bars: 51, lookback: 20, classes: 2 } });
     expect(meta.data.dailyFeatures).toContain('rsi_14');
@@ -43,6 +43,9 @@ describe('bft train / predict', () => {
     expect(meta.metrics.epochs).toBeGreaterThan(0);
     expect(meta.commit).toMatch(/^[0-9a-f]{40}(-dirty)?$|^unknown$/);
     expect(meta.experiment.train.epochs).toBe(3);
+    const dropped = readFileSync(join(trained.dir, 'dropped.csv'), 'utf8').trim().split('\n');
+    expect(dropped[0]).toBe('date,kind,reason');
+    expect(dropped[1]).toMatch(/^\d{4}-\d{2}-\d{2},warm_up,/);
 
     const p = await predictWithModel({ store, modelDir: trained.dir, from: meta.data.validation.from, to: meta.data.validation.to });
     expect(p.rows.map((r) => r.date)).toEqual(trained.validation.dates);

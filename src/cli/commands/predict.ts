@@ -3,8 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { predictWithModel, resolveModelDir } from '../../eval/index.js';
-import { BACKEND_NAMES, type BackendName } from '../../models/backend.js';
+import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { table } from '../output.js';
 import { withStore, withStoreOptions, type StoreArgs } from './common.js';
 import { DEFAULT_MODELS_DIR } from './train.js';
@@ -34,6 +33,8 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
         return true;
       }) as unknown as Argv<PredictArgs>,
   handler: async (args) => {
+    // tfjs loads only for the commands that use it
+    const { predictWithModel, resolveModelDir } = await import('../../eval/index.js');
     const dir = resolveModelDir(resolve(args.models), args.model);
     await withStore(args, async (store, out) => {
       const p = await predictWithModel({ store, modelDir: dir, from: args.from, to: args.to, backend: args.backend, log: (l) => out.info(l) });

@@ -2,8 +2,7 @@
 
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { readExperiment, trainExperiment } from '../../eval/index.js';
-import { BACKEND_NAMES, type BackendName } from '../../models/backend.js';
+import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { withStore, withStoreOptions, type StoreArgs } from './common.js';
 
 export const DEFAULT_MODELS_DIR = 'models';
@@ -34,6 +33,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
         return true;
       }) as unknown as Argv<TrainArgs>,
   handler: async (args) => {
+    // tfjs loads only for the commands that use it
+    const { readExperiment, trainExperiment } = await import('../../eval/index.js');
     const config = readExperiment(args.config);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
     await withStore(args, async (store, out) => {
