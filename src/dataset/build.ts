@@ -15,7 +15,7 @@ import type { ContinuousDaily, MarketData } from './load.js';
 /** Why a date gave no sample; `kind` groups them for the summary. */
 export interface DroppedDate {
   readonly date: string;
-  readonly kind: 'warm_up' | 'no_minute_bars' | 'few_minute_bars' | 'no_next_price' | 'neutral';
+  readonly kind: 'warm_up' | 'missing_feature' | 'no_minute_bars' | 'few_minute_bars' | 'no_next_price' | 'neutral';
   readonly reason: string;
 }
 
@@ -73,6 +73,16 @@ function toBars(s: ContinuousDaily): DailyBars {
 
 /** Every daily feature the market can feed for the product: its own and the curve spreads. */
 export function dailyFeatureMatrix(market: MarketData): FeatureMatrix {
+  try {
+    return featureMatrixOf(market);
+  } catch (e) {
+    if (e instanceof DatasetError) throw e;
+    // the features refuse bars they cannot use (a zero or missing close): say which product
+    throw new DatasetError('non_finite', `daily bars of ${market.product} or its curve neighbours: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+function featureMatrixOf(market: MarketData): FeatureMatrix {
   const own = market.daily.get(market.product)!;
   const f = dailyFeatures(toBars(own));
   const others: Partial<Record<Product, DailyBars>> = {};
@@ -144,17 +154,28 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
   const from = range.from ?? isoDate(Math.max(s.date[0]!, Number.isFinite(firstMinute) ? firstMinute : s.date[0]!));
   const to = range.to ?? isoDate(s.date[N - 1]!);
 
-  // A row is usable when every feature of every day in its window is finite.
+  // A row is usable when every feature of every day in its window is finite. A gap before the
+  // first complete row is the indicators' warm-up; later it is a missing input (a day without a
+  // volume, say) and drops the windows that hold it, naming it.
   const rowOk = new Uint8Array(N);
+  const firstBad = new Int32Array(N).fill(-1);
+  let warmUpEnd = -1;
   for (let i = 0; i < N; i++) {
-    let ok = 1;
-    for (let k = 0; k < Fd && ok; k++) if (!Number.isFinite(dailyRows[i * Fd + k]!)) ok = 0;
-    rowOk[i] = ok;
+    for (let k = 0; k < Fd && firstBad[i]! < 0; k++) {
+      if (!Number.isFinite(dailyRows[i * Fd + k]!)) firstBad[i] = k;
+    }
+    rowOk[i] = firstBad[i]! < 0 ? 1 : 0;
+    if (rowOk[i] && warmUpEnd < 0) warmUpEnd = i;
   }
-  const windowOk = (i: number): boolean => {
-    if (i < L - 1) return false;
-    for (let r = i - L + 1; r <= i; r++) if (!rowOk[r]) return false;
-    return true;
+  /** Null when the window ending at row i is complete, else why not. */
+  const windowGap = (i: number): Pick<DroppedDate, 'kind' | 'reason'> | null => {
+    if (warmUpEnd < 0 || i - L + 1 < warmUpEnd) {
+      return { kind: 'warm_up', reason: `daily features of the ${L} days to ${isoDate(s.date[i]!)} are not all defined yet (indicator warm-up)` };
+    }
+    for (let r = i; r >= i - L + 1; r--) {
+      if (!rowOk[r]) return { kind: 'missing_feature', reason: `daily feature ${dailyNames[firstBad[r]!]} is missing (not a finite number) on ${isoDate(s.date[r]!)}, inside the ${L}-day window` };
+    }
+    return null;
   };
 
   const rows: number[] = [];
@@ -166,8 +187,9 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
   for (let i = 0; i < N; i++) {
     const date = isoDate(s.date[i]!);
     if (date < from || date > to) continue;
-    if (!windowOk(i)) {
-      dropped.push({ date, kind: 'warm_up', reason: `daily features of the ${L} days to ${date} are not all defined yet (indicator warm-up or a missing price)` });
+    const gap = windowGap(i);
+    if (gap) {
+      dropped.push({ date, ...gap });
       continue;
     }
     const day = market.minute.get(s.date[i]!);

@@ -116,6 +116,24 @@ describe('dataset builder', () => {
     expect(a.minute.passthrough[ds.minuteNames.indexOf('mask')]).toBe(true);
   });
 
+  it('drops the windows around a day without a volume, naming the feature, and refuses bars it cannot use', async () => {
+    const resolved = datasetConfigSchema.parse({});
+    const market = await loadMarket(store, { product: 'T' });
+    const own = market.daily.get('T')!;
+    const i = own.date.length - 60;
+    const withField = (field: 'volume' | 'close', value: number): typeof market => {
+      const col = own[field].slice();
+      col[i] = value;
+      return { ...market, daily: new Map(market.daily).set('T', { ...own, [field]: col }) };
+    };
+    const ds = buildDataset(withField('volume', Number.NaN), resolved); // a day without a volume
+    const missing = ds.dropped.filter((d) => d.kind === 'missing_feature');
+    expect(missing.length).toBeGreaterThanOrEqual(20); // every window that holds that day
+    expect(missing[0]!.reason).toMatch(new RegExp(`vol_chg_z is missing \\(not a finite number\\) on ${isoDate(own.date[i]!)}`));
+    expect(() => buildDataset(withField('close', 0), resolved)).toThrow(DatasetError);
+    expect(() => buildDataset(withField('close', 0), resolved)).toThrow(/not a finite positive price/);
+  });
+
   it('refuses an unknown feature, a lookback longer than the history, and a store without intraday bars', async () => {
     await expect(build({ dailyFeatures: ['ret_1', 'moon_phase'] })).rejects.toThrow(/unknown daily feature "moon_phase"/);
     await expect(build({ minuteFeatures: ['nope'] })).rejects.toBeInstanceOf(DatasetError);
