@@ -15,7 +15,7 @@ export interface ModelSpeed {
   readonly inferPerS: number;
 }
 
-function randomArrays(n: number, seed: number): TrainArrays {
+function randomArrays(n: number, seed: number, bars: number): TrainArrays {
   let s = seed >>> 0;
   const u = (): number => {
     s = (s + 0x6d2b79f5) >>> 0;
@@ -27,7 +27,7 @@ function randomArrays(n: number, seed: number): TrainArrays {
   return {
     n,
     daily: { data: Float32Array.from({ length: n * 20 * 16 }, u), lookback: 20, features: 16 },
-    minute: { data: Float32Array.from({ length: n * 255 * 8 }, u), bars: 255, features: 8 },
+    minute: { data: Float32Array.from({ length: n * bars * 8 }, u), bars, features: 8 },
     y: Int32Array.from({ length: n }, () => (u() > 0 ? 1 : 0)),
   };
 }
@@ -35,13 +35,13 @@ function randomArrays(n: number, seed: number): TrainArrays {
 const REPEATS = 3;
 
 /** Samples/s of one epoch of training and of inference over n samples, best of REPEATS after a warm-up. */
-export async function measure(preset: string, backend: BackendName, n: number): Promise<ModelSpeed> {
+export async function measure(preset: string, backend: BackendName, n: number, bars = 255): Promise<ModelSpeed> {
   const info = await initBackend(backend);
   const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0 });
-  const model = buildModel(spec, { lookback: 20, dailyFeatures: 16, bars: 255, minuteFeatures: 8 }, 1);
-  const data = randomArrays(n, 7);
+  const model = buildModel(spec, { lookback: 20, dailyFeatures: 16, bars, minuteFeatures: 8 }, 1);
+  const data = randomArrays(n, 7, bars);
   const opts = { epochs: 1, batchSize: 64, learningRate: 1e-3, patience: 0, classWeights: 'none' as const, seed: 1 };
-  await trainModel(model, { ...data, n: 64, daily: { ...data.daily!, data: data.daily!.data.subarray(0, 64 * 320) }, minute: { ...data.minute!, data: data.minute!.data.subarray(0, 64 * 2040) }, y: data.y.subarray(0, 64) }, opts);
+  await trainModel(model, { ...data, n: 64, daily: { ...data.daily!, data: data.daily!.data.subarray(0, 64 * 320) }, minute: { ...data.minute!, data: data.minute!.data.subarray(0, 64 * bars * 8) }, y: data.y.subarray(0, 64) }, opts);
   // This VM's speed swings from run to run: the best of a few repeats is the steadiest figure.
   let trainPerS = 0;
   let inferPerS = 0;

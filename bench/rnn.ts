@@ -1,0 +1,75 @@
+// npm run bench:rnn: the recurrent channels' speed, side by side in one run. The reference
+// workload of the performance issue: daily [batch, 20, 16] + minute [batch, bars, 8] (bars 255
+// and 51), 32 units per channel, concatenate -> dense 32 -> sigmoid, Adam, batch 64. Rows: stock
+// tfjs on cpu and wasm, and PyTorch CPU from bench/torch_rnn.py (Debian python3-torch; skipped
+// with a message when absent). Options: --samples N (default 2048; stock cpu uses N/8),
+// --bars 255,51.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { measure, type ModelSpeed } from './models.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, dflt: string): string => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
+};
+const samples = Number(arg('samples', '2048'));
+const barsList = arg('bars', '255,51').split(',').map(Number);
+
+interface Row extends ModelSpeed {
+  readonly bars: number;
+  readonly impl: string;
+}
+
+function torchRows(): { rows: Row[]; peak: number | null; note: string } {
+  const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!;
+  const script = fileURLToPath(new URL('./torch_rnn.py', import.meta.url));
+  const r = spawnSync(python, [script, '--samples', String(samples), '--bars', ...barsList.map(String)], { encoding: 'utf8' });
+  if (r.status !== 0) return { rows: [], peak: null, note: `PyTorch skipped: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()} (apt-get install python3-torch)` };
+  const rows: Row[] = [];
+  let peak: number | null = null;
+  let note = '';
+  for (const line of r.stdout.trim().split('\n')) {
+    const o = JSON.parse(line) as { kind: string; cell?: string; bars?: number; train?: number; infer?: number; gflops?: number; torch?: string; threads?: number };
+    if (o.kind === 'peak') {
+      peak = o.gflops ?? null;
+      note = `PyTorch ${o.torch} CPU, ${o.threads} threads`;
+    } else rows.push({ preset: `dual-${o.cell}`, backend: 'torch', bars: o.bars!, impl: 'pytorch', trainPerS: o.train!, inferPerS: o.infer! });
+  }
+  return { rows, peak, note };
+}
+
+/** Multiply-adds of the recurrent products per sample, forward: 2 * steps * H * G*H (+ input projection). */
+function flopsPerSample(cell: string, bars: number, H = 32): number {
+  const G = cell === 'lstm' ? 4 : 3;
+  const channel = (T: number, I: number): number => 2 * T * (H * G * H + I * G * H);
+  return channel(20, 16) + channel(bars, 8);
+}
+
+const rows: Row[] = [];
+for (const bars of barsList) {
+  for (const preset of ['dual-lstm', 'dual-gru']) {
+    rows.push({ ...(await measure(preset, 'wasm', samples, bars)), bars, impl: 'tfjs stock' });
+    rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars)), bars, impl: 'tfjs stock' });
+  }
+}
+const torch = torchRows();
+rows.push(...torch.rows);
+
+console.log(`bench:rnn: daily [20 x 16] + minute [bars x 8], 32 units, dense 32, Adam, batch 64, ${samples} samples${torch.note ? `; ${torch.note}` : ''}`);
+console.log('training flops per sample ~ 3 x forward (forward + backward), forward = 2 x steps x (H x GH + I x GH) per channel');
+for (const r of rows) {
+  const cell = r.preset.split('-')[1]!;
+  const gf = (flopsPerSample(cell, r.bars) * 3 * r.trainPerS) / 1e9;
+  console.log(
+    `${r.impl.padEnd(11)} ${r.backend.padEnd(6)} ${r.preset.padEnd(9)} bars ${String(r.bars).padStart(3)}  train ${r.trainPerS.toFixed(0).padStart(6)}/s  inference ${r.inferPerS.toFixed(0).padStart(6)}/s  ${gf.toFixed(2)} GFLOP/s training`,
+  );
+}
+if (torch.peak !== null) console.log(`peak      float32 matmul (PyTorch, 1024 x 1024): ${torch.peak.toFixed(1)} GFLOP/s`);
+else console.log(torch.note);
+for (const t of torch.rows) {
+  const w = rows.find((r) => r.impl === 'tfjs stock' && r.backend === 'wasm' && r.preset === t.preset && r.bars === t.bars);
+  if (w) console.log(`ratio     ${t.preset} bars ${t.bars}: tfjs wasm / PyTorch train ${(w.trainPerS / t.trainPerS).toFixed(2)}, inference ${(w.inferPerS / t.inferPerS).toFixed(2)}`);
+}
