@@ -12,7 +12,7 @@ import { loadMarket } from '../dataset/load.js';
 import { isoDate } from '../market/calendar.js';
 import { initBackend } from '../models/backend.js';
 import { buildModel } from '../models/build.js';
-import { resolvePreset, type ModelSpecOverrides } from '../models/presets.js';
+import { resolvePreset, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
 import { predictProba, trainModel, type EpochLog } from '../models/train.js';
 import { gitCommit, newModelId, writeArtifact, type ArtifactMeta, type Range } from './artifact.js';
 import type { ResolvedExperiment } from './experiment.js';
@@ -27,6 +27,8 @@ export interface TrainRun {
   readonly to?: string | undefined;
   readonly log?: (line: string) => void;
   readonly onEpoch?: (e: EpochLog, epochs: number) => void;
+  /** Recurrent layers, overriding the config (CLI --rnn). */
+  readonly rnn?: RnnImpl | undefined;
   /** Fixed id (tests); default a time-based one. */
   readonly id?: string | undefined;
 }
@@ -78,8 +80,12 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const started = performance.now();
   // A bad model spec is refused before any data is read.
   const { preset, ...overrides } = x.model;
-  const spec = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: x.dataset.labels === 'three' ? 3 : 2 });
+  const asked = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: x.dataset.labels === 'three' ? 3 : 2 });
   const backend = await initBackend(x.backend, log);
+  // Fused recurrent layers unless the config or --rnn says otherwise, or a native backend (whose
+  // own kernels are fast) runs.
+  const rnn = run.rnn ?? (overrides as ModelSpecOverrides).rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
+  const spec = { ...asked, rnn };
 
   const from = run.from ?? x.train.from;
   const to = run.to ?? x.train.to;

@@ -14,6 +14,7 @@ import { ModelError } from './errors.js';
 import { quietly } from './quiet.js';
 import { validateSpec, type ModelSpec } from './presets.js';
 import { checkShapes, getModelKind, registerModelKind, type ChannelName, type InputShapes } from './registry.js';
+import { fusedGru, fusedLstm } from './rnn/index.js';
 import { deriveSeed } from './seed.js';
 
 export type { ChannelName, InputShapes } from './registry.js';
@@ -55,7 +56,11 @@ export function recurrentStack(x: Sym, channel: ChannelName, spec: ModelSpec, se
       recurrentInitializer: tf.initializers.orthogonal({ gain: 1, seed: deriveSeed(seed, `${name}/recurrent`) }),
       biasInitializer: tf.initializers.zeros(),
     };
-    const layer = spec.cell === 'lstm' ? tf.layers.lstm({ ...args, unitForgetBias: true }) : tf.layers.gru(args);
+    const fused = spec.rnn === 'fused';
+    const layer =
+      spec.cell === 'lstm'
+        ? (fused ? fusedLstm : tf.layers.lstm)({ ...args, unitForgetBias: true })
+        : (fused ? fusedGru : tf.layers.gru)(args);
     out = layer.apply(out) as Sym;
   }
   return out;

@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+// Registers the fused layer classes, so a model saved with them loads.
+import './rnn/layers.js';
 import { ModelError, firstLine } from './errors.js';
 import { quietlyAsync } from './quiet.js';
 

@@ -23,6 +23,7 @@ export const ModelSpecSchema = z
     recurrentDropout: z.number().min(0).lt(1),
     head: z.array(z.number().int().min(1).max(4096)).max(8),
     classes: z.union([z.literal(2), z.literal(3)]),
+    rnn: z.enum(['fused', 'stock']),
   })
   .strict();
 
@@ -40,7 +41,15 @@ export interface ModelSpec {
   head: number[];
   /** 2: sigmoid P(up); 3: softmax over down / neutral / up. */
   classes: ClassCount;
+  /**
+   * Recurrent layers: 'fused' (one op per sequence over bft's kernel, src/models/rnn) or tfjs's
+   * 'stock' ones; same maths and weights. Training picks fused on wasm/cpu and stock on a native
+   * (GPU) backend unless the config says.
+   */
+  rnn: RnnImpl;
 }
+
+export type RnnImpl = 'fused' | 'stock';
 
 export type ModelSpecOverrides = Partial<ModelSpec>;
 
@@ -49,7 +58,7 @@ type SchemaOut = z.infer<typeof ModelSpecSchema>;
 const _schemaMatches: [SchemaOut extends ModelSpec ? true : false, ModelSpec extends SchemaOut ? true : false] = [true, true];
 void _schemaMatches;
 
-const RNN_DEFAULTS = { units: 32, layers: 1, dropout: 0.1, recurrentDropout: 0, classes: 2 } as const;
+const RNN_DEFAULTS = { units: 32, layers: 1, dropout: 0.1, recurrentDropout: 0, classes: 2, rnn: 'fused' } as const;
 
 const PRESETS: Readonly<Record<string, ModelSpec>> = {
   'dual-lstm': { kind: 'dual', cell: 'lstm', ...RNN_DEFAULTS, head: [32] },
@@ -59,7 +68,7 @@ const PRESETS: Readonly<Record<string, ModelSpec>> = {
   'minute-lstm': { kind: 'minute', cell: 'lstm', ...RNN_DEFAULTS, head: [16] },
   'minute-gru': { kind: 'minute', cell: 'gru', ...RNN_DEFAULTS, head: [16] },
   // Logistic regression on the last day's features: cell/units/layers are unused.
-  logit: { kind: 'logit', cell: 'lstm', units: 1, layers: 1, dropout: 0, recurrentDropout: 0, head: [], classes: 2 },
+  logit: { kind: 'logit', cell: 'lstm', units: 1, layers: 1, dropout: 0, recurrentDropout: 0, head: [], classes: 2, rnn: 'stock' },
 };
 
 export function listPresets(): string[] {

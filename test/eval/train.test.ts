@@ -43,6 +43,8 @@ describe('bft train / predict', () => {
     expect(meta.metrics.epochs).toBeGreaterThan(0);
     expect(meta.commit).toMatch(/^[0-9a-f]{40}(-dirty)?$|^unknown$/);
     expect(meta.experiment.train.epochs).toBe(3);
+    expect(meta.spec.rnn).toBe('fused'); // the default on wasm and cpu
+    expect(readFileSync(join(trained.dir, 'model.json'), 'utf8')).toContain('"class_name":"FusedGRU"');
     const dropped = readFileSync(join(trained.dir, 'dropped.csv'), 'utf8').trim().split('\n');
     expect(dropped[0]).toBe('date,kind,reason');
     expect(dropped[1]).toMatch(/^\d{4}-\d{2}-\d{2},warm_up,/);
@@ -67,6 +69,16 @@ describe('bft train / predict', () => {
     expect(w(a.dir).equals(w(b.dir))).toBe(true);
     expect(w(a.dir).equals(w(c.dir))).toBe(false);
     expect(a.validation.proba).toEqual(b.validation.proba);
+  });
+
+  it('uses the stock tfjs layers when asked, and they load back the same way', async () => {
+    const t = await trainExperiment({ store, experiment: experiment({ train: { validationDays: 20, epochs: 1 } }), modelsDir: tmp.dir, id: 'stock', rnn: 'stock' });
+    expect(t.meta.spec.rnn).toBe('stock');
+    const topology = readFileSync(join(t.dir, 'model.json'), 'utf8');
+    expect(topology).toContain('"class_name":"GRU"');
+    expect(topology).not.toContain('FusedGRU');
+    const p = await predictWithModel({ store, modelDir: t.dir, from: t.meta.data.validation!.from, to: t.meta.data.validation!.to });
+    expect(Float32Array.from(p.rows.map((r) => r.proba[0]!))).toEqual(t.validation.proba);
   });
 
   it('trains every single-channel preset and the logistic baseline on the same dataset', async () => {

@@ -12,6 +12,7 @@ interface TrainArgs extends StoreArgs {
   from?: string | undefined;
   to?: string | undefined;
   backend?: BackendName | undefined;
+  rnn?: 'fused' | 'stock' | undefined;
   models: string;
 }
 
@@ -26,6 +27,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('from', { type: 'string', describe: 'first sample date (YYYY-MM-DD; default the config\'s train.from, else the start of the data)' })
       .option('to', { type: 'string', describe: 'last sample date, validation tail included (YYYY-MM-DD; nothing later is read)' })
       .option('backend', { choices: BACKEND_NAMES, describe: 'tfjs backend (default the config\'s, else auto: GPU/native if it loads, then wasm, then cpu)' })
+      .option('rnn', { choices: ['fused', 'stock'] as const, describe: "recurrent layers: bft's fused kernels (default on wasm and cpu) or tfjs's stock ones (default on a native backend)" })
       .option('models', { type: 'string', default: DEFAULT_MODELS_DIR, describe: 'folder that holds model folders' })
       .example('$0 train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store')
       .check((a) => {
@@ -47,6 +49,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
           modelsDir: resolve(args.models),
           from: args.from,
           to: args.to,
+          rnn: args.rnn,
           log: (l) => out.info(l),
           onEpoch: (e, epochs) => {
             const note = `loss ${fmt(e.loss)} acc ${fmt(e.acc, 3)} | val loss ${fmt(e.valLoss)} acc ${fmt(e.valAcc, 3)}`;
@@ -61,7 +64,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       const m = trained.meta;
       out.result(`model ${m.name}/${m.id} saved to ${trained.dir}`);
       out.result(
-        `${m.spec.kind} ${m.spec.cell ?? ''} on ${m.backend}: ${m.metrics.epochs} epochs (best ${m.metrics.bestEpoch}${m.metrics.stoppedEarly ? ', stopped early' : ''}) in ${m.metrics.seconds.toFixed(1)} s; ` +
+        `${m.spec.kind} ${m.spec.cell} (${m.spec.rnn}) on ${m.backend}: ${m.metrics.epochs} epochs (best ${m.metrics.bestEpoch}${m.metrics.stoppedEarly ? ', stopped early' : ''}) in ${m.metrics.seconds.toFixed(1)} s; ` +
           `train ${m.data.train.from}..${m.data.train.to} (${m.data.train.samples}) acc ${fmt(m.metrics.train.accuracy, 3)} loss ${fmt(m.metrics.train.loss)}` +
           (m.data.validation && m.metrics.validation
             ? `; validation ${m.data.validation.from}..${m.data.validation.to} (${m.data.validation.samples}) acc ${fmt(m.metrics.validation.accuracy, 3)} loss ${fmt(m.metrics.validation.loss)}`

@@ -1,0 +1,22 @@
+// Fused recurrent layers: FusedLSTM / FusedGRU (one custom op per sequence over a pluggable
+// kernel), the scalar reference kernel, and model.json converters to and from the stock layers.
+export type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, RnnKernel, SeqShape } from './kernel-api.js';
+export { gateCount, referenceKernel } from './reference.js';
+export {
+  FUSED_TO_STOCK,
+  FusedGRU,
+  FusedLSTM,
+  STOCK_TO_FUSED,
+  fusedGru,
+  fusedLstm,
+  getRnnKernel,
+  renameLayerClasses,
+  setRnnKernel,
+  toFusedTopology,
+  toStockTopology,
+  type FusedExtraArgs,
+  type FusedGRUArgs,
+  type FusedLSTMArgs,
+  type StockGRUArgs,
+  type StockLSTMArgs,
+} from './layers.js';
