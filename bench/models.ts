@@ -5,11 +5,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/models/backend.js';
 import { buildModel } from '../src/models/build.js';
-import { resolvePreset } from '../src/models/presets.js';
+import { resolvePreset, type RnnImpl } from '../src/models/presets.js';
 import { predictProba, trainModel, type TrainArrays } from '../src/models/train.js';
 
 export interface ModelSpeed {
   readonly preset: string;
+  readonly rnn: RnnImpl | 'torch';
   readonly backend: string;
   readonly trainPerS: number;
   readonly inferPerS: number;
@@ -35,9 +36,9 @@ function randomArrays(n: number, seed: number, bars: number): TrainArrays {
 const REPEATS = 3;
 
 /** Samples/s of one epoch of training and of inference over n samples, best of REPEATS after a warm-up. */
-export async function measure(preset: string, backend: BackendName, n: number, bars = 255): Promise<ModelSpeed> {
+export async function measure(preset: string, backend: BackendName, n: number, bars = 255, rnn: RnnImpl = 'stock'): Promise<ModelSpeed> {
   const info = await initBackend(backend);
-  const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0 });
+  const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0, rnn });
   const model = buildModel(spec, { lookback: 20, dailyFeatures: 16, bars, minuteFeatures: 8 }, 1);
   const data = randomArrays(n, 7, bars);
   const opts = { epochs: 1, batchSize: 64, learningRate: 1e-3, patience: 0, classWeights: 'none' as const, seed: 1 };
@@ -54,7 +55,7 @@ export async function measure(preset: string, backend: BackendName, n: number, b
     inferPerS = Math.max(inferPerS, n / ((performance.now() - t) / 1000));
   }
   model.dispose();
-  return { preset, backend: info.backend, trainPerS, inferPerS };
+  return { preset, rnn, backend: info.backend, trainPerS, inferPerS };
 }
 
 /** Runs every preset on every backend given; prints a table and returns the figures. */
@@ -62,21 +63,22 @@ export async function benchModels(backends: readonly BackendName[], n: number, p
   const out: ModelSpeed[] = [];
   for (const b of backends) {
     for (const preset of ['dual-lstm', 'dual-gru']) {
-      try {
-        out.push(await measure(preset, b, n));
-      } catch (e) {
-        print(`models    ${preset} on ${b}: not available (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+      for (const rnn of ['stock', 'fused'] as const) {
+        try {
+          out.push(await measure(preset, b, n, 255, rnn));
+        } catch (e) {
+          print(`models    ${preset} ${rnn} on ${b}: not available (${e instanceof Error ? e.message.split('\n')[0] : String(e)})`);
+          break;
+        }
       }
     }
   }
   for (const r of out) {
-    print(`models    ${r.preset.padEnd(9)} ${r.backend.padEnd(10)} train ${r.trainPerS.toFixed(0).padStart(5)} samples/s   inference ${r.inferPerS.toFixed(0).padStart(6)} samples/s   (batch 64)`);
+    print(`models    ${r.preset.padEnd(9)} ${r.rnn.padEnd(5)} ${r.backend.padEnd(10)} train ${r.trainPerS.toFixed(0).padStart(5)} samples/s   inference ${r.inferPerS.toFixed(0).padStart(6)} samples/s   (batch 64)`);
   }
-  const wasm = out.filter((r) => r.backend === 'wasm');
-  const cpu = out.filter((r) => r.backend === 'cpu');
-  for (const w of wasm) {
-    const c = cpu.find((r) => r.preset === w.preset);
-    if (c) print(`ratio     ${w.preset} wasm / cpu: train ${(w.trainPerS / c.trainPerS).toFixed(1)}x, inference ${(w.inferPerS / c.inferPerS).toFixed(1)}x`);
+  for (const f of out.filter((r) => r.rnn === 'fused')) {
+    const s = out.find((r) => r.rnn === 'stock' && r.preset === f.preset && r.backend === f.backend);
+    if (s) print(`ratio     ${f.preset} on ${f.backend}, fused / stock: train ${(f.trainPerS / s.trainPerS).toFixed(1)}x, inference ${(f.inferPerS / s.inferPerS).toFixed(1)}x`);
   }
   tf.disposeVariables();
   return out;

@@ -1,14 +1,17 @@
 // npm run bench:rnn: the recurrent channels' speed, side by side in one run. The reference
 // workload of the performance issue: daily [batch, 20, 16] + minute [batch, bars, 8] (bars 255
-// and 51), 32 units per channel, concatenate -> dense 32 -> sigmoid, Adam, batch 64. Rows: stock
-// tfjs on cpu and wasm, and PyTorch CPU from bench/torch_rnn.py (Debian python3-torch; skipped
+// and 51), 32 units per channel, concatenate -> dense 32 -> sigmoid, Adam, batch 64. Rows: bft's
+// fused layers (on the tfjs wasm backend), stock tfjs on cpu and wasm, and PyTorch CPU from bench/torch_rnn.py (Debian python3-torch; skipped
 // with a message when absent). Options: --samples N (default 2048; stock cpu uses N/8),
 // --bars 255,51.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { getRnnKernel, referenceKernel } from '../src/models/rnn/index.js';
 import { measure, type ModelSpeed } from './models.js';
+
+const kernelName = (): string => (getRnnKernel() === referenceKernel ? 'ts-ref' : 'wasm');
 
 const args = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -36,7 +39,7 @@ function torchRows(): { rows: Row[]; peak: number | null; note: string } {
     if (o.kind === 'peak') {
       peak = o.gflops ?? null;
       note = `PyTorch ${o.torch} CPU, ${o.threads} threads`;
-    } else rows.push({ preset: `dual-${o.cell}`, backend: 'torch', bars: o.bars!, impl: 'pytorch', trainPerS: o.train!, inferPerS: o.infer! });
+    } else rows.push({ preset: `dual-${o.cell}`, rnn: 'torch', backend: 'torch', bars: o.bars!, impl: 'pytorch', trainPerS: o.train!, inferPerS: o.infer! });
   }
   return { rows, peak, note };
 }
@@ -51,8 +54,9 @@ function flopsPerSample(cell: string, bars: number, H = 32): number {
 const rows: Row[] = [];
 for (const bars of barsList) {
   for (const preset of ['dual-lstm', 'dual-gru']) {
-    rows.push({ ...(await measure(preset, 'wasm', samples, bars)), bars, impl: 'tfjs stock' });
-    rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars)), bars, impl: 'tfjs stock' });
+    rows.push({ ...(await measure(preset, 'wasm', samples, bars, 'fused')), bars, impl: `fused ${kernelName()}` });
+    rows.push({ ...(await measure(preset, 'wasm', samples, bars, 'stock')), bars, impl: 'tfjs stock' });
+    rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars, 'stock')), bars, impl: 'tfjs stock' });
   }
 }
 const torch = torchRows();
@@ -69,7 +73,9 @@ for (const r of rows) {
 }
 if (torch.peak !== null) console.log(`peak      float32 matmul (PyTorch, 1024 x 1024): ${torch.peak.toFixed(1)} GFLOP/s`);
 else console.log(torch.note);
-for (const t of torch.rows) {
-  const w = rows.find((r) => r.impl === 'tfjs stock' && r.backend === 'wasm' && r.preset === t.preset && r.bars === t.bars);
-  if (w) console.log(`ratio     ${t.preset} bars ${t.bars}: tfjs wasm / PyTorch train ${(w.trainPerS / t.trainPerS).toFixed(2)}, inference ${(w.inferPerS / t.inferPerS).toFixed(2)}`);
+for (const f of rows.filter((r) => r.rnn === 'fused')) {
+  const s = rows.find((r) => r.rnn === 'stock' && r.backend === f.backend && r.preset === f.preset && r.bars === f.bars);
+  const t = torch.rows.find((r) => r.preset === f.preset && r.bars === f.bars);
+  const parts = [s ? `fused / stock wasm: train ${(f.trainPerS / s.trainPerS).toFixed(2)}, inference ${(f.inferPerS / s.inferPerS).toFixed(2)}` : '', t ? `fused / PyTorch: train ${(f.trainPerS / t.trainPerS).toFixed(2)}, inference ${(f.inferPerS / t.inferPerS).toFixed(2)}` : ''];
+  console.log(`ratio     ${f.preset} bars ${f.bars}: ${parts.filter(Boolean).join('; ')}`);
 }

@@ -2,6 +2,7 @@
 // kernel), the scalar reference kernel, and model.json converters to and from the stock layers.
 export type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, RnnKernel, SeqShape } from './kernel-api.js';
 export { gateCount, referenceKernel } from './reference.js';
+export { wasmKernel, wasmSimdAvailable } from './wasm.js';
 export {
   FUSED_TO_STOCK,
   FusedGRU,

@@ -28,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../errors.js';
 import type { Cell, ForwardIn, RnnKernel } from './kernel-api.js';
+import { wasmKernel, wasmSimdAvailable } from './wasm.js';
 import { gateCount, referenceKernel } from './reference.js';
 
 export type StockLSTMArgs = Parameters<typeof tf.layers.lstm>[0];
@@ -45,14 +46,16 @@ export interface FusedExtraArgs {
 export type FusedLSTMArgs = StockLSTMArgs & FusedExtraArgs;
 export type FusedGRUArgs = StockGRUArgs & FusedExtraArgs;
 
-let defaultKernel: RnnKernel = referenceKernel;
+let defaultKernel: RnnKernel | null = null;
 
 /** Sets the kernel every fused layer without its own `rnnKernel` uses from its next call on. */
 export function setRnnKernel(kernel: RnnKernel): void {
   defaultKernel = kernel;
 }
 
+/** The kernel in use: the WebAssembly SIMD one where the runtime has SIMD, else the reference. */
 export function getRnnKernel(): RnnKernel {
+  defaultKernel ??= wasmSimdAvailable() ? wasmKernel() : referenceKernel;
   return defaultKernel;
 }
 
@@ -186,7 +189,7 @@ abstract class FusedRecurrent extends tf.layers.Layer {
 
   /** The recurrence over the whole sequence as one differentiable op of (xProj, U). */
   private sequenceOp(T: number, B: number, H: number, G: number, mask: Float32Array | undefined): (xProj: tf.Tensor, U: tf.Tensor) => tf.Tensor3D {
-    const kernel = this.rnnKernel ?? defaultKernel;
+    const kernel = this.rnnKernel ?? getRnnKernel();
     const cell = this.cellType;
     const recurrentActivation = this.recurrentActivation;
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
