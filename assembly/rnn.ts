@@ -477,3 +477,100 @@ export function _bwdGruRow(b: i32, row: i32, dhRow: usize, dxRow: usize, gRow: u
   // z and r branches: dU[:, 0:2Hp] += h_{t-1}ᵀ [dz, dr] ; dh_{t-1} += [dz, dr]·[Uz | Ur]ᵀ
   backRows(db, db, hp, dz, H, pUp, pdUp, strideU, 2 * hv);
 }
+
+// ---------------------------------------------------------------- forward only (inference)
+
+/**
+ * Forward over T steps without saving anything for a backward pass: no gates, no c sequence.
+ * hOut is [T·B·H] (every step) when hSeq != 0, else [B·H] (the state after the last step, which
+ * with a mask is the last unmasked output). cOut (LSTM, may be 0): the last c [B·H].
+ * Scratch: forwardScratchBytes.
+ */
+export function infer(
+  lstm: i32, hard: i32, T: i32, B: i32, H: i32,
+  xProj: usize, U: usize, h0: usize, c0: usize, mask: usize,
+  hOut: usize, hSeq: i32, cOut: usize, scratch: usize,
+): void {
+  configure(lstm, hard, B, H);
+  const Hp = nHp, G = nG, GHp = G * Hp;
+  pMask = mask;
+  pUp = scratch;
+  pS = pUp + align16(<usize>(H * GHp) << 2);
+  pC = pS + align16(<usize>(B * Hp) << 2);
+  pPre = pC + align16(<usize>(B * Hp) << 2);
+  pRh = pPre + align16(<usize>GHp << 2);
+  padU(pUp, U, G, H, Hp);
+  for (let b = 0; b < B; b++) {
+    const off = <usize>(b * Hp) << 2;
+    loadPadded(pS + off, h0 + (<usize>(b * H) << 2), H, Hp);
+    if (c0 != 0) loadPadded(pC + off, c0 + (<usize>(b * H) << 2), H, Hp);
+    else memory.fill(pC + off, 0, <usize>Hp << 2);
+  }
+  for (let t = 0; t < T; t++) {
+    for (let b = 0; b < B; b++) {
+      const row = t * B + b;
+      const xRow = xProj + (<usize>(row * G * H) << 2);
+      const hRow = hSeq != 0 ? hOut + (<usize>(row * H) << 2) : 0;
+      if (lstm) _infLstmRow(b, row, xRow, hRow);
+      else _infGruRow(b, row, xRow, hRow);
+    }
+  }
+  for (let b = 0; b < B; b++) {
+    const off = <usize>(b * Hp) << 2, offH = <usize>(b * H) << 2;
+    if (hSeq == 0) copyF32(hOut + offH, pS + off, H);
+    if (lstm && cOut != 0) copyF32(cOut + offH, pC + off, H);
+  }
+}
+
+/** One forward-only LSTM step for sample b; writes h_t to hRow unless hRow is 0. */
+export function _infLstmRow(b: i32, row: i32, xRow: usize, hRow: usize): void {
+  const H = nH, Hp = nHp;
+  const hb = pS + (<usize>(b * Hp) << 2);
+  const cb = pC + (<usize>(b * Hp) << 2);
+  const pre = pPre;
+  if (present(pMask, row)) {
+    loadBlocks(pre, xRow, 4, H, Hp);
+    gemvAcc(pre, hb, H, pUp, strideU, 4 * hv);
+    for (let v = 0; v < hv; v++) {
+      const o = <usize>v << 4;
+      const p = pre + o;
+      const i = vra(v128.load(p), isHard);
+      const f = vra(v128.load(p + gf), isHard);
+      const g = vtanh(v128.load(p + gc));
+      const og = vra(v128.load(p + go), isHard);
+      const c = f32x4.add(f32x4.mul(f, v128.load(cb + o)), f32x4.mul(i, g));
+      v128.store(cb + o, c);
+      v128.store(hb + o, f32x4.mul(og, vtanh(c)));
+    }
+  }
+  if (hRow != 0) copyF32(hRow, hb, H);
+}
+
+/** One forward-only GRU step for sample b; writes h_t to hRow unless hRow is 0. */
+export function _infGruRow(b: i32, row: i32, xRow: usize, hRow: usize): void {
+  const H = nH, Hp = nHp;
+  const hb = pS + (<usize>(b * Hp) << 2);
+  const pre = pPre, rh = pRh;
+  if (present(pMask, row)) {
+    loadBlocks(pre, xRow, 3, H, Hp);
+    gemvAcc(pre, hb, H, pUp, strideU, 2 * hv);
+    for (let v = 0; v < hv; v++) {
+      const o = <usize>v << 4;
+      const p = pre + o;
+      const z = vra(v128.load(p), isHard);
+      const r = vra(v128.load(p + gf), isHard);
+      v128.store(p, z);
+      v128.store(rh + o, f32x4.mul(r, v128.load(hb + o)));
+    }
+    gemvAcc(pre + gc, rh, H, pUp + gc, strideU, hv);
+    for (let v = 0; v < hv; v++) {
+      const o = <usize>v << 4;
+      const p = pre + o;
+      const hh = vtanh(v128.load(p + gc));
+      const z = v128.load(p);
+      const hp = v128.load(hb + o);
+      v128.store(hb + o, f32x4.add(f32x4.mul(z, hp), f32x4.mul(f32x4.sub(splat(1.0), z), hh)));
+    }
+  }
+  if (hRow != 0) copyF32(hRow, hb, H);
+}

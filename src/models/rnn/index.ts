@@ -1,6 +1,7 @@
 // Fused recurrent layers: FusedLSTM / FusedGRU (one custom op per sequence over a pluggable
 // kernel), the scalar reference kernel, and model.json converters to and from the stock layers.
-export type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, RnnKernel, SeqShape } from './kernel-api.js';
+export type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, InferIn, InferOut, RnnKernel, SeqShape } from './kernel-api.js';
+export { inferWith } from './kernel-api.js';
 export { gateCount, referenceKernel } from './reference.js';
 export { wasmKernel, wasmSimdAvailable } from './wasm.js';
 export {

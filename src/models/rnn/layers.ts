@@ -28,6 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../errors.js';
 import type { Cell, ForwardIn, RnnKernel } from './kernel-api.js';
+import { inferWith } from './kernel-api.js';
 import { wasmKernel, wasmSimdAvailable } from './wasm.js';
 import { gateCount, referenceKernel } from './reference.js';
 
@@ -181,6 +182,26 @@ abstract class FusedRecurrent extends tf.layers.Layer {
       }
       const maskData = mask == null ? undefined : Float32Array.from(tf.tidy(() => tf.transpose(tf.cast(tf.cast(mask, 'bool'), 'float32'), [1, 0])).dataSync());
 
+      // Inference (predict, or any call outside a gradient computation): the kernel's
+      // forward-only path, no custom op, nothing saved; only the last state when that is all
+      // the layer returns. tfjs-layers passes training: true only from fit / trainOnBatch and
+      // always computes gradients inside a tape, so both signals are checked.
+      if (!training && !tf.engine().isTapeOn()) {
+        const out = inferWith(this.rnnKernel ?? getRnnKernel(), {
+          cell: this.cellType,
+          shape: { T, B, H },
+          xProj: floatData(xProj),
+          U: floatData(U),
+          h0: new Float32Array(B * H),
+          ...(this.cellType === 'lstm' ? { c0: new Float32Array(B * H) } : {}),
+          ...(maskData ? { mask: maskData } : {}),
+          recurrentActivation: this.recurrentActivation,
+          lastOnly: !this.returnSequences,
+        });
+        if (this.returnSequences) return tf.transpose(tf.tensor3d(out.h, [T, B, H]), [1, 0, 2]);
+        return tf.tensor2d(out.h, [B, H]);
+      }
+
       const hSeq = this.sequenceOp(T, B, H, G, maskData)(xProj, U); // [T, B, H]
       if (this.returnSequences) return tf.transpose(hSeq, [1, 0, 2]);
       return tf.reshape(tf.slice(hSeq, [T - 1, 0, 0], [1, B, H]), [B, H]);
@@ -235,6 +256,30 @@ abstract class FusedRecurrent extends tf.layers.Layer {
       unroll: false,
     };
   }
+}
+
+interface WasmBackendInternals {
+  dataIdMap?: { get(dataId: object): { memoryOffset?: number | null } | undefined };
+  wasm?: { HEAPU8?: Uint8Array };
+}
+
+/**
+ * A float32 tensor's values for reading during the current synchronous call only. On the tfjs
+ * wasm backend this is a view of the backend's heap (dataSync() would copy it into a fresh
+ * multi-MB array each call, whose page faults cost as much as the recurrence); elsewhere, or when
+ * the backend's internals are not as expected, dataSync(). The view must not outlive the call
+ * (a later tfjs allocation may move the heap) and must not be written.
+ */
+function floatData(t: tf.Tensor): Float32Array {
+  if (t.dtype === 'float32' && tf.getBackend() === 'wasm') {
+    const be = tf.backend() as unknown as WasmBackendInternals;
+    const offset = be.dataIdMap?.get(t.dataId)?.memoryOffset;
+    const heap = be.wasm?.HEAPU8;
+    if (typeof offset === 'number' && offset > 0 && offset % 4 === 0 && heap !== undefined && offset + 4 * t.size <= heap.byteLength) {
+      return new Float32Array(heap.buffer, heap.byteOffset + offset, t.size);
+    }
+  }
+  return t.dataSync() as Float32Array;
 }
 
 function firstShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -23,7 +23,8 @@
 // U [H, G*H]; h0, c0 [B, H]; mask [T, B]. Arithmetic runs in JS doubles and every stored value
 // is rounded to float32, so results agree with tfjs's float32 ops to a few ulps per step.
 
-import type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, RnnKernel } from './kernel-api.js';
+import type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, InferIn, InferOut, RnnKernel } from './kernel-api.js';
+import { inferFromForward } from './kernel-api.js';
 
 type RecurrentActivation = 'sigmoid' | 'hardSigmoid';
 
@@ -258,4 +259,9 @@ function backward(a: BackwardIn): BackwardOut {
 }
 
 /** The scalar TypeScript kernel (see the top of this file). */
-export const referenceKernel: RnnKernel = { forward, backward };
+/** Forward-only: by definition the full forward's h (all steps, or the last with lastOnly) and last c. */
+function infer(a: InferIn): InferOut {
+  return inferFromForward(a, forward(a));
+}
+
+export const referenceKernel: RnnKernel = { forward, backward, infer };

@@ -8,7 +8,7 @@
 // the inputs in, runs, and copies the outputs out. Memory is never shrunk (it is reused).
 
 import { readFileSync } from 'node:fs';
-import type { BackwardIn, BackwardOut, ForwardIn, ForwardOut, RnnKernel } from './kernel-api.js';
+import type { BackwardIn, BackwardOut, ForwardIn, ForwardOut, InferIn, InferOut, RnnKernel } from './kernel-api.js';
 
 // The WebAssembly JS API, typed here because the project's lib (ES2023, no DOM) does not declare it.
 interface WasmMemory {
@@ -31,6 +31,11 @@ interface Exports {
     lstm: number, hard: number, T: number, B: number, H: number,
     xProj: number, U: number, h0: number, c0: number, mask: number,
     hOut: number, cOut: number, gOut: number, scratch: number,
+  ): void;
+  infer(
+    lstm: number, hard: number, T: number, B: number, H: number,
+    xProj: number, U: number, h0: number, c0: number, mask: number,
+    hOut: number, hSeq: number, cOut: number, scratch: number,
   ): void;
   backward(
     lstm: number, hard: number, T: number, B: number, H: number,
@@ -154,6 +159,38 @@ function forward(a: ForwardIn): ForwardOut {
   return out;
 }
 
+/**
+ * Forward only: no gates and no c sequence are stored, and with lastOnly only the last h [B·H]
+ * leaves the module (the sequence stays in scratch that is never written: the kernel keeps only
+ * the running state). The returned arrays are fresh copies of just what is returned.
+ */
+function infer(a: InferIn): InferOut {
+  const { lstm, G, hard } = check(a);
+  const { T, B, H } = a.shape;
+  const seq = a.lastOnly !== true;
+  const wasm = load();
+  const ar = new Arena(wasm);
+  const xProj = ar.take(T * B * G * H);
+  const U = ar.take(H * G * H);
+  const h0 = ar.take(B * H);
+  const c0 = lstm && a.c0 !== undefined ? ar.take(B * H) : 0;
+  const mask = a.mask !== undefined ? ar.take(T * B) : 0;
+  const hN = seq ? T * B * H : B * H;
+  const h = ar.take(hN);
+  const c = lstm ? ar.take(B * H) : 0;
+  const scratch = ar.take(0, wasm.forwardScratchBytes(lstm ? 1 : 0, B, H));
+  ar.commit();
+  ar.put(xProj, a.xProj);
+  ar.put(U, a.U);
+  ar.put(h0, a.h0);
+  if (c0 !== 0) ar.put(c0, a.c0!);
+  if (mask !== 0) ar.put(mask, a.mask!);
+  wasm.infer(lstm ? 1 : 0, hard, T, B, H, xProj, U, h0, c0, mask, h, seq ? 1 : 0, c, scratch);
+  const out: InferOut = { h: ar.get(h, hN) };
+  if (lstm) out.c = ar.get(c, B * H);
+  return out;
+}
+
 function backward(a: BackwardIn): BackwardOut {
   const { lstm, G, hard } = check(a);
   const { T, B, H } = a.shape;
@@ -194,7 +231,7 @@ function backward(a: BackwardIn): BackwardOut {
   return res;
 }
 
-const kernel: RnnKernel = { forward, backward };
+const kernel: RnnKernel = { forward, backward, infer };
 
 /** The WebAssembly SIMD kernel (memoised; the module is compiled on first use). */
 export function wasmKernel(): RnnKernel {

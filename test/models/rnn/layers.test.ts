@@ -315,6 +315,74 @@ describe('fused layers match the stock layers', () => {
     }
   });
 
+  it.each(variants.map((v) => [label(v), v] as const))('inference (forward only) equals the training path: %s', (_name, net) => {
+    const kernels: [string, RnnKernel][] = [['default', getRnnKernel()], ['reference', referenceKernel]];
+    const previous = getRnnKernel();
+    try {
+      for (const [, kernel] of kernels) {
+        setRnnKernel(kernel);
+        const { stock, fused } = pair(net);
+        const x = sample(net, net.masking);
+        const calls = { forward: 0, infer: 0 };
+        const counting: RnnKernel = {
+          forward: (a) => (calls.forward++, kernel.forward(a)),
+          backward: (a) => kernel.backward(a),
+          infer: (a) => (calls.infer++, kernel.infer!(a)),
+        };
+        setRnnKernel(counting);
+        const before = tf.memory().numTensors;
+        const inferred = fused.predict(x) as tf.Tensor; // training falsy, no tape: infer
+        expect(calls).toEqual({ forward: 0, infer: net.layers });
+        const full = fused.apply(x, { training: true }) as tf.Tensor; // the custom-gradient op
+        expect(calls).toEqual({ forward: net.layers, infer: net.layers });
+        expect(maxAbsDiff(inferred, full)).toBeLessThanOrEqual(1e-6);
+        // Under a tape (gradients wanted) without training: true, the full path is taken too.
+        const vars = fused.trainableWeights.map((w) => w.read() as tf.Variable);
+        const { value, grads } = tf.variableGrads(() => tf.sum(fused.apply(x) as tf.Tensor), vars);
+        expect(calls.forward).toBe(2 * net.layers);
+        expect(Object.values(grads).length).toBe(vars.length);
+        tf.dispose([value, ...Object.values(grads), full]);
+        // A kernel without infer falls back to forward.
+        setRnnKernel({ forward: (a) => (calls.forward++, kernel.forward(a)), backward: (a) => kernel.backward(a) });
+        const fallback = fused.predict(x) as tf.Tensor;
+        expect(calls.forward).toBe(3 * net.layers);
+        expect(maxAbsDiff(inferred, fallback)).toBe(0);
+        // And it matches the stock layers.
+        const ref = stock.predict(x) as tf.Tensor;
+        expect(maxAbsDiff(inferred, ref)).toBeLessThanOrEqual(1e-4);
+        tf.dispose([fallback, ref, inferred]);
+        expect(tf.memory().numTensors).toBe(before);
+        setRnnKernel(kernel);
+        x.dispose();
+        stock.dispose();
+        fused.dispose();
+      }
+    } finally {
+      setRnnKernel(previous);
+    }
+  });
+
+  it('inference on the tfjs wasm backend (xProj read in place from its heap) equals the training path', async () => {
+    await initBackend('wasm');
+    try {
+      for (const net of variants.filter((v) => v.recurrentActivation === 'sigmoid')) {
+        const { stock, fused } = pair(net);
+        const x = sample(net, net.masking);
+        const inferred = fused.predict(x) as tf.Tensor;
+        const full = fused.apply(x, { training: true }) as tf.Tensor;
+        expect(maxAbsDiff(inferred, full)).toBeLessThanOrEqual(1e-6);
+        // The input is untouched (the heap view is only read).
+        const again = fused.predict(x) as tf.Tensor;
+        expect(maxAbsDiff(inferred, again)).toBe(0);
+        tf.dispose([x, inferred, full, again]);
+        stock.dispose();
+        fused.dispose();
+      }
+    } finally {
+      await initBackend('cpu');
+    }
+  });
+
   it('rejects what it does not implement', () => {
     expect(() => new FusedLSTM({ units: 2, returnState: true })).toThrow(/returnState/);
     expect(() => new FusedGRU({ units: 2, goBackwards: true })).toThrow(/goBackwards/);

@@ -315,6 +315,38 @@ describe('wasm rnn kernel', () => {
     }
   });
 
+  it('infer (forward only) equals the full forward exactly: whole sequence and last state, masks, odd sizes', () => {
+    const kern = wasmKernel();
+    for (const cell of cells) {
+      for (const raKind of ras) {
+        for (const [T, B, H] of [[7, 3, 32], [5, 4, 5], [1, 1, 1], [6, 5, 13]] as const) {
+          for (const masked of [false, true]) {
+            const k = makeCase(cell, raKind, T, B, H, masked && B > 1, 17 * H + T + (masked ? 1 : 0));
+            const a = toIn(k);
+            const full = kern.forward(a);
+            const seq = kern.infer!({ ...a });
+            const last = kern.infer!({ ...a, lastOnly: true });
+            const l = (T - 1) * B * H;
+            expect(Array.from(seq.h)).toEqual(Array.from(full.h));
+            expect(Array.from(last.h)).toEqual(Array.from(full.h.subarray(l, l + B * H)));
+            if (cell === 'lstm') {
+              expect(Array.from(seq.c!)).toEqual(Array.from(full.c!.subarray(l, l + B * H)));
+              expect(Array.from(last.c!)).toEqual(Array.from(full.c!.subarray(l, l + B * H)));
+            } else {
+              expect(seq.c).toBeUndefined();
+              expect(last.c).toBeUndefined();
+            }
+            // Same results again after a differently sized call (memory reuse) and without c0.
+            const b = { ...a };
+            delete b.c0;
+            const fullNoC0 = kern.forward(b);
+            expect(Array.from(kern.infer!({ ...b, lastOnly: true }).h)).toEqual(Array.from(fullNoC0.h.subarray(l, l + B * H)));
+          }
+        }
+      }
+    }
+  });
+
   it('without c0 (LSTM) and reuses memory across differently sized calls', () => {
     const kern = wasmKernel();
     const big = makeCase('lstm', 'hardSigmoid', 20, 16, 24, true, 5);
