@@ -3,7 +3,7 @@
 // daily features are causal (value at i uses rows 0..i), day t's intraday bars are all known at
 // the close of t, and only the label and its metadata look at t+1.
 
-import { curveFeatures, dailyFeatures, type DailyBars, type FeatureMatrix } from '../features/daily.js';
+import { CURVE_NEIGHBOURS, curveFeatures, dailyFeatures, type DailyBars, type FeatureMatrix } from '../features/daily.js';
 import { dropDay, MINUTE_FEATURES, minuteFeatures } from '../features/minute.js';
 import { isoDate } from '../market/calendar.js';
 import { barEndMinutes } from '../market/sessions.js';
@@ -65,7 +65,6 @@ export function minuteGrid(product: Product, intervalMin: number): Int32Array {
   return Int32Array.from(barEndMinutes(currentSpec(product).sessions, intervalMin));
 }
 
-const NEIGHBOURS: Readonly<Record<Product, readonly Product[]>> = { TS: ['TF'], TF: ['TS', 'T'], T: ['TF'], TL: ['T'] };
 
 function toBars(s: ContinuousDaily): DailyBars {
   return { date: s.date, open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume, openInterest: s.openInterest };
@@ -86,13 +85,19 @@ function featureMatrixOf(market: MarketData): FeatureMatrix {
   const own = market.daily.get(market.product)!;
   const f = dailyFeatures(toBars(own));
   const others: Partial<Record<Product, DailyBars>> = {};
-  for (const p of NEIGHBOURS[market.product]) {
+  for (const p of CURVE_NEIGHBOURS[market.product]) {
     const s = market.daily.get(p);
     if (s) others[p] = toBars(s);
   }
   if (Object.keys(others).length === 0) return f;
   const c = curveFeatures(toBars(own), others, market.product);
-  return { names: [...f.names, ...c.names], n: f.n, columns: [...f.columns, ...c.columns] };
+  // Spreads against a neighbour the store lacks are all NaN: leave them out rather than drop every date.
+  const keep = c.names.map((name) => Object.keys(others).some((q) => name.startsWith(`spread_${market.product}_${q}_`)));
+  return {
+    names: [...f.names, ...c.names.filter((_, j) => keep[j])],
+    n: f.n,
+    columns: [...f.columns, ...c.columns.filter((_, j) => keep[j])],
+  };
 }
 
 function pick(available: readonly string[], asked: readonly string[] | undefined, what: string): number[] {

@@ -134,6 +134,13 @@ describe('dataset builder', () => {
     expect(() => buildDataset(withField('close', 0), resolved)).toThrow(/not a finite positive price/);
   });
 
+  it('leaves out the curve spreads of a neighbour the store lacks', async () => {
+    const tfOnly = await build({ product: 'TF' }); // the small market has TF and T, not TS
+    expect(tfOnly.dailyNames).toContain('spread_TF_T_1');
+    expect(tfOnly.dailyNames.some((f) => f.startsWith('spread_TF_TS'))).toBe(false);
+    expect(tfOnly.samples.n).toBeGreaterThan(100);
+  });
+
   it('refuses an unknown feature, a lookback longer than the history, and a store without intraday bars', async () => {
     await expect(build({ dailyFeatures: ['ret_1', 'moon_phase'] })).rejects.toThrow(/unknown daily feature "moon_phase"/);
     await expect(build({ minuteFeatures: ['nope'] })).rejects.toBeInstanceOf(DatasetError);
