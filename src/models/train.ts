@@ -214,22 +214,32 @@ async function fitEpoch(
   batchSize: number,
   classWeights: number[] | undefined,
 ): Promise<{ loss: number; acc: number }> {
-  const index = tf.tensor1d(order, 'int32');
-  const xe = xs.map((x) => tf.gather(x, index));
-  const ye = tf.gather(ys, index);
-  try {
-    const h = await model.fit(xe.length === 1 ? xe[0]! : xe, ye, {
-      epochs: 1,
-      batchSize,
-      shuffle: false,
-      verbose: 0,
-      yieldEvery: 'never',
-      ...(classWeights ? { classWeight: { ...classWeights } } : {}),
-    });
-    return { loss: lastNumber(h.history['loss']), acc: lastNumber(h.history['acc'] ?? h.history['accuracy']) };
-  } finally {
-    tf.dispose([index, ...xe, ye]);
+  // One fit call per batch on rows gathered for it: fit over the whole permuted epoch would slice
+  // its tensors per batch, and on the wasm backend a slice costs time in proportion to the whole
+  // input (see predictProba). Same batches in the same order, so the same updates.
+  let loss = 0;
+  let acc = 0;
+  for (let start = 0; start < order.length; start += batchSize) {
+    const rows = order.subarray(start, Math.min(order.length, start + batchSize));
+    const index = tf.tensor1d(rows, 'int32');
+    const xb = xs.map((x) => tf.gather(x, index));
+    const yb = tf.gather(ys, index);
+    try {
+      const h = await model.fit(xb.length === 1 ? xb[0]! : xb, yb, {
+        epochs: 1,
+        batchSize: rows.length,
+        shuffle: false,
+        verbose: 0,
+        yieldEvery: 'never',
+        ...(classWeights ? { classWeight: { ...classWeights } } : {}),
+      });
+      loss += lastNumber(h.history['loss']) * rows.length;
+      acc += lastNumber(h.history['acc'] ?? h.history['accuracy']) * rows.length;
+    } finally {
+      tf.dispose([index, ...xb, yb]);
+    }
   }
+  return { loss: loss / order.length, acc: acc / order.length };
 }
 
 function evaluate(model: tf.LayersModel, xs: tf.Tensor[], ys: tf.Tensor, batchSize: number): { valLoss: number; valAcc: number } {
