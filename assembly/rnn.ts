@@ -185,9 +185,9 @@ function loadBlocks(dst: usize, src: usize, G: i32, n: i32, np: i32): void {
   for (let g = 0; g < G; g++) loadPadded(dst + (<usize>(g * np) << 2), src + (<usize>(g * n) << 2), n, np);
 }
 
-/** Padded copy of U [H x G·H] -> [H x G·Hp]. */
-function padU(dst: usize, U: usize, G: i32, H: i32, Hp: i32): void {
-  for (let k = 0; k < H; k++) loadBlocks(dst + (<usize>(k * G * Hp) << 2), U + (<usize>(k * G * H) << 2), G, H, Hp);
+/** Padded copy of a weight matrix [rows x G·H] -> [rows x G·Hp] (U: rows = H; W: rows = D). */
+function padRows(dst: usize, M: usize, rows: i32, G: i32, H: i32, Hp: i32): void {
+  for (let k = 0; k < rows; k++) loadBlocks(dst + (<usize>(k * G * Hp) << 2), M + (<usize>(k * G * H) << 2), G, H, Hp);
 }
 
 @inline function present(mask: usize, row: i32): bool {
@@ -206,10 +206,12 @@ export function forwardScratchBytes(lstm: i32, B: i32, H: i32): usize {
   return align16(<usize>(H * GHp) << 2) + 2 * align16(<usize>(B * Hp) << 2) + align16(<usize>GHp << 2) + align16(<usize>Hp << 2);
 }
 
-export function backwardScratchBytes(lstm: i32, B: i32, H: i32): usize {
+/** D: the input width when backward also differentiates the input projection (x != 0), else 0. */
+export function backwardScratchBytes(lstm: i32, B: i32, H: i32, D: i32): usize {
   const Hp = roundUp4(H);
   const GHp = (lstm ? 4 : 3) * Hp;
-  return 2 * align16(<usize>(H * GHp) << 2) + 2 * align16(<usize>(B * Hp) << 2) + 2 * align16(<usize>GHp << 2) + 5 * align16(<usize>Hp << 2);
+  const proj = D > 0 ? 2 * align16(<usize>(D * GHp) << 2) + align16(<usize>GHp << 2) + align16(<usize>D << 2) : 0;
+  return 2 * align16(<usize>(H * GHp) << 2) + 2 * align16(<usize>(B * Hp) << 2) + 2 * align16(<usize>GHp << 2) + 5 * align16(<usize>Hp << 2) + proj;
 }
 
 // Per-call configuration, shared by the entry points and their per-row step functions. The
@@ -238,6 +240,14 @@ let pHp: usize = 0; // [Hp] h_{t-1}
 let pCp: usize = 0; // [Hp] c_{t-1}
 let pCt: usize = 0; // [Hp] c_t
 let pDrh: usize = 0; // [Hp] GRU d(r*h)
+// Backward with the input projection (xProj = x·W + b) differentiated here too; pX == 0 otherwise.
+let nD = 0; // input width D
+let pX: usize = 0; // x [T·B x D], time-major rows
+let pDx: usize = 0; // out: dx [T·B x D]
+let pWp: usize = 0; // padded W [D x G·Hp]
+let pdWp: usize = 0; // padded dW accumulator [D x G·Hp]
+let pdBp: usize = 0; // padded db accumulator [G·Hp]
+let pZeroD: usize = 0; // [D] zeros: the base term of dx
 
 function configure(lstm: i32, hard: i32, B: i32, H: i32): void {
   isHard = hard != 0;
@@ -270,7 +280,7 @@ export function forward(
   pC = pS + align16(<usize>(B * Hp) << 2);
   pPre = pC + align16(<usize>(B * Hp) << 2);
   pRh = pPre + align16(<usize>GHp << 2);
-  padU(pUp, U, G, H, Hp);
+  padRows(pUp, U, H, G, H, Hp);
   for (let b = 0; b < B; b++) {
     const off = <usize>(b * Hp) << 2;
     loadPadded(pS + off, h0 + (<usize>(b * H) << 2), H, Hp);
@@ -349,18 +359,24 @@ export function _fwdGruRow(b: i32, row: i32, xRow: usize, gRow: usize, hRow: usi
 
 /**
  * Backpropagation through time. hOut/cOut/gOut are the forward outputs; dh [T·B·H]; dcLast,
- * c0 and mask may be 0. Writes dxProj [T·B·G·H], dU [H·G·H], dh0 [B·H], dc0 [B·H] (LSTM).
+ * c0 and mask may be 0. Writes dU [H·G·H], dh0 [B·H], dc0 [B·H] (LSTM), and either
+ *  - x == 0: dxProj [T·B·G·H], the gradient w.r.t. the projected inputs, or
+ *  - x != 0 (the forward's xProj was x·W + b, x [T·B·D], W [D·G·H]): dx [T·B·D], dW [D·G·H] and,
+ *    when db != 0, db [G·H], accumulated from each row's gate gradient while it is in cache
+ *    (dxProj is never materialised). Scratch: backwardScratchBytes(lstm, B, H, x ? D : 0).
  */
 export function backward(
   lstm: i32, hard: i32, T: i32, B: i32, H: i32,
   U: usize, h0: usize, c0: usize, mask: usize,
   hOut: usize, cOut: usize, gOut: usize, dh: usize, dcLast: usize,
   dxProj: usize, dUOut: usize, dh0: usize, dc0: usize, scratch: usize,
+  D: i32, x: usize, W: usize, dx: usize, dWOut: usize, db: usize,
 ): void {
   configure(lstm, hard, B, H);
   const Hp = nHp, G = nG, GH = G * H, GHp = G * Hp;
   pMask = mask;
   // scratch: Up | dUp [H x GHp] | dhc | dcc [B x Hp] | gs | dz [GHp] | hp | cp | ct | rh | drh [Hp]
+  //          (x != 0:) Wp | dWp [D x GHp] | dbp [GHp] | zeroD [D]
   const uBytes = align16(<usize>(H * GHp) << 2);
   const sBytes = align16(<usize>(B * Hp) << 2);
   const gBytes = align16(<usize>GHp << 2);
@@ -376,7 +392,19 @@ export function backward(
   pCt = pCp + vBytes;
   pRh = pCt + vBytes;
   pDrh = pRh + vBytes;
-  padU(pUp, U, G, H, Hp);
+  pX = x;
+  if (x != 0) {
+    const wBytes = align16(<usize>(D * GHp) << 2);
+    nD = D;
+    pDx = dx;
+    pWp = pDrh + vBytes;
+    pdWp = pWp + wBytes;
+    pdBp = pdWp + wBytes;
+    pZeroD = pdBp + gBytes;
+    padRows(pWp, W, D, G, H, Hp);
+    memory.fill(pdWp, 0, wBytes + gBytes + align16(<usize>D << 2));
+  }
+  padRows(pUp, U, H, G, H, Hp);
   memory.fill(pdUp, 0, uBytes + 2 * sBytes);
   memory.fill(pPre, 0, 2 * gBytes + 5 * vBytes);
   if (lstm && dcLast != 0) {
@@ -388,20 +416,43 @@ export function backward(
       const row = t * B + b;
       const rowG = <usize>(row * GH) << 2, rowH = <usize>(row * H) << 2, bH = <usize>(b * H) << 2;
       const prevH = t == 0 ? h0 + bH : hOut + rowH - (<usize>(B * H) << 2);
+      const dxRow = x != 0 ? 0 : dxProj + rowG;
       if (lstm) {
         const prevC = t == 0 ? (c0 != 0 ? c0z + bH : c0z) : cOut + rowH - (<usize>(B * H) << 2);
-        _bwdLstmRow(b, row, dh + rowH, dxProj + rowG, gOut + rowG, prevH, prevC, cOut + rowH);
-      } else _bwdGruRow(b, row, dh + rowH, dxProj + rowG, gOut + rowG, prevH);
+        _bwdLstmRow(b, row, dh + rowH, dxRow, gOut + rowG, prevH, prevC, cOut + rowH);
+      } else _bwdGruRow(b, row, dh + rowH, dxRow, gOut + rowG, prevH);
     }
   }
   for (let k = 0; k < H; k++) storeBlocks(dUOut + (<usize>(k * GH) << 2), pdUp + (<usize>(k * GHp) << 2), G, H, Hp);
+  if (x != 0) {
+    for (let k = 0; k < D; k++) storeBlocks(dWOut + (<usize>(k * GH) << 2), pdWp + (<usize>(k * GHp) << 2), G, H, Hp);
+    if (db != 0) storeBlocks(db, pdBp, G, H, Hp);
+  }
   for (let b = 0; b < B; b++) {
     memory.copy(dh0 + (<usize>(b * H) << 2), pS + (<usize>(b * Hp) << 2), <usize>H << 2);
     if (lstm && dc0 != 0) memory.copy(dc0 + (<usize>(b * H) << 2), pC + (<usize>(b * Hp) << 2), <usize>H << 2);
   }
 }
 
-/** Adds dh_t to the carried gradient; on a masked row zeroes dxProj and returns false. */
+/**
+ * The row's gate gradient dz (padded, in pDz) leaves the step: stored as dxProj[row], or, with
+ * the projection, turned into dx[row] = dz·Wᵀ, dW += x[row]ᵀ dz and db += dz.
+ */
+@inline function emitDz(row: i32, dxRow: usize): void {
+  if (pX == 0) {
+    storeBlocks(dxRow, pDz, nG, nH, nHp);
+    return;
+  }
+  const D = nD;
+  const off = <usize>(row * D) << 2;
+  backRows(pDx + off, pZeroD, pX + off, pDz, D, pWp, pdWp, strideU, nG * hv);
+  for (let v = 0; v < nG * hv; v++) {
+    const o = <usize>v << 4;
+    v128.store(pdBp + o, f32x4.add(v128.load(pdBp + o), v128.load(pDz + o)));
+  }
+}
+
+/** Adds dh_t to the carried gradient; on a masked row zeroes dxProj (or dx) and returns false. */
 @inline function bwdEnter(db: usize, dhRow: usize, dxRow: usize, row: i32, GH: i32): bool {
   const H = nH;
   for (let j = 0; j < H; j++) {
@@ -409,7 +460,8 @@ export function backward(
     store<f32>(db + p, load<f32>(db + p) + load<f32>(dhRow + p));
   }
   if (present(pMask, row)) return true;
-  for (let j = 0; j < GH; j++) store<f32>(dxRow + (<usize>j << 2), 0);
+  if (pX != 0) memory.fill(pDx + (<usize>(row * nD) << 2), 0, <usize>nD << 2);
+  else for (let j = 0; j < GH; j++) store<f32>(dxRow + (<usize>j << 2), 0);
   return false;
 }
 
@@ -439,7 +491,7 @@ export function _bwdLstmRow(b: i32, row: i32, dhRow: usize, dxRow: usize, gRow: 
     v128.store(dz + o + go, f32x4.mul(f32x4.mul(dhv, tc), vraGrad(og, isHard)));
     v128.store(dcb + o, f32x4.mul(dc, f));
   }
-  storeBlocks(dxRow, dz, 4, H, Hp);
+  emitDz(row, dxRow);
   // dU += h_{t-1}ᵀ dz ; dh_{t-1} = dz·Uᵀ  (pRh is all zeros for the LSTM: the base term)
   backRows(db, pRh, hp, dz, H, pUp, pdUp, strideU, 4 * hv);
 }
@@ -473,7 +525,7 @@ export function _bwdGruRow(b: i32, row: i32, dhRow: usize, dxRow: usize, gRow: u
     // the direct paths into dh_{t-1}: dh*z + d(r*h)*r
     v128.store(db + o, f32x4.add(f32x4.mul(v128.load(db + o), v128.load(gs + o)), f32x4.mul(v128.load(drh + o), r)));
   }
-  storeBlocks(dxRow, dz, 3, H, Hp);
+  emitDz(row, dxRow);
   // z and r branches: dU[:, 0:2Hp] += h_{t-1}ᵀ [dz, dr] ; dh_{t-1} += [dz, dr]·[Uz | Ur]ᵀ
   backRows(db, db, hp, dz, H, pUp, pdUp, strideU, 2 * hv);
 }
@@ -499,7 +551,7 @@ export function infer(
   pC = pS + align16(<usize>(B * Hp) << 2);
   pPre = pC + align16(<usize>(B * Hp) << 2);
   pRh = pPre + align16(<usize>GHp << 2);
-  padU(pUp, U, G, H, Hp);
+  padRows(pUp, U, H, G, H, Hp);
   for (let b = 0; b < B; b++) {
     const off = <usize>(b * Hp) << 2;
     loadPadded(pS + off, h0 + (<usize>(b * H) << 2), H, Hp);

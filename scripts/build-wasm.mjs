@@ -1,5 +1,6 @@
 // Compiles the AssemblyScript RNN kernels (assembly/rnn.ts) to src/models/rnn/rnn.wasm:
-// SIMD on, -O3, stub runtime (no GC; memory is laid out by the JS side), no imports.
+// SIMD on, -O3, stub runtime (no GC; memory is laid out by the JS side), memory imported (no data
+// segments, so the module can run over a memory it does not own: the tfjs wasm heap).
 // Usage: node scripts/build-wasm.mjs [--debug] [--dist]
 //   --debug  also writes src/models/rnn/rnn.wat (text form, with names)
 //   --dist   also copies the .wasm to dist/models/rnn/ (tsc does not copy it; run after `tsc -p tsconfig.build.json`)
@@ -16,6 +17,7 @@ const args = [
   '--outFile', out,
   '--enable', 'simd',
   '--runtime', 'stub',
+  '--importMemory',
   '-O3',
   '--noAssert',
   '--use', 'abort=',

@@ -4,6 +4,7 @@ export type { BackwardIn, BackwardOut, Cell, ForwardIn, ForwardOut, InferIn, Inf
 export { inferWith } from './kernel-api.js';
 export { gateCount, referenceKernel } from './reference.js';
 export { wasmKernel, wasmSimdAvailable } from './wasm.js';
+export { tfjsHeapRnn, type HeapRnn } from './tfjs-heap.js';
 export {
   FUSED_TO_STOCK,
   FusedGRU,

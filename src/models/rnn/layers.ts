@@ -2,9 +2,13 @@
 // sequence runs as ONE custom op (tf.customGrad) over a pluggable RnnKernel (kernel-api.ts),
 // instead of tfjs's per-step loop of small ops.
 //
-//  - The input projection of every time step is one tfjs matmul, xProj = x·W + b (time-major),
-//    so tfjs differentiates W, b and x itself; only the sequential recurrence h_{t-1}·U (and the
-//    gates) goes through the kernel, which returns dxProj and dU in its backward.
+//  - The input projection of every time step is one tfjs matmul, xProj = x·W + b (time-major);
+//    only the sequential recurrence h_{t-1}·U (and the gates) runs in the kernel's loop.
+//  - On the tfjs wasm backend the kernel runs in place on tfjs's heap (tfjs-heap.ts) and its
+//    backward returns dx, dW, db and dU directly (each row's gate gradient is folded into them
+//    while in cache, so the [T*B, G*H] gradient of xProj is never written out). Elsewhere, or
+//    with a kernel of the caller's (setRnnKernel / rnnKernel), the kernel works on copies and
+//    returns dxProj and dU, and tfjs differentiates the projection.
 //  - Weights have the stock names, shapes, order and initialisation (kernel [inputDim, G*units],
 //    recurrent_kernel [units, G*units], bias [G*units]; gates i,f,c,o / z,r,h; unitForgetBias
 //    builds the bias exactly like tfjs's LSTMCell), and getConfig() emits exactly the stock
@@ -29,7 +33,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelError } from '../errors.js';
 import type { Cell, ForwardIn, RnnKernel } from './kernel-api.js';
 import { inferWith } from './kernel-api.js';
-import { wasmKernel, wasmSimdAvailable } from './wasm.js';
+import { isWasmKernel, wasmKernel, wasmSimdAvailable } from './wasm.js';
+import { tfjsHeapRnn, type HeapRnn, type HeapSeq } from './tfjs-heap.js';
 import { gateCount, referenceKernel } from './reference.js';
 
 export type StockLSTMArgs = Parameters<typeof tf.layers.lstm>[0];
@@ -171,27 +176,34 @@ abstract class FusedRecurrent extends tf.layers.Layer {
       if (training && dropout > 0 && dropout < 1) {
         xin = tf.mul(x, tf.reshape(this.dropoutMask([B, D], dropout), [B, 1, D]));
       }
-      // xProj = x·W + b for all steps, time-major [T*B, G*H].
-      let xProj = tf.matMul(tf.reshape(tf.transpose(xin, [1, 0, 2]), [T * B, D]), this.kernelWeight.read());
-      if (this.biasWeight) xProj = tf.add(xProj, this.biasWeight.read());
       // Recurrent dropout: one mask over the units per batch, folded into the rows of U.
       let U: tf.Tensor = this.recurrentWeight.read();
       const recurrentDropout = this.cell.recurrentDropout;
       if (training && recurrentDropout > 0 && recurrentDropout < 1) {
         U = tf.mul(U, this.dropoutMask([H, 1], recurrentDropout));
       }
-      const maskData = mask == null ? undefined : Float32Array.from(tf.tidy(() => tf.transpose(tf.cast(tf.cast(mask, 'bool'), 'float32'), [1, 0])).dataSync());
+      // The inputs time-major [T*B, D]: xProj = x·W + b is one matrix product over all steps.
+      const x2d = tf.reshape(tf.transpose(xin, [1, 0, 2]), [T * B, D]);
+      const W = this.kernelWeight.read();
+      const bias = this.biasWeight?.read() ?? null;
+      const kernel = this.rnnKernel ?? getRnnKernel();
+      const heap = isWasmKernel(kernel) ? tfjsHeapRnn() : null;
+      if (heap !== null) {
+        return this.callOnHeap(heap, x2d, W, bias, U, mask, { cell: this.cellType, hard: this.recurrentActivation === 'hardSigmoid', T, B, H }, training);
+      }
+      const xProj = projectInputs(x2d, W, bias);
+      const maskData = mask == null ? undefined : Float32Array.from(tf.tidy(() => timeMajorMask(mask)).dataSync());
 
       // Inference (predict, or any call outside a gradient computation): the kernel's
       // forward-only path, no custom op, nothing saved; only the last state when that is all
       // the layer returns. tfjs-layers passes training: true only from fit / trainOnBatch and
       // always computes gradients inside a tape, so both signals are checked.
       if (!training && !tf.engine().isTapeOn()) {
-        const out = inferWith(this.rnnKernel ?? getRnnKernel(), {
+        const out = inferWith(kernel, {
           cell: this.cellType,
           shape: { T, B, H },
-          xProj: floatData(xProj),
-          U: floatData(U),
+          xProj: xProj.dataSync() as Float32Array,
+          U: U.dataSync() as Float32Array,
           h0: new Float32Array(B * H),
           ...(this.cellType === 'lstm' ? { c0: new Float32Array(B * H) } : {}),
           ...(maskData ? { mask: maskData } : {}),
@@ -202,15 +214,56 @@ abstract class FusedRecurrent extends tf.layers.Layer {
         return tf.tensor2d(out.h, [B, H]);
       }
 
-      const hSeq = this.sequenceOp(T, B, H, G, maskData)(xProj, U); // [T, B, H]
-      if (this.returnSequences) return tf.transpose(hSeq, [1, 0, 2]);
-      return tf.reshape(tf.slice(hSeq, [T - 1, 0, 0], [1, B, H]), [B, H]);
+      const hSeq = this.sequenceOp(kernel, T, B, H, G, maskData)(xProj, U); // [T, B, H]
+      return this.fromTimeMajor(hSeq);
     });
   }
 
+  /** The layer's output from the time-major hidden sequence [T, B, H]. */
+  private fromTimeMajor(hSeq: tf.Tensor3D): tf.Tensor {
+    if (this.returnSequences) return tf.transpose(hSeq, [1, 0, 2]);
+    const [T, B, H] = hSeq.shape;
+    return tf.reshape(tf.slice(hSeq, [T - 1, 0, 0], [1, B, H]), [B, H]);
+  }
+
+  /**
+   * The same computation as the copying path below, run in place on the tfjs wasm heap
+   * (tfjs-heap.ts). Inference as there: forward only when no gradient is being recorded.
+   */
+  private callOnHeap(heap: HeapRnn, x2d: tf.Tensor, W: tf.Tensor, bias: tf.Tensor | null, U: tf.Tensor, mask: tf.Tensor | null | undefined, s: HeapSeq, training: boolean): tf.Tensor {
+    const { B, H } = s;
+    const maskT = mask == null ? null : timeMajorMask(mask);
+    const h0 = tf.zeros([B, H]);
+    if (!training && !tf.engine().isTapeOn()) {
+      const h = heap.infer(s, projectInputs(x2d, W, bias), U, h0, maskT, !this.returnSequences);
+      return this.returnSequences ? tf.transpose(h, [1, 0, 2]) : h;
+    }
+    // One differentiable op of (x, W, [b], U): the kernel's backward returns their gradients
+    // directly (see HeapRnn.backward), so tfjs never differentiates the projection itself.
+    const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const save = args.pop() as tf.GradSaveFunc;
+      const [x, w, ...rest] = args as tf.Tensor[];
+      const b = bias === null ? null : rest.shift()!;
+      const u = rest.shift()!;
+      const fwd = heap.forward(s, projectInputs(x!, w!, b), u, h0, maskT);
+      // Saved tensors outlive this call's tidy until tfjs has run the backward pass.
+      save([x!, w!, u, h0, fwd.h, fwd.gates, ...(fwd.c ? [fwd.c] : []), ...(maskT ? [maskT] : []), ...(b ? [b] : [])]);
+      const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor[] => {
+        const [sx, sw, su, sh0, sh, sg, ...more] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor3D, tf.Tensor, ...tf.Tensor[]];
+        const sc = s.cell === 'lstm' ? more.shift()! : null;
+        const sm = maskT ? more.shift()! : null;
+        const sb = b ? more.shift()! : null;
+        const g = heap.backward(s, { x: sx, W: sw, b: sb }, su, sh0, sm, { h: sh, c: sc, gates: sg }, dy);
+        return [g.dx, g.dW, ...(g.db ? [g.db] : []), g.dU];
+      };
+      return { value: fwd.h, gradFunc };
+    });
+    const hSeq = (bias === null ? op(x2d, W, U) : op(x2d, W, bias, U)) as tf.Tensor3D;
+    return this.fromTimeMajor(hSeq);
+  }
+
   /** The recurrence over the whole sequence as one differentiable op of (xProj, U). */
-  private sequenceOp(T: number, B: number, H: number, G: number, mask: Float32Array | undefined): (xProj: tf.Tensor, U: tf.Tensor) => tf.Tensor3D {
-    const kernel = this.rnnKernel ?? getRnnKernel();
+  private sequenceOp(kernel: RnnKernel, T: number, B: number, H: number, G: number, mask: Float32Array | undefined): (xProj: tf.Tensor, U: tf.Tensor) => tf.Tensor3D {
     const cell = this.cellType;
     const recurrentActivation = this.recurrentActivation;
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
@@ -258,28 +311,15 @@ abstract class FusedRecurrent extends tf.layers.Layer {
   }
 }
 
-interface WasmBackendInternals {
-  dataIdMap?: { get(dataId: object): { memoryOffset?: number | null } | undefined };
-  wasm?: { HEAPU8?: Uint8Array };
+/** xProj = x·W (+ b): the input projection of every time step as one matrix product. */
+function projectInputs(x2d: tf.Tensor, W: tf.Tensor, bias: tf.Tensor | null): tf.Tensor {
+  const xw = tf.matMul(x2d as tf.Tensor2D, W as tf.Tensor2D);
+  return bias === null ? xw : tf.add(xw, bias);
 }
 
-/**
- * A float32 tensor's values for reading during the current synchronous call only. On the tfjs
- * wasm backend this is a view of the backend's heap (dataSync() would copy it into a fresh
- * multi-MB array each call, whose page faults cost as much as the recurrence); elsewhere, or when
- * the backend's internals are not as expected, dataSync(). The view must not outlive the call
- * (a later tfjs allocation may move the heap) and must not be written.
- */
-function floatData(t: tf.Tensor): Float32Array {
-  if (t.dtype === 'float32' && tf.getBackend() === 'wasm') {
-    const be = tf.backend() as unknown as WasmBackendInternals;
-    const offset = be.dataIdMap?.get(t.dataId)?.memoryOffset;
-    const heap = be.wasm?.HEAPU8;
-    if (typeof offset === 'number' && offset > 0 && offset % 4 === 0 && heap !== undefined && offset + 4 * t.size <= heap.byteLength) {
-      return new Float32Array(heap.buffer, heap.byteOffset + offset, t.size);
-    }
-  }
-  return t.dataSync() as Float32Array;
+/** A Keras mask [B, T] (bool, or numbers where nonzero means present) as float32 time-major [T, B] of 0 / 1. */
+function timeMajorMask(mask: tf.Tensor): tf.Tensor {
+  return tf.transpose(tf.cast(tf.cast(mask, 'bool'), 'float32'), [1, 0]);
 }
 
 function firstShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape {

@@ -1,6 +1,7 @@
 // The WebAssembly RNN kernel: loads rnn.wasm (built from assembly/rnn.ts by
-// `node scripts/build-wasm.mjs`: SIMD f32x4, one thread, no imports) and wraps it as an RnnKernel
-// (kernel-api.ts). Same semantics as the scalar reference kernel (reference.ts): tfjs-layers'
+// `node scripts/build-wasm.mjs`: SIMD f32x4, one thread; its only import is its linear memory)
+// and wraps it as an RnnKernel (kernel-api.ts) over a memory of its own. wasmInstanceOn() binds
+// the same module to another memory (tfjs-heap.ts: the tfjs wasm backend's heap, in place). Same semantics as the scalar reference kernel (reference.ts): tfjs-layers'
 // LSTMCell / GRUCell recurrences over projected inputs, Keras masking, float32 throughout.
 //
 // Memory: the module has no allocator. Each call lays its buffers out in linear memory from the
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import type { BackwardIn, BackwardOut, ForwardIn, ForwardOut, InferIn, InferOut, RnnKernel } from './kernel-api.js';
 
 // The WebAssembly JS API, typed here because the project's lib (ES2023, no DOM) does not declare it.
-interface WasmMemory {
+export interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
 }
@@ -19,14 +20,15 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
 }
 const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 
-interface Exports {
-  memory: WasmMemory;
+/** The module's exports (pointers are byte offsets into the memory it was instantiated with). */
+export interface RnnExports {
   heapBase(): number;
   forwardScratchBytes(lstm: number, B: number, H: number): number;
-  backwardScratchBytes(lstm: number, B: number, H: number): number;
+  backwardScratchBytes(lstm: number, B: number, H: number, D: number): number;
   forward(
     lstm: number, hard: number, T: number, B: number, H: number,
     xProj: number, U: number, h0: number, c0: number, mask: number,
@@ -42,6 +44,7 @@ interface Exports {
     U: number, h0: number, c0: number, mask: number,
     hOut: number, cOut: number, gOut: number, dh: number, dcLast: number,
     dxProj: number, dU: number, dh0: number, dc0: number, scratch: number,
+    D: number, x: number, W: number, dx: number, dW: number, db: number,
   ): void;
 }
 
@@ -64,16 +67,44 @@ export function wasmSimdAvailable(): boolean {
   return simd;
 }
 
+interface Exports extends RnnExports {
+  memory: WasmMemory;
+}
+
+let compiled: object | undefined;
 let instance: Exports | undefined;
+const boundInstances = new WeakMap<WasmMemory, RnnExports>();
+
+function api(): WasmApi {
+  if (wasmApi === undefined || !wasmSimdAvailable()) throw new Error('rnn wasm kernel: this runtime has no WebAssembly SIMD support');
+  return wasmApi;
+}
+
+function instantiate(memory: WasmMemory): RnnExports {
+  compiled ??= new (api().Module)(readFileSync(new URL('./rnn.wasm', import.meta.url)));
+  return new (api().Instance)(compiled, { env: { memory } }).exports as RnnExports;
+}
 
 function load(): Exports {
   if (instance === undefined) {
-    if (wasmApi === undefined || !wasmSimdAvailable()) throw new Error('rnn wasm kernel: this runtime has no WebAssembly SIMD support');
-    const bytes = readFileSync(new URL('./rnn.wasm', import.meta.url));
-    const module = new wasmApi.Module(bytes);
-    instance = new wasmApi.Instance(module, {}).exports as Exports;
+    const memory = new (api().Memory)({ initial: 1 });
+    instance = { ...instantiate(memory), memory };
   }
   return instance;
+}
+
+/**
+ * The kernel module instantiated over `memory` (memoised per memory). The module has no data
+ * segments and no start function, so instantiating it writes nothing; each call touches only the
+ * buffers and scratch it is given.
+ */
+export function wasmInstanceOn(memory: WasmMemory): RnnExports {
+  let bound = boundInstances.get(memory);
+  if (bound === undefined) {
+    bound = instantiate(memory);
+    boundInstances.set(memory, bound);
+  }
+  return bound;
 }
 
 /** Bump layout over linear memory for one call. */
@@ -214,7 +245,7 @@ function backward(a: BackwardIn): BackwardOut {
   const dU = ar.take(H * G * H);
   const dh0 = ar.take(B * H);
   const dc0 = lstm ? ar.take(B * H) : 0;
-  const scratch = ar.take(0, wasm.backwardScratchBytes(lstm ? 1 : 0, B, H));
+  const scratch = ar.take(0, wasm.backwardScratchBytes(lstm ? 1 : 0, B, H, 0));
   ar.commit();
   ar.put(U, a.U);
   ar.put(h0, a.h0);
@@ -225,7 +256,7 @@ function backward(a: BackwardIn): BackwardOut {
   ar.put(gates, out.gates);
   ar.put(dh, a.dh);
   if (dcLast !== 0) ar.put(dcLast, a.dcLast!);
-  wasm.backward(lstm ? 1 : 0, hard, T, B, H, U, h0, c0, mask, h, c, gates, dh, dcLast, dxProj, dU, dh0, dc0, scratch);
+  wasm.backward(lstm ? 1 : 0, hard, T, B, H, U, h0, c0, mask, h, c, gates, dh, dcLast, dxProj, dU, dh0, dc0, scratch, 0, 0, 0, 0, 0, 0);
   const res: BackwardOut = { dxProj: ar.get(dxProj, T * B * G * H), dU: ar.get(dU, H * G * H), dh0: ar.get(dh0, B * H) };
   if (lstm) res.dc0 = ar.get(dc0, B * H);
   return res;
@@ -237,4 +268,9 @@ const kernel: RnnKernel = { forward, backward, infer };
 export function wasmKernel(): RnnKernel {
   load();
   return kernel;
+}
+
+/** Whether `k` is this module's kernel (which tfjs-heap.ts can run in place on the tfjs wasm heap). */
+export function isWasmKernel(k: RnnKernel): boolean {
+  return k === kernel;
 }

@@ -12,6 +12,7 @@ import {
   getRnnKernel,
   referenceKernel,
   setRnnKernel,
+  tfjsHeapRnn,
   toFusedTopology,
   toStockTopology,
   type Cell,
@@ -216,7 +217,17 @@ describe('reference kernel', () => {
   });
 });
 
-describe('fused layers match the stock layers', () => {
+// On cpu the fused layers run the copying kernel; on wasm they run it in place on the tfjs heap
+// (tfjs-heap.ts), whose backward also differentiates the input projection itself.
+describe.each(['cpu', 'wasm'] as const)('fused layers match the stock layers on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend(backend);
+    expect(tfjsHeapRnn() !== null).toBe(backend === 'wasm');
+  });
+  afterAll(async () => {
+    await initBackend('cpu');
+  });
+
   it.each(variants.map((v) => [label(v), v] as const))('forward: %s', (_name, net) => {
     const { stock, fused } = pair(net);
     const x = sample(net, net.masking);
@@ -261,11 +272,19 @@ describe('fused layers match the stock layers', () => {
     });
     // The input gradient is non-trivial (the comparison is not 0 == 0).
     expect(tf.tidy(() => tf.max(tf.abs(gf[0]!)).dataSync()[0]!)).toBeGreaterThan(1e-3);
-    tf.dispose([...gs, ...gf, x, r, ...(mask ? [mask] : [])]);
+    tf.dispose([...gs, ...gf]);
+    // Nothing the fused op saved for its backward pass outlives it.
+    const before = tf.memory().numTensors;
+    tf.dispose(gradsOf(fused, 'again'));
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, r, ...(mask ? [mask] : [])]);
     stock.dispose();
     fused.dispose();
   });
 
+});
+
+describe('fused layers match the stock layers', () => {
   it('weights have the stock names, shapes and order', () => {
     for (const cell of ['lstm', 'gru'] as const) {
       const { stock, fused } = pair({ cell, layers: 2, returnSequences: false, masking: false, recurrentActivation: 'hardSigmoid' });

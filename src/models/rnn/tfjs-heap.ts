@@ -1,0 +1,135 @@
+// The wasm RNN kernel run in place on the tfjs wasm backend's heap. The kernel module is
+// instantiated a second time over the backend's own WebAssembly.Memory, so it reads xProj, U,
+// the mask and dy where tfjs keeps them and writes h, c, the gates, dxProj and dU straight into
+// tensors tfjs allocated: no copy in or out of the kernel, no fresh multi-MB JS arrays (whose
+// page faults cost as much as the recurrence, measured with scratch profiles), and no upload of
+// the results.
+//
+// This reads tfjs-backend-wasm internals (the emscripten module's `asm.memory`, `makeOutput`,
+// `getMemoryOffset`); tfjsHeapRnn() returns null when they are not as expected, and the layers
+// fall back to the copying kernel (wasm.ts), which computes the same numbers.
+
+import * as tf from '@tensorflow/tfjs';
+import type { Cell } from './kernel-api.js';
+import { wasmInstanceOn, wasmSimdAvailable, type RnnExports, type WasmMemory } from './wasm.js';
+
+interface WasmBackendInternals {
+  wasm?: { asm?: { memory?: unknown } } | null;
+  makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  getMemoryOffset?(dataId: object): number;
+}
+
+/** The sizes and activations of one recurrence. */
+export interface HeapSeq {
+  readonly cell: Cell;
+  readonly hard: boolean;
+  readonly T: number;
+  readonly B: number;
+  readonly H: number;
+}
+
+/** Forward results, all tfjs tensors on the wasm heap: h and c time-major [T, B, H], gates [T*B, G*H]. */
+export interface HeapForward {
+  readonly h: tf.Tensor3D;
+  readonly c: tf.Tensor | null;
+  readonly gates: tf.Tensor;
+}
+
+/** The input projection xProj = x·W + b: x time-major [T*B, D], W [D, G*H], b [G*H] or null. */
+export interface HeapProjection {
+  readonly x: tf.Tensor;
+  readonly W: tf.Tensor;
+  readonly b: tf.Tensor | null;
+}
+
+/** Gradients of the projection's inputs and of U (the initial states are constants). */
+export interface HeapGrads {
+  readonly dx: tf.Tensor2D;
+  readonly dW: tf.Tensor2D;
+  readonly db: tf.Tensor1D | null;
+  readonly dU: tf.Tensor2D;
+}
+
+export interface HeapRnn {
+  /** Forward over the sequence keeping what backward needs. xProj [T*B, G*H], U [H, G*H], h0 [B, H], mask [T, B] (1 present) or null. */
+  forward(s: HeapSeq, xProj: tf.Tensor, U: tf.Tensor, h0: tf.Tensor, mask: tf.Tensor | null): HeapForward;
+  /**
+   * Backpropagation from dy [T, B, H] through the recurrence and the projection whose output
+   * was the forward's xProj, in one pass: each row's gate gradient goes into dx, dW and db while
+   * it is in cache, so the [T*B, G*H] gradient of xProj is never written out.
+   */
+  backward(s: HeapSeq, p: HeapProjection, U: tf.Tensor, h0: tf.Tensor, mask: tf.Tensor | null, fwd: HeapForward, dy: tf.Tensor): HeapGrads;
+  /** Forward only: h [T, B, H] for every step, or with lastOnly the final state [B, H]. */
+  infer(s: HeapSeq, xProj: tf.Tensor, U: tf.Tensor, h0: tf.Tensor, mask: tf.Tensor | null, lastOnly: boolean): tf.Tensor;
+}
+
+/** The in-place kernel when the active backend is tfjs's wasm one and exposes what it needs; else null. */
+export function tfjsHeapRnn(): HeapRnn | null {
+  if (tf.getBackend() !== 'wasm' || !wasmSimdAvailable()) return null;
+  const be = tf.backend() as unknown as WasmBackendInternals;
+  const memory = be.wasm?.asm?.memory;
+  if (!isMemory(memory) || typeof be.makeOutput !== 'function' || typeof be.getMemoryOffset !== 'function') return null;
+  return heapRnn(wasmInstanceOn(memory), be as Required<WasmBackendInternals>);
+}
+
+function isMemory(m: unknown): m is WasmMemory {
+  const Memory = (globalThis as unknown as { WebAssembly?: { Memory?: new (...a: never[]) => unknown } }).WebAssembly?.Memory;
+  return Memory !== undefined && m instanceof Memory;
+}
+
+function heapRnn(k: RnnExports, be: Required<WasmBackendInternals>): HeapRnn {
+  /** A float32 tensor on the heap whose memory is not initialised (the kernel writes all of it). */
+  const alloc = (shape: number[]): tf.Tensor => tf.engine().makeTensorFromTensorInfo(be.makeOutput(shape, 'float32'));
+  const ptr = (t: tf.Tensor | null): number => {
+    if (t === null) return 0;
+    if (t.dtype !== 'float32') throw new Error(`rnn heap kernel: expected a float32 tensor, got ${t.dtype}`);
+    return be.getMemoryOffset(t.dataId);
+  };
+  const gates = (s: HeapSeq): number => (s.cell === 'lstm' ? 4 : 3);
+  const lstm = (s: HeapSeq): number => (s.cell === 'lstm' ? 1 : 0);
+  // Scratch is allocated (and so its offset taken) before any other pointer is read: an
+  // allocation may grow the memory, which keeps offsets but not views.
+  const scratch = (bytes: number): tf.Tensor => alloc([Math.ceil(bytes / 4) + 4]);
+  const aligned = (t: tf.Tensor): number => (ptr(t) + 15) & ~15;
+
+  return {
+    forward(s, xProj, U, h0, mask) {
+      const { T, B, H } = s;
+      const G = gates(s);
+      const h = alloc([T, B, H]) as tf.Tensor3D;
+      const c = s.cell === 'lstm' ? alloc([T, B, H]) : null;
+      const g = alloc([T * B, G * H]);
+      const sc = scratch(k.forwardScratchBytes(lstm(s), B, H));
+      k.forward(lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), ptr(c), ptr(g), aligned(sc));
+      sc.dispose();
+      return { h, c, gates: g };
+    },
+    backward(s, p, U, h0, mask, fwd, dy) {
+      const { T, B, H } = s;
+      const G = gates(s);
+      const D = p.x.shape[1]!;
+      const dx = alloc([T * B, D]) as tf.Tensor2D;
+      const dW = alloc([D, G * H]) as tf.Tensor2D;
+      const db = p.b === null ? null : (alloc([G * H]) as tf.Tensor1D);
+      const dU = alloc([H, G * H]) as tf.Tensor2D;
+      const dStates = alloc([2, B, H]); // dh0, dc0: computed by the kernel, unused here
+      const sc = scratch(k.backwardScratchBytes(lstm(s), B, H, D));
+      const d0 = ptr(dStates);
+      k.backward(
+        lstm(s), s.hard ? 1 : 0, T, B, H, ptr(U), ptr(h0), 0, ptr(mask), ptr(fwd.h), ptr(fwd.c), ptr(fwd.gates), ptr(dy), 0,
+        0, ptr(dU), d0, s.cell === 'lstm' ? d0 + 4 * B * H : 0, aligned(sc),
+        D, ptr(p.x), ptr(p.W), ptr(dx), ptr(dW), ptr(db),
+      );
+      tf.dispose([sc, dStates]);
+      return { dx, dW, db, dU };
+    },
+    infer(s, xProj, U, h0, mask, lastOnly) {
+      const { T, B, H } = s;
+      const h = alloc(lastOnly ? [B, H] : [T, B, H]);
+      const sc = scratch(k.forwardScratchBytes(lstm(s), B, H));
+      k.infer(lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), lastOnly ? 0 : 1, 0, aligned(sc));
+      sc.dispose();
+      return h;
+    },
+  };
+}
