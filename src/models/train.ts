@@ -2,8 +2,11 @@
 // Float32Arrays ([n x lookback x features], [n x bars x features]) and class indices; this
 // module turns them into tensors named after the model's inputs, fits with Adam, and keeps the
 // run a pure function of its seed:
-//  - samples are shuffled by our seeded PRNG (tfjs's `shuffle: true` uses Math.random) and each
-//    epoch is one model.fit call over the pre-permuted tensors with `shuffle: false`;
+//  - samples are shuffled by our seeded PRNG (tfjs's `shuffle: true` uses Math.random);
+//  - each batch is one optimizer step computing exactly what model.fit's step computes (the
+//    compiled loss, class weights as sample weights, regularisation losses), on rows copied
+//    from the typed arrays: fit and tf.gather cut batches out of tensors, which on the wasm
+//    backend costs time in proportion to the whole input (measured with tf.profile);
 //  - the dropout masks of recurrent cells come from a seeded generator attached to each cell
 //    (tfjs's default draws them unseeded);
 //  - initial weights are seeded by the builder (build.ts).
@@ -110,15 +113,14 @@ export async function trainModel(model: tf.LayersModel, train: TrainArrays, opts
   attachSeededDropout(model, opts.seed);
 
   const rng = new SeededRng(opts.seed, 'shuffle');
-  const xs = inputTensors(model, train);
-  const ys = targetTensor(train.y, classes);
+  const batches = new BatchMaker(model, train, classes, opts.classWeights === 'none' ? null : classWeights);
   const val = opts.validation ? { xs: inputTensors(model, opts.validation), ys: targetTensor(opts.validation.y, classes) } : null;
   const history: EpochLog[] = [];
   let best: { epoch: number; valLoss: number; weights: tf.Tensor[] } | null = null;
   let stoppedEarly = false;
   try {
     for (let epoch = 1; epoch <= opts.epochs; epoch++) {
-      const fitted = await fitEpoch(model, xs, ys, permutation(train.n, rng), opts.batchSize, opts.classWeights === 'none' ? undefined : classWeights);
+      const fitted = fitEpoch(model, batches, permutation(train.n, rng), opts.batchSize, classes);
       const log: EpochLog = { epoch, ...fitted };
       if (val) Object.assign(log, evaluate(model, val.xs, val.ys, opts.batchSize));
       history.push(log);
@@ -137,7 +139,7 @@ export async function trainModel(model: tf.LayersModel, train: TrainArrays, opts
     if (best && best.epoch !== lastEpoch) model.setWeights(best.weights);
     return { history, bestEpoch: best?.epoch ?? lastEpoch, stoppedEarly, classWeights };
   } finally {
-    tf.dispose([...xs, ys, ...(val ? [...val.xs, val.ys] : []), ...(best ? best.weights : [])]);
+    tf.dispose([...(val ? [...val.xs, val.ys] : []), ...(best ? best.weights : [])]);
   }
 }
 
@@ -155,7 +157,8 @@ export function predictProba(model: tf.LayersModel, x: InputArrays, batchSize = 
     const batch = sliceInputs(x, start, Math.min(x.n, start + batchSize));
     const xs = inputTensors(model, batch);
     try {
-      const y = model.predict(xs.length === 1 ? xs[0]! : xs);
+      // model.call runs the batch as one (model.predict would cut it again, into 32s).
+      const y = model.call(xs.length === 1 ? xs[0]! : xs, { training: false });
       const probs = Array.isArray(y) ? y[0]! : y;
       out.set(probs.dataSync() as Float32Array, start * (classes === 2 ? 1 : classes));
       tf.dispose(y);
@@ -206,40 +209,79 @@ interface DropoutCell {
   dropoutFunc?: (x: tf.Tensor, rate: number) => tf.Tensor;
 }
 
-async function fitEpoch(
-  model: tf.LayersModel,
-  xs: tf.Tensor[],
-  ys: tf.Tensor,
-  order: Int32Array,
-  batchSize: number,
-  classWeights: number[] | undefined,
-): Promise<{ loss: number; acc: number }> {
-  // One fit call per batch on rows gathered for it: fit over the whole permuted epoch would slice
-  // its tensors per batch, and on the wasm backend a slice costs time in proportion to the whole
-  // input (see predictProba). Same batches in the same order, so the same updates.
-  let loss = 0;
-  let acc = 0;
+/** Training batches made from the typed arrays: inputs in the model's input order, targets, sample weights. */
+class BatchMaker {
+  private readonly sources: { data: Float32Array; shape: [number, number]; buf: Float32Array }[];
+  constructor(
+    model: tf.LayersModel,
+    private readonly train: TrainArrays,
+    private readonly classes: number,
+    private readonly classWeights: number[] | null,
+  ) {
+    this.sources = model.inputNames.map((name) => {
+      const src = name === 'daily' ? train.daily && { data: train.daily.data, shape: [train.daily.lookback, train.daily.features] as [number, number] } : name === 'minute' ? train.minute && { data: train.minute.data, shape: [train.minute.bars, train.minute.features] as [number, number] } : undefined;
+      if (!src) throw new ModelError('bad_input', `model input "${name}" has no data`);
+      return { ...src, buf: new Float32Array(0) };
+    });
+  }
+
+  /** Tensors for samples `rows` (the caller disposes them). */
+  make(rows: Int32Array): { xs: tf.Tensor[]; y: tf.Tensor; weights: tf.Tensor | null } {
+    const n = rows.length;
+    const xs = this.sources.map((s) => {
+      const w = s.shape[0] * s.shape[1];
+      if (s.buf.length !== n * w) s.buf = new Float32Array(n * w);
+      for (let i = 0; i < n; i++) s.buf.set(s.data.subarray(rows[i]! * w, rows[i]! * w + w), i * w);
+      return tf.tensor3d(s.buf, [n, s.shape[0], s.shape[1]]);
+    });
+    const c = this.classes;
+    const y = new Float32Array(c === 2 ? n : n * c);
+    for (let i = 0; i < n; i++) {
+      const label = this.train.y[rows[i]!]!;
+      if (c === 2) y[i] = label;
+      else y[i * c + label] = 1;
+    }
+    const cw = this.classWeights;
+    const weights = cw === null ? null : tf.tensor1d(Float32Array.from(rows, (r) => cw[this.train.y[r]!]!));
+    return { xs, y: tf.tensor2d(y, [n, c === 2 ? 1 : c]), weights };
+  }
+}
+
+function fitEpoch(model: tf.LayersModel, batches: BatchMaker, order: Int32Array, batchSize: number, classes: number): { loss: number; acc: number } {
+  const optimizer = model.optimizer;
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  // Sums over the epoch stay tensors, read once at its end (a read per batch stalls the loop).
+  let lossSum: tf.Scalar = tf.scalar(0);
+  let correct: tf.Scalar = tf.scalar(0);
   for (let start = 0; start < order.length; start += batchSize) {
     const rows = order.subarray(start, Math.min(order.length, start + batchSize));
-    const index = tf.tensor1d(rows, 'int32');
-    const xb = xs.map((x) => tf.gather(x, index));
-    const yb = tf.gather(ys, index);
+    const b = batches.make(rows);
     try {
-      const h = await model.fit(xb.length === 1 ? xb[0]! : xb, yb, {
-        epochs: 1,
-        batchSize: rows.length,
-        shuffle: false,
-        verbose: 0,
-        yieldEvery: 'never',
-        ...(classWeights ? { classWeight: { ...classWeights } } : {}),
-      });
-      loss += lastNumber(h.history['loss']) * rows.length;
-      acc += lastNumber(h.history['acc'] ?? h.history['accuracy']) * rows.length;
+      let batchCorrect: tf.Scalar | null = null;
+      // model.fit's train step: mean of the per-sample loss times the sample weights, plus the
+      // layers' regularisation losses; accuracy from the same forward pass.
+      const loss = optimizer.minimize(() => {
+        // model.call, not model.apply: apply on eager tensors also runs the whole graph a second
+        // time to compute output masks, and keeps a tensor from it (tfjs-layers 4.22).
+        const out = model.call(b.xs, { training: true });
+        const p = Array.isArray(out) ? out[0]! : out;
+        const perSample = classes === 2 ? tf.metrics.binaryCrossentropy(b.y, p) : tf.metrics.categoricalCrossentropy(b.y, p);
+        batchCorrect = tf.keep(tf.sum(classes === 2 ? tf.metrics.binaryAccuracy(b.y, p) : tf.metrics.categoricalAccuracy(b.y, p)) as tf.Scalar);
+        let total = tf.mean(b.weights ? tf.mul(perSample, b.weights) : perSample) as tf.Scalar;
+        for (const r of model.calculateLosses()) total = tf.add(total, r) as tf.Scalar;
+        return total;
+      }, true, vars)!;
+      const [prevLoss, prevCorrect] = [lossSum, correct];
+      lossSum = tf.tidy(() => tf.add(prevLoss, tf.mul(loss, rows.length)) as tf.Scalar);
+      correct = tf.add(prevCorrect, batchCorrect!) as tf.Scalar;
+      tf.dispose([prevLoss, prevCorrect, loss, batchCorrect!]);
     } finally {
-      tf.dispose([index, ...xb, yb]);
+      tf.dispose([...b.xs, b.y, ...(b.weights ? [b.weights] : [])]);
     }
   }
-  return { loss: loss / order.length, acc: acc / order.length };
+  const out = { loss: lossSum.dataSync()[0]! / order.length, acc: correct.dataSync()[0]! / order.length };
+  tf.dispose([lossSum, correct]);
+  return out;
 }
 
 function evaluate(model: tf.LayersModel, xs: tf.Tensor[], ys: tf.Tensor, batchSize: number): { valLoss: number; valAcc: number } {
@@ -252,11 +294,6 @@ function evaluate(model: tf.LayersModel, xs: tf.Tensor[], ys: tf.Tensor, batchSi
   }
 }
 
-function lastNumber(values: (number | tf.Tensor)[] | undefined): number {
-  const v = values?.[values.length - 1];
-  if (v === undefined) return Number.NaN;
-  return typeof v === 'number' ? v : v.dataSync()[0]!;
-}
 
 /** One tensor per model input, in the model's input order, matched by input name. */
 function inputTensors(model: tf.LayersModel, x: InputArrays): tf.Tensor[] {

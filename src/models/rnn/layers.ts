@@ -253,13 +253,16 @@ abstract class FusedRecurrent extends tf.layers.Layer {
         const sc = s.cell === 'lstm' ? more.shift()! : null;
         const sm = maskT ? more.shift()! : null;
         const sb = b ? more.shift()! : null;
-        const g = heap.backward(s, { x: sx, W: sw, b: sb }, su, sh0, sm, { h: sh, c: sc, gates: sg }, dy);
+        const dh = this.returnSequences ? dy : heap.intoLastStep(dy, s.T);
+        const g = heap.backward(s, { x: sx, W: sw, b: sb }, su, sh0, sm, { h: sh, c: sc, gates: sg }, dh);
+        if (dh !== dy) dh.dispose();
         return [g.dx, g.dW, ...(g.db ? [g.db] : []), g.dU];
       };
-      return { value: fwd.h, gradFunc };
+      // The last state straight from the heap when that is all the layer returns.
+      return { value: this.returnSequences ? fwd.h : heap.lastStep(fwd.h), gradFunc };
     });
-    const hSeq = (bias === null ? op(x2d, W, U) : op(x2d, W, bias, U)) as tf.Tensor3D;
-    return this.fromTimeMajor(hSeq);
+    const out = (bias === null ? op(x2d, W, U) : op(x2d, W, bias, U)) as tf.Tensor;
+    return this.returnSequences ? tf.transpose(out, [1, 0, 2]) : out;
   }
 
   /** The recurrence over the whole sequence as one differentiable op of (xProj, U). */

@@ -61,6 +61,10 @@ export interface HeapRnn {
   backward(s: HeapSeq, p: HeapProjection, U: tf.Tensor, h0: tf.Tensor, mask: tf.Tensor | null, fwd: HeapForward, dy: tf.Tensor): HeapGrads;
   /** Forward only: h [T, B, H] for every step, or with lastOnly the final state [B, H]. */
   infer(s: HeapSeq, xProj: tf.Tensor, U: tf.Tensor, h0: tf.Tensor, mask: tf.Tensor | null, lastOnly: boolean): tf.Tensor;
+  /** h[T-1] of a time-major [T, B, H] as a new [B, H] (a heap copy: tfjs's wasm slice costs in proportion to the whole input). */
+  lastStep(h: tf.Tensor3D): tf.Tensor2D;
+  /** A new [T, B, H] of zeros but for its last step, which is dLast [B, H]: the gradient of lastStep. */
+  intoLastStep(dLast: tf.Tensor, T: number): tf.Tensor3D;
 }
 
 /** The in-place kernel when the active backend is tfjs's wasm one and exposes what it needs; else null. */
@@ -69,7 +73,7 @@ export function tfjsHeapRnn(): HeapRnn | null {
   const be = tf.backend() as unknown as WasmBackendInternals;
   const memory = be.wasm?.asm?.memory;
   if (!isMemory(memory) || typeof be.makeOutput !== 'function' || typeof be.getMemoryOffset !== 'function') return null;
-  return heapRnn(wasmInstanceOn(memory), be as Required<WasmBackendInternals>);
+  return heapRnn(wasmInstanceOn(memory), memory, be as Required<WasmBackendInternals>);
 }
 
 function isMemory(m: unknown): m is WasmMemory {
@@ -77,7 +81,7 @@ function isMemory(m: unknown): m is WasmMemory {
   return Memory !== undefined && m instanceof Memory;
 }
 
-function heapRnn(k: RnnExports, be: Required<WasmBackendInternals>): HeapRnn {
+function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInternals>): HeapRnn {
   /** A float32 tensor on the heap whose memory is not initialised (the kernel writes all of it). */
   const alloc = (shape: number[]): tf.Tensor => tf.engine().makeTensorFromTensorInfo(be.makeOutput(shape, 'float32'));
   const ptr = (t: tf.Tensor | null): number => {
@@ -91,6 +95,12 @@ function heapRnn(k: RnnExports, be: Required<WasmBackendInternals>): HeapRnn {
   // allocation may grow the memory, which keeps offsets but not views.
   const scratch = (bytes: number): tf.Tensor => alloc([Math.ceil(bytes / 4) + 4]);
   const aligned = (t: tf.Tensor): number => (ptr(t) + 15) & ~15;
+  /** Copies n floats between heap tensors (offsets in floats); the view is made after every allocation. */
+  const copy = (dst: tf.Tensor, dstAt: number, src: tf.Tensor, srcAt: number, n: number): void => {
+    const heap = new Float32Array(memory.buffer);
+    const from = ptr(src) / 4 + srcAt;
+    heap.copyWithin(ptr(dst) / 4 + dstAt, from, from + n);
+  };
 
   return {
     forward(s, xProj, U, h0, mask) {
@@ -130,6 +140,18 @@ function heapRnn(k: RnnExports, be: Required<WasmBackendInternals>): HeapRnn {
       k.infer(lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), lastOnly ? 0 : 1, 0, aligned(sc));
       sc.dispose();
       return h;
+    },
+    lastStep(h) {
+      const [T, B, H] = h.shape;
+      const last = alloc([B, H]) as tf.Tensor2D;
+      copy(last, 0, h, (T - 1) * B * H, B * H);
+      return last;
+    },
+    intoLastStep(dLast, T) {
+      const [B, H] = dLast.shape as [number, number];
+      const d = tf.zeros([T, B, H]) as tf.Tensor3D;
+      copy(d, (T - 1) * B * H, dLast, 0, B * H);
+      return d;
     },
   };
 }
