@@ -1,9 +1,9 @@
 // npm run bench:rnn: the recurrent channels' speed, side by side in one run. The reference
 // workload of the performance issue: daily [batch, 20, 16] + minute [batch, bars, 8] (bars 255
 // and 51), 32 units per channel, concatenate -> dense 32 -> sigmoid, Adam, batch 64. Rows: bft's
-// fused layers (on the tfjs wasm backend), stock tfjs on cpu and wasm, and PyTorch CPU from bench/torch_rnn.py (Debian python3-torch; skipped
-// with a message when absent). Options: --samples N (default 2048; stock cpu uses N/8),
-// --bars 255,51.
+// fused layers (on the tfjs wasm backend), stock tfjs on cpu and wasm, and PyTorch CPU from
+// bench/torch_rnn.py (Debian python3-torch; skipped with a message when absent) with 2 threads
+// (the issue's peer) and with 1 (faster here for these small ops). Options: see USAGE.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,35 +13,58 @@ import { measure, type ModelSpeed } from './models.js';
 
 const kernelName = (): string => (getRnnKernel() === referenceKernel ? 'ts-ref' : 'wasm');
 
+const USAGE = `npm run bench:rnn -- [--samples N] [--bars 255,51] [--torch-threads 2,1]
+  --samples N          samples per epoch (default 2048; stock tfjs on cpu uses N/8)
+  --bars LIST          minute-channel lengths (default 255,51)
+  --torch-threads LIST PyTorch thread counts, one row set each (default 2,1)
+Prints samples/s for training (one epoch, Adam, batch 64) and inference, GFLOP/s, PyTorch's
+float32 matmul peak and BLAS library, and the ratios fused / stock and fused / PyTorch.`;
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const arg = (name: string, dflt: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const samples = Number(arg('samples', '2048'));
 const barsList = arg('bars', '255,51').split(',').map(Number);
+const torchThreads = arg('torch-threads', '2,1').split(',').map(Number);
+for (const [name, list] of [['samples', [samples]], ['bars', barsList], ['torch-threads', torchThreads]] as const) {
+  if (list.some((v) => !Number.isInteger(v) || v < 1)) {
+    console.error(`bench:rnn: --${name} takes positive integers\n${USAGE}`);
+    process.exit(2);
+  }
+}
 
 interface Row extends ModelSpeed {
   readonly bars: number;
   readonly impl: string;
 }
 
-function torchRows(): { rows: Row[]; peak: number | null; note: string } {
+interface TorchRun {
+  rows: Row[];
+  peak: number | null;
+  blas: string;
+  note: string;
+}
+
+function torchRows(threads: number): TorchRun {
   const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!;
   const script = fileURLToPath(new URL('./torch_rnn.py', import.meta.url));
-  const r = spawnSync(python, [script, '--samples', String(samples), '--bars', ...barsList.map(String)], { encoding: 'utf8' });
-  if (r.status !== 0) return { rows: [], peak: null, note: `PyTorch skipped: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()} (apt-get install python3-torch)` };
-  const rows: Row[] = [];
-  let peak: number | null = null;
-  let note = '';
+  const r = spawnSync(python, [script, '--samples', String(samples), '--threads', String(threads), '--bars', ...barsList.map(String)], { encoding: 'utf8' });
+  if (r.status !== 0) return { rows: [], peak: null, blas: '', note: `PyTorch skipped: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()} (apt-get install python3-torch)` };
+  const run: TorchRun = { rows: [], peak: null, blas: '', note: '' };
   for (const line of r.stdout.trim().split('\n')) {
-    const o = JSON.parse(line) as { kind: string; cell?: string; bars?: number; train?: number; infer?: number; gflops?: number; torch?: string; threads?: number };
+    const o = JSON.parse(line) as { kind: string; cell?: string; bars?: number; train?: number; infer?: number; gflops?: number; blas?: string; torch?: string; threads?: number };
     if (o.kind === 'peak') {
-      peak = o.gflops ?? null;
-      note = `PyTorch ${o.torch} CPU, ${o.threads} threads`;
-    } else rows.push({ preset: `dual-${o.cell}`, rnn: 'torch', backend: 'torch', bars: o.bars!, impl: 'pytorch', trainPerS: o.train!, inferPerS: o.infer! });
+      run.peak = o.gflops ?? null;
+      run.blas = o.blas ?? '';
+      run.note = `PyTorch ${o.torch} CPU`;
+    } else run.rows.push({ preset: `dual-${o.cell}`, rnn: 'torch', backend: `${threads}t`, bars: o.bars!, impl: 'pytorch', trainPerS: o.train!, inferPerS: o.infer! });
   }
-  return { rows, peak, note };
+  return run;
 }
 
 /** Multiply-adds of the recurrent products per sample, forward: 2 * steps * H * G*H (+ input projection). */
@@ -59,10 +82,11 @@ for (const bars of barsList) {
     rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars, 'stock')), bars, impl: 'tfjs stock' });
   }
 }
-const torch = torchRows();
-rows.push(...torch.rows);
+const torchRuns = torchThreads.map((t) => ({ threads: t, ...torchRows(t) }));
+for (const t of torchRuns) rows.push(...t.rows);
 
-console.log(`bench:rnn: daily [20 x 16] + minute [bars x 8], 32 units, dense 32, Adam, batch 64, ${samples} samples${torch.note ? `; ${torch.note}` : ''}`);
+const torchNote = torchRuns.find((t) => t.note)?.note ?? '';
+console.log(`bench:rnn: daily [20 x 16] + minute [bars x 8], 32 units, dense 32, Adam, batch 64, ${samples} samples${torchNote ? `; ${torchNote}` : ''}`);
 console.log('training flops per sample ~ 3 x forward (forward + backward), forward = 2 x steps x (H x GH + I x GH) per channel');
 for (const r of rows) {
   const cell = r.preset.split('-')[1]!;
@@ -71,11 +95,16 @@ for (const r of rows) {
     `${r.impl.padEnd(11)} ${r.backend.padEnd(6)} ${r.preset.padEnd(9)} bars ${String(r.bars).padStart(3)}  train ${r.trainPerS.toFixed(0).padStart(6)}/s  inference ${r.inferPerS.toFixed(0).padStart(6)}/s  ${gf.toFixed(2)} GFLOP/s training`,
   );
 }
-if (torch.peak !== null) console.log(`peak      float32 matmul (PyTorch, 1024 x 1024): ${torch.peak.toFixed(1)} GFLOP/s`);
-else console.log(torch.note);
+for (const t of torchRuns) {
+  if (t.peak !== null) console.log(`peak      float32 matmul (PyTorch, ${t.threads} thread(s), 2048 x 2048): ${t.peak.toFixed(1)} GFLOP/s; BLAS: ${t.blas}`);
+  else console.log(t.note);
+}
 for (const f of rows.filter((r) => r.rnn === 'fused')) {
   const s = rows.find((r) => r.rnn === 'stock' && r.backend === f.backend && r.preset === f.preset && r.bars === f.bars);
-  const t = torch.rows.find((r) => r.preset === f.preset && r.bars === f.bars);
-  const parts = [s ? `fused / stock wasm: train ${(f.trainPerS / s.trainPerS).toFixed(2)}, inference ${(f.inferPerS / s.inferPerS).toFixed(2)}` : '', t ? `fused / PyTorch: train ${(f.trainPerS / t.trainPerS).toFixed(2)}, inference ${(f.inferPerS / t.inferPerS).toFixed(2)}` : ''];
+  const parts = [s ? `fused / stock wasm: train ${(f.trainPerS / s.trainPerS).toFixed(2)}, inference ${(f.inferPerS / s.inferPerS).toFixed(2)}` : ''];
+  for (const t of torchRuns) {
+    const p = t.rows.find((r) => r.preset === f.preset && r.bars === f.bars);
+    if (p) parts.push(`fused / PyTorch ${t.threads}t: train ${(f.trainPerS / p.trainPerS).toFixed(2)}, inference ${(f.inferPerS / p.inferPerS).toFixed(2)}`);
+  }
   console.log(`ratio     ${f.preset} bars ${f.bars}: ${parts.filter(Boolean).join('; ')}`);
 }

@@ -4,7 +4,9 @@
 Daily channel [batch, 20, 16] + minute channel [batch, bars, 8], LSTM or GRU with 32 units
 each, concatenate -> dense 32 (relu) -> sigmoid, Adam, batch 64, `samples` random samples.
 Prints one JSON object per line: {"kind": "rnn", cell, bars, train, infer} in samples/s (best
-of `repeats` epochs after a warm-up), and {"kind": "peak", "gflops"} for a float32 matmul.
+of `repeats` epochs after a warm-up), and {"kind": "peak", "gflops", "blas"} for a float32
+matmul, with the BLAS library the process loaded (Debian's torch calls the system libblas.so.3:
+the reference BLAS unless e.g. libopenblas0 is installed, which changes PyTorch's speed a lot).
 Usage: python3 bench/torch_rnn.py [--samples 2048] [--threads 2] [--bars 255 51]
 """
 import argparse
@@ -63,7 +65,17 @@ def bench(cell, bars, samples, batch, repeats):
     return train, infer
 
 
-def peak(n=1024, repeats=5):
+def blas_library():
+    """The BLAS shared library mapped into this process (after a matmul has loaded it)."""
+    try:
+        with open("/proc/self/maps") as f:
+            libs = {line.split()[-1] for line in f if "blas" in line.lower() and "/" in line}
+        return ", ".join(sorted(libs)) or "unknown"
+    except OSError:
+        return "unknown"
+
+
+def peak(n=2048, repeats=5):
     a = torch.randn(n, n)
     b = torch.randn(n, n)
     a @ b
@@ -79,11 +91,12 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--samples", type=int, default=2048)
     p.add_argument("--threads", type=int, default=2)
-    p.add_argument("--repeats", type=int, default=2)
+    p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--bars", type=int, nargs="+", default=[255, 51])
     a = p.parse_args()
     torch.set_num_threads(a.threads)
-    print(json.dumps({"kind": "peak", "gflops": peak(), "threads": a.threads, "torch": torch.__version__}), flush=True)
+    gflops = peak()
+    print(json.dumps({"kind": "peak", "gflops": gflops, "blas": blas_library(), "threads": a.threads, "torch": torch.__version__}), flush=True)
     for bars in a.bars:
         for cell in ("lstm", "gru"):
             train, infer = bench(cell, bars, a.samples, 64, a.repeats)
