@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getRnnKernel, referenceKernel } from '../src/models/rnn/index.js';
+import { getRnnKernel, referenceKernel, wasmKernel, type Cell } from '../src/models/rnn/index.js';
 import { measure, type ModelSpeed } from './models.js';
 
 const kernelName = (): string => (getRnnKernel() === referenceKernel ? 'ts-ref' : 'wasm');
@@ -53,7 +53,9 @@ interface TorchRun {
 function torchRows(threads: number): TorchRun {
   const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!;
   const script = fileURLToPath(new URL('./torch_rnn.py', import.meta.url));
-  const r = spawnSync(python, [script, '--samples', String(samples), '--threads', String(threads), '--bars', ...barsList.map(String)], { encoding: 'utf8' });
+  // OpenBLAS (when it is the system BLAS) starts its own threads unless told: same count as torch's.
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  const r = spawnSync(python, [script, '--samples', String(samples), '--threads', String(threads), '--bars', ...barsList.map(String)], { encoding: 'utf8', env });
   if (r.status !== 0) return { rows: [], peak: null, blas: '', note: `PyTorch skipped: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()} (apt-get install python3-torch)` };
   const run: TorchRun = { rows: [], peak: null, blas: '', note: '' };
   for (const line of r.stdout.trim().split('\n')) {
@@ -74,7 +76,41 @@ function flopsPerSample(cell: string, bars: number, H = 32): number {
   return channel(20, 16) + channel(bars, 8);
 }
 
+/**
+ * The wasm kernel alone on the minute channel's recurrence (B = 64, H = 32, hardSigmoid, random
+ * projected inputs): µs per sample for forward-only inference and for forward + backward. This
+ * is the floor under the model rows: everything else there is tfjs around the kernel.
+ */
+function kernelAlone(cell: Cell, T: number): { infer: number; train: number } {
+  const k = wasmKernel();
+  const B = 64;
+  const H = 32;
+  const G = cell === 'lstm' ? 4 : 3;
+  let s = 1;
+  const u = (): number => ((s = (s * 16807) % 2147483647) / 2147483647 - 0.5) * 0.6;
+  const a = { cell, shape: { T, B, H }, xProj: Float32Array.from({ length: T * B * G * H }, u), U: Float32Array.from({ length: H * G * H }, u), h0: new Float32Array(B * H), recurrentActivation: 'hardSigmoid' as const };
+  const dh = new Float32Array(T * B * H).fill(0.01);
+  let infer = Infinity;
+  let train = Infinity;
+  for (let r = 0; r < 10; r++) {
+    let t = performance.now();
+    k.infer!({ ...a, lastOnly: true });
+    infer = Math.min(infer, performance.now() - t);
+    t = performance.now();
+    k.backward({ ...a, out: k.forward(a), dh });
+    train = Math.min(train, performance.now() - t);
+  }
+  return { infer: (infer / B) * 1000, train: (train / B) * 1000 };
+}
+
 const rows: Row[] = [];
+const kernelRows: string[] = [];
+for (const bars of barsList) {
+  for (const cell of ['lstm', 'gru'] as const) {
+    const k = kernelAlone(cell, bars);
+    kernelRows.push(`kernel    ${cell.padEnd(4)} T ${String(bars).padStart(3)} B 64 H 32 alone: inference ${k.infer.toFixed(1)} us/sample (${(1e6 / k.infer).toFixed(0)}/s), forward + backward ${k.train.toFixed(1)} us/sample (${(1e6 / k.train).toFixed(0)}/s)`);
+  }
+}
 for (const bars of barsList) {
   for (const preset of ['dual-lstm', 'dual-gru']) {
     rows.push({ ...(await measure(preset, 'wasm', samples, bars, 'fused')), bars, impl: `fused ${kernelName()}` });
@@ -95,6 +131,7 @@ for (const r of rows) {
     `${r.impl.padEnd(11)} ${r.backend.padEnd(6)} ${r.preset.padEnd(9)} bars ${String(r.bars).padStart(3)}  train ${r.trainPerS.toFixed(0).padStart(6)}/s  inference ${r.inferPerS.toFixed(0).padStart(6)}/s  ${gf.toFixed(2)} GFLOP/s training`,
   );
 }
+for (const line of kernelRows) console.log(line);
 for (const t of torchRuns) {
   if (t.peak !== null) console.log(`peak      float32 matmul (PyTorch, ${t.threads} thread(s), 2048 x 2048): ${t.peak.toFixed(1)} GFLOP/s; BLAS: ${t.blas}`);
   else console.log(t.note);
