@@ -89,7 +89,32 @@ async function v1(s: Store): Promise<void> {
   a.closeSync();
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'bars, specs, ingest log, continuous', up: v1 }];
+// Walk-forward runs (src/eval/runs.ts). A job (model x fold x seed) lands with its predictions in one
+// transaction, so a killed run resumes from the jobs recorded here without duplicates or gaps.
+async function v2(s: Store): Promise<void> {
+  await s.run(`
+    CREATE TABLE runs (
+      run_id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at TIMESTAMP, finished_at TIMESTAMP,
+      status VARCHAR, config_json VARCHAR, plan_json VARCHAR, commit VARCHAR, dir VARCHAR,
+      jobs INTEGER, summary_json VARCHAR);
+    CREATE TABLE run_jobs (
+      run_id VARCHAR, model VARCHAR, fold INTEGER, seed INTEGER, epochs INTEGER, best_epoch INTEGER,
+      train_samples INTEGER, train_accuracy DOUBLE, train_loss DOUBLE,
+      validation_accuracy DOUBLE, validation_loss DOUBLE, test_accuracy DOUBLE, test_loss DOUBLE,
+      seconds DOUBLE, finished_at TIMESTAMP,
+      PRIMARY KEY (run_id, model, fold, seed));
+    CREATE TABLE predictions (
+      run_id VARCHAR, model VARCHAR, seed INTEGER, fold INTEGER, date DATE, product VARCHAR,
+      contract VARCHAR, traded_contract VARCHAR, probability DOUBLE, label INTEGER,
+      next_return DOUBLE, next_ticks DOUBLE,
+      PRIMARY KEY (run_id, model, seed, date));
+  `);
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'bars, specs, ingest log, continuous', up: v1 },
+  { version: 2, name: 'walk-forward runs, jobs, predictions', up: v2 },
+];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { datasetConfigSchema } from '../dataset/config.js';
 import { DatasetError } from '../dataset/errors.js';
+import { checkFoldPlanConfig, FoldPlanError } from './folds.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
@@ -27,6 +28,57 @@ export const trainConfigSchema = z
   })
   .strict();
 
+/** Walk-forward evaluation (src/eval/folds.ts): windows in samples (trading days with a sample). */
+export const walkForwardSchema = z
+  .object({
+    scheme: z.enum(['expanding', 'rolling']).default('expanding'),
+    /** Training samples before the first test (validation tail included); rolling: every fold's. */
+    trainDays: z.number().int().positive().default(750),
+    validationDays: z.number().int().min(0).default(120),
+    testDays: z.number().int().positive().default(63),
+    /** Default: testDays (back-to-back test windows). */
+    stepDays: z.number().int().positive().optional(),
+    purgeDays: z.number().int().min(0).default(1),
+    embargoDays: z.number().int().min(0).default(0),
+    firstTest: isoDate.optional(),
+    lastTest: isoDate.optional(),
+    maxFolds: z.number().int().positive().optional(),
+    /** Models trained per fold and model with different seeds; their probabilities are averaged. */
+    seeds: z.number().int().min(1).max(32).default(1),
+    /** Data range read (ISO, inclusive); default everything in the store. */
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+  })
+  .strict();
+
+/** How a probability becomes a position and what trading costs (src/eval/pnl.ts). */
+export const strategySchema = z
+  .object({
+    rule: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('threshold'), long: z.number().min(0).max(1).default(0.5), short: z.number().min(0).max(1).default(0.5) }).strict(),
+        z.object({ kind: z.literal('confidence'), scale: z.number().positive().default(1) }).strict(),
+      ])
+      .default({ kind: 'threshold', long: 0.5, short: 0.5 }),
+    /** Per contract per side. CFFEX charges about 3 CNY a contract (0.06 of a 50 CNY tick). */
+    commissionTicks: z.number().min(0).default(0.06),
+    /** Per contract per side: half of a one-tick spread. */
+    slippageTicks: z.number().min(0).default(0.5),
+    /** The deep signal's weight in the factor-timing combination (the rest split over the traditional factors). */
+    factorWeight: z.number().min(0).max(1).default(0.3),
+    /** Trading days a year, for annualising (CFFEX has about 242-244). */
+    periodsPerYear: z.number().positive().default(243),
+  })
+  .strict();
+
+const modelEntrySchema = z
+  .object({
+    preset: z.string(),
+    /** Label in tables and the predictions table; default the preset name. */
+    label: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').optional(),
+  })
+  .catchall(z.unknown());
+
 export const experimentSchema = z
   .object({
     /** Names the model folder models/<name>/; defaults to the config file's name. */
@@ -39,8 +91,27 @@ export const experimentSchema = z
       .catchall(z.unknown())
       .default({ preset: 'dual-lstm' }),
     train: trainConfigSchema.prefault({}),
+    /** The models a walk-forward compares (default: [model]). */
+    models: z.array(modelEntrySchema).min(1).optional(),
+    walkForward: walkForwardSchema.prefault({}),
+    strategy: strategySchema.prefault({}),
   })
-  .strict();
+  .strict()
+  .superRefine((x, ctx) => {
+    const wf = x.walkForward;
+    try {
+      checkFoldPlanConfig({ ...wf, stepDays: wf.stepDays ?? wf.testDays });
+    } catch (e) {
+      if (!(e instanceof FoldPlanError)) throw e;
+      ctx.addIssue({ code: 'custom', path: ['walkForward', e.field ?? ''], message: e.message });
+    }
+    if (wf.from !== undefined && wf.to !== undefined && wf.from > wf.to) ctx.addIssue({ code: 'custom', path: ['walkForward', 'from'], message: `from ${wf.from} is after to ${wf.to}` });
+    const s = x.strategy.rule;
+    if (s.kind === 'threshold' && s.short > s.long) ctx.addIssue({ code: 'custom', path: ['strategy', 'rule', 'short'], message: `short ${s.short} is above long ${s.long}` });
+    const labels = (x.models ?? []).map((m) => m.label ?? m.preset);
+    const dup = labels.find((l, i) => labels.indexOf(l) !== i);
+    if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['models'], message: `model "${dup}" appears twice (give one a "label")` });
+  });
 
 export type ExperimentConfig = z.input<typeof experimentSchema>;
 export type ResolvedExperiment = z.output<typeof experimentSchema> & { name: string };

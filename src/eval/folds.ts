@@ -74,7 +74,7 @@ export const MIN_TRAIN_SAMPLES = 60;
  * for the first `labelled` samples (later ones have no t+1 yet and are never tested).
  */
 export function planFolds(dates: Int32Array, labelled: number, cfg: FoldPlanConfig, horizon = 1): FoldPlan {
-  checkConfig(cfg, horizon);
+  checkFoldPlanConfig(cfg, horizon);
   const gap = cfg.purgeDays + cfg.embargoDays;
   const n = Math.min(labelled, dates.length);
   for (let i = 1; i < n; i++) {
@@ -109,7 +109,8 @@ export function planFolds(dates: Int32Array, labelled: number, cfg: FoldPlanConf
   return { config: cfg, horizon, folds: kept.map((f, index) => ({ ...f, index })) };
 }
 
-function checkConfig(cfg: FoldPlanConfig, horizon: number): void {
+/** The checks that need no data: leaks (purge, overlapping tests) and windows too small to fit on. */
+export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
   const int = (field: keyof FoldPlanConfig, min: number): void => {
     const v = cfg[field];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new FoldPlanError(`${field} must be an integer >= ${min} (got ${String(v)})`, field);

@@ -54,7 +54,8 @@ function rangeOf(ds: Dataset, idx: Int32Array): Range {
   return { from: isoDate(ds.samples.date[idx[0]!]!), to: isoDate(ds.samples.date[idx[idx.length - 1]!]!), samples: idx.length };
 }
 
-function accuracy(proba: Float32Array, y: Int32Array, classes: number): number {
+/** Share of samples whose most probable class is the label (binary: P(up) > 0.5 means up). */
+export function accuracy(proba: Float32Array, y: Int32Array, classes: number): number {
   let hit = 0;
   for (let i = 0; i < y.length; i++) {
     let best = 0;
@@ -65,7 +66,8 @@ function accuracy(proba: Float32Array, y: Int32Array, classes: number): number {
   return y.length > 0 ? hit / y.length : Number.NaN;
 }
 
-function logLoss(proba: Float32Array, y: Int32Array, classes: number): number {
+/** Mean negative log-likelihood of the labels, probabilities clipped to [1e-7, 1 - 1e-7]. */
+export function logLoss(proba: Float32Array, y: Int32Array, classes: number): number {
   let sum = 0;
   for (let i = 0; i < y.length; i++) {
     const p = classes === 2 ? (y[i] === 1 ? proba[i]! : 1 - proba[i]!) : proba[i * classes + y[i]!]!;

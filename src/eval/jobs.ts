@@ -1,0 +1,96 @@
+// One unit of walk-forward work: train one model on one fold with one seed and predict the fold's
+// test window. A job is plain, serialisable data (DESIGN.md: it can run in this process, in a
+// worker thread, or later on another machine) and its result is a function of the job and the
+// dataset alone: scalers are fit on the fold's training samples only, the model is seeded from
+// the job's seed.
+
+import type { Dataset } from '../dataset/build.js';
+import { fitScalers, modelInputs } from '../dataset/inputs.js';
+import { buildModel } from '../models/build.js';
+import type { ModelSpec } from '../models/presets.js';
+import { predictProba, trainModel, type ClassWeightMode } from '../models/train.js';
+import { spanIndices, type Fold } from './folds.js';
+import { accuracy, logLoss } from './train.js';
+
+export interface TrainSettings {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly patience: number;
+  readonly classWeights: ClassWeightMode;
+}
+
+export interface FoldJob {
+  /** The model's label in the experiment (preset name unless the config gives one). */
+  readonly model: string;
+  readonly spec: ModelSpec;
+  readonly fold: Fold;
+  /** 0-based index among the fold's seeds. */
+  readonly seedIndex: number;
+  /** The seed the model is built and trained with (derived from the run seed, model, fold, index). */
+  readonly seed: number;
+  readonly train: TrainSettings;
+}
+
+export interface JobResult {
+  readonly model: string;
+  readonly fold: number;
+  readonly seedIndex: number;
+  /** P(up) of each test sample, in the order of the fold's test span. */
+  readonly testProb: Float32Array;
+  readonly epochs: number;
+  readonly bestEpoch: number;
+  readonly trainSamples: number;
+  readonly trainAccuracy: number;
+  readonly trainLoss: number;
+  readonly validationAccuracy: number;
+  readonly validationLoss: number;
+  readonly testAccuracy: number;
+  readonly testLoss: number;
+  readonly seconds: number;
+}
+
+/** A stable key of a job, as recorded in the run store. */
+export function jobKey(j: { model: string; fold: { index: number } | number; seedIndex: number }): string {
+  return `${j.model}|${typeof j.fold === 'number' ? j.fold : j.fold.index}|${j.seedIndex}`;
+}
+
+export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
+  const started = performance.now();
+  const train = spanIndices(job.fold.train);
+  const validation = spanIndices(job.fold.validation);
+  const test = spanIndices(job.fold.test);
+  const scalers = fitScalers(ds, train);
+  const trainIn = modelInputs(ds, scalers, train);
+  const valIn = validation.length > 0 ? modelInputs(ds, scalers, validation) : null;
+  const testIn = modelInputs(ds, scalers, test);
+  const model = buildModel(job.spec, { lookback: ds.lookback, dailyFeatures: ds.dailyNames.length, bars: ds.bars, minuteFeatures: ds.minuteNames.length }, job.seed);
+  try {
+    const result = await trainModel(model, trainIn, {
+      ...job.train,
+      ...(valIn ? { validation: valIn } : {}),
+      seed: job.seed,
+    });
+    const trainP = predictProba(model, trainIn);
+    const valP = valIn ? predictProba(model, valIn) : null;
+    const testP = predictProba(model, testIn);
+    return {
+      model: job.model,
+      fold: job.fold.index,
+      seedIndex: job.seedIndex,
+      testProb: testP,
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      trainSamples: train.length,
+      trainAccuracy: accuracy(trainP, trainIn.y, ds.classes),
+      trainLoss: logLoss(trainP, trainIn.y, ds.classes),
+      validationAccuracy: valP && valIn ? accuracy(valP, valIn.y, ds.classes) : Number.NaN,
+      validationLoss: valP && valIn ? logLoss(valP, valIn.y, ds.classes) : Number.NaN,
+      testAccuracy: accuracy(testP, testIn.y, ds.classes),
+      testLoss: logLoss(testP, testIn.y, ds.classes),
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,0 +1,194 @@
+// A walk-forward run, in phases: models → backend → market → dataset → fold plan → run record →
+// jobs (model x fold x seed, in workers) → predictions in the store. A run killed part-way is
+// resumed with the same config: finished jobs are skipped, the rest run, nothing is duplicated.
+// Evaluation (metrics, P&L, reports) reads the predictions back (evaluate.ts).
+
+import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Store } from '../data/store.js';
+import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
+import { loadMarket } from '../dataset/load.js';
+import { isoDate } from '../market/calendar.js';
+import { initBackend } from '../models/backend.js';
+import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
+import { deriveSeed } from '../models/seed.js';
+import { gitCommit } from './artifact.js';
+import type { ResolvedExperiment } from './experiment.js';
+import { describePlan, planFolds, type FoldPlan, type FoldPlanConfig } from './folds.js';
+import { jobKey, type FoldJob, type JobResult } from './jobs.js';
+import { runJobs } from './pool.js';
+import { createRun, finishedJobs, getRun, recordJob, setRunStatus, type PredictionRecord } from './runs.js';
+
+export interface ExperimentModel {
+  readonly label: string;
+  readonly spec: ModelSpec;
+}
+
+export interface WalkForwardRun {
+  readonly store: Store;
+  readonly experiment: ResolvedExperiment;
+  /** Root under which experiments/<name>/runs/<run_id>/ is written (the experiments folder). */
+  readonly experimentsDir: string;
+  readonly workers: number;
+  /** Continue this run (same config) instead of starting a new one. */
+  readonly resume?: string | undefined;
+  /** Recurrent layers, overriding the config (CLI --rnn). */
+  readonly rnn?: RnnImpl | undefined;
+  /** Fixed run id (tests); default a time-based one. */
+  readonly runId?: string | undefined;
+  readonly log?: (line: string) => void;
+  /** After each finished job: jobs done (this run, resumed ones included) and total. */
+  readonly onJob?: (done: number, total: number, r: JobResult) => void;
+}
+
+export interface WalkForwardOutcome {
+  readonly runId: string;
+  readonly dir: string;
+  readonly plan: FoldPlan;
+  readonly dataset: Dataset;
+  readonly models: readonly ExperimentModel[];
+  readonly jobsRun: number;
+  readonly jobsSkipped: number;
+}
+
+export class RunError extends Error {
+  override readonly name = 'RunError';
+  readonly code = 'bad_config';
+}
+
+/** The experiment's models (its `models` list, else its single `model`) with resolved specs. */
+export function experimentModels(x: ResolvedExperiment, rnn: RnnImpl): ExperimentModel[] {
+  const entries = x.models ?? [{ ...x.model }];
+  const classes = x.dataset.labels === 'three' ? 3 : 2;
+  return entries.map((e) => {
+    const { preset, label, ...overrides } = e as { preset: string; label?: string } & Record<string, unknown>;
+    const asked = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes });
+    return { label: label ?? preset, spec: { ...asked, rnn: (overrides as ModelSpecOverrides).rnn ?? rnn } };
+  });
+}
+
+/** The fold plan config of an experiment. */
+export function foldConfig(x: ResolvedExperiment): FoldPlanConfig {
+  const w = x.walkForward;
+  return { ...w, stepDays: w.stepDays ?? w.testDays };
+}
+
+/** Market and dataset of a walk-forward (the whole range; folds select from it). */
+export async function walkForwardDataset(store: Store, x: ResolvedExperiment): Promise<Dataset> {
+  const w = x.walkForward;
+  const market = await loadMarket(store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, to: w.to, minuteFrom: w.from });
+  return buildDataset(market, x.dataset, { from: w.from, to: w.to });
+}
+
+/** Labelled samples form a prefix (only the last date can lack its next day). */
+export function labelledCount(ds: Dataset): number {
+  let n = ds.samples.n;
+  while (n > 0 && ds.samples.label[n - 1]! < 0) n--;
+  return n;
+}
+
+export function planOf(ds: Dataset, x: ResolvedExperiment): FoldPlan {
+  return planFolds(ds.samples.date, labelledCount(ds), foldConfig(x));
+}
+
+/** Jobs of a plan: every model on every fold with every seed; seeds are shared across models (common random numbers). */
+export function planJobs(x: ResolvedExperiment, models: readonly ExperimentModel[], plan: FoldPlan): FoldJob[] {
+  const jobs: FoldJob[] = [];
+  const t = x.train;
+  for (const fold of plan.folds) {
+    for (const m of models) {
+      for (let s = 0; s < x.walkForward.seeds; s++) {
+        jobs.push({
+          model: m.label,
+          spec: m.spec,
+          fold,
+          seedIndex: s,
+          seed: deriveSeed(x.seed, `walk-forward fold ${fold.index} seed ${s}`),
+          train: { epochs: t.epochs, batchSize: t.batchSize, learningRate: t.learningRate, patience: t.patience, classWeights: t.classWeights },
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+export function newRunId(now = new Date()): string {
+  return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+}
+
+export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutcome> {
+  const x = run.experiment;
+  const log = run.log ?? ((): void => undefined);
+  // A bad model list is refused before any data is read.
+  experimentModels(x, 'fused');
+  const backend = await initBackend(x.backend, log);
+  const rnn = run.rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
+  const models = experimentModels(x, rnn);
+  const ds = await walkForwardDataset(run.store, x);
+  log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.bars} ${ds.intervalMin}-minute bars); ${droppedSummary(ds.dropped)}`);
+  const plan = planOf(ds, x);
+  const jobs = planJobs(x, models, plan);
+  const configJson = JSON.stringify(x);
+  const planJson = JSON.stringify(plan);
+
+  let runId: string;
+  if (run.resume !== undefined) {
+    const prev = await getRun(run.store, run.resume);
+    if (prev === null) throw new RunError(`no run "${run.resume}" in ${run.store.path}`);
+    if (prev.configJson !== configJson) throw new RunError(`run ${run.resume} was made with a different config; start a new run instead of resuming it`);
+    if (prev.planJson !== planJson) throw new RunError(`run ${run.resume} had a different fold plan (the data changed?); start a new run`);
+    runId = prev.runId;
+    await setRunStatus(run.store, runId, 'running');
+  } else {
+    runId = run.runId ?? newRunId();
+    if ((await getRun(run.store, runId)) !== null) throw new RunError(`run ${runId} exists already`);
+  }
+  const dir = join(run.experimentsDir, x.name, 'runs', runId);
+  mkdirSync(dir, { recursive: true });
+  if (run.resume === undefined) {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(x, null, 2) + '\n');
+    writeFileSync(join(dir, 'plan.json'), JSON.stringify(plan, null, 2) + '\n');
+    writeFileSync(join(dir, 'plan.txt'), describePlan(plan, ds.samples.date).join('\n') + '\n');
+    await createRun(run.store, { runId, experiment: x.name, configJson, planJson, commit: gitCommit(), dir, jobs: jobs.length });
+  }
+  const done = await finishedJobs(run.store, runId);
+  const todo = jobs.filter((j) => !done.has(jobKey(j)));
+  log(`run ${runId}: ${plan.folds.length} folds x ${models.length} models x ${x.walkForward.seeds} seeds = ${jobs.length} jobs${done.size > 0 ? `, ${done.size} done before` : ''}; ${Math.min(run.workers, Math.max(1, todo.length))} worker(s)`);
+  let finished = done.size;
+  const progress = join(dir, 'jobs.log');
+  try {
+    await runJobs(todo, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
+      const fold = plan.folds[r.fold]!;
+      await recordJob(run.store, runId, r, predictionRows(ds, r, fold.test.from));
+      finished++;
+      appendFileSync(progress, `${new Date().toISOString()} ${jobKey(r)} epochs ${r.epochs} test accuracy ${r.testAccuracy.toFixed(4)} ${r.seconds.toFixed(1)} s\n`);
+      run.onJob?.(finished, jobs.length, r);
+    });
+  } catch (e) {
+    await setRunStatus(run.store, runId, 'failed');
+    throw e;
+  }
+  await setRunStatus(run.store, runId, 'finished');
+  return { runId, dir, plan, dataset: ds, models, jobsRun: todo.length, jobsSkipped: jobs.length - todo.length };
+}
+
+function predictionRows(ds: Dataset, r: JobResult, from: number): PredictionRecord[] {
+  const s = ds.samples;
+  return Array.from(r.testProb, (p, i) => {
+    const k = from + i;
+    return {
+      model: r.model,
+      seed: r.seedIndex,
+      fold: r.fold,
+      date: s.date[k]!,
+      product: ds.product,
+      contract: s.contract[k]!,
+      tradedContract: s.tradedContract[k] ?? null,
+      probability: p,
+      label: s.label[k]!,
+      nextReturn: s.nextReturn[k]!,
+      nextTicks: s.nextTicks[k]!,
+    };
+  });
+}
+

@@ -1,0 +1,92 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/data/index.js';
+import { resolveExperiment, type ResolvedExperiment } from '../../src/eval/experiment.js';
+import { getRun, readJobs, readPredictions } from '../../src/eval/runs.js';
+import { walkForward } from '../../src/eval/walkforward.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { synthStore } from '../helpers/market.js';
+
+let store: Store;
+let tmp: ReturnType<typeof tempDir>;
+beforeAll(async () => {
+  store = await synthStore();
+  tmp = tempDir('bft-wf-');
+});
+afterAll(() => {
+  store.close();
+  tmp.cleanup();
+});
+
+/** 117 labelled samples of 5-minute bars: 3 folds of 12 test days after 75 of training. */
+function experiment(over: Record<string, unknown> = {}): ResolvedExperiment {
+  return resolveExperiment(
+    {
+      seed: 5,
+      backend: 'wasm',
+      models: [{ preset: 'logit' }, { preset: 'dual-gru', units: 4, head: [4], dropout: 0 }],
+      train: { epochs: 2, batchSize: 32, patience: 0 },
+      walkForward: { trainDays: 75, validationDays: 10, testDays: 12, purgeDays: 1, maxFolds: 3 },
+      ...over,
+    },
+    'wf-tiny',
+  );
+}
+
+const strip = (rows: Awaited<ReturnType<typeof readPredictions>>) => rows.map((r) => ({ ...r, probability: Math.round(r.probability * 1e6) / 1e6 }));
+
+describe('walk-forward runner', () => {
+  it('writes every test date of every fold and model once, the same with 1 and 2 workers', async () => {
+    const x = experiment();
+    const one = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, runId: 'w1' });
+    expect(one.plan.folds).toHaveLength(3);
+    const rows = await readPredictions(store, 'w1');
+    expect(rows).toHaveLength(3 * 12 * 2);
+    // Test dates: the folds' test windows, back to back, each once per model.
+    const dates = rows.filter((r) => r.model === 'logit').map((r) => r.date);
+    expect(new Set(dates).size).toBe(36);
+    expect(dates).toEqual([...dates].sort((a, b) => a - b));
+    for (const r of rows) {
+      expect(r.probability).toBeGreaterThan(0);
+      expect(r.probability).toBeLessThan(1);
+      expect([0, 1]).toContain(r.label);
+      expect(Number.isFinite(r.nextReturn)).toBe(true);
+    }
+    expect((await getRun(store, 'w1'))?.status).toBe('finished');
+    const jobs = await readJobs(store, 'w1');
+    expect(jobs).toHaveLength(6);
+    for (const f of ['config.json', 'plan.json', 'plan.txt', 'jobs.log']) expect(existsSync(join(one.dir, f)), f).toBe(true);
+    expect(readFileSync(join(one.dir, 'jobs.log'), 'utf8').trim().split('\n')).toHaveLength(6);
+
+    const two = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 2, runId: 'w2' });
+    expect(two.jobsRun).toBe(6);
+    expect(strip(await readPredictions(store, 'w2'))).toEqual(strip(rows));
+  });
+
+  it('resumes a run that stopped part-way without duplicating or losing rows', async () => {
+    const x = experiment({ seed: 9 });
+    const full = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, runId: 'full' });
+    expect(full.jobsRun).toBe(6);
+    let seen = 0;
+    await expect(
+      walkForward({
+        store,
+        experiment: x,
+        experimentsDir: tmp.dir,
+        workers: 1,
+        runId: 'cut',
+        onJob: () => {
+          if (++seen === 2) throw new Error('stopped');
+        },
+      }),
+    ).rejects.toThrow('stopped');
+    expect((await getRun(store, 'cut'))?.status).toBe('failed');
+    expect(await readJobs(store, 'cut')).toHaveLength(2);
+    const resumed = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, resume: 'cut' });
+    expect([resumed.jobsRun, resumed.jobsSkipped]).toEqual([4, 2]);
+    expect(strip(await readPredictions(store, 'cut'))).toEqual(strip(await readPredictions(store, 'full')));
+    // A changed config cannot resume the run.
+    await expect(walkForward({ store, experiment: experiment({ seed: 10 }), experimentsDir: tmp.dir, workers: 1, resume: 'cut' })).rejects.toThrow(/different config/);
+  });
+});
