@@ -6,6 +6,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isDataError } from '../data/index.js';
 import { isDatasetError } from '../dataset/errors.js';
+import { isEvalError } from '../eval/errors.js';
 import { isModelError } from '../models/errors.js';
 import { continuousCommand } from './commands/continuous.js';
 import { demoCommand } from './commands/demo.js';
@@ -14,15 +15,18 @@ import { predictCommand } from './commands/predict.js';
 import { statusCommand } from './commands/status.js';
 import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
+import { walkForwardCommand } from './commands/walk-forward.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 
 /** Errors a user can fix: bad data, config, model folder or backend choice. */
 function isUserError(e: unknown): e is Error {
-  return isDataError(e) || isDatasetError(e) || isModelError(e);
+  return isDataError(e) || isDatasetError(e) || isModelError(e) || isEvalError(e);
 }
 
 function exitCodeOf(e: unknown): number {
   if (isDataError(e)) return e.code === 'store_unavailable' ? EXIT.storeUnavailable : EXIT.badInput;
+  // A job that failed inside training is a bug unless its own cause was bad input or config.
+  if (isEvalError(e) && e.code === 'job_failed') return /^bad_/.test(String((e as { causeCode?: string }).causeCode ?? '')) ? EXIT.badInput : EXIT.internal;
   if (isUserError(e)) return EXIT.badInput;
   return EXIT.internal;
 }
@@ -40,6 +44,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(demoCommand)
       .command(trainCommand)
       .command(predictCommand)
+      .command(walkForwardCommand)
       .demandCommand(1, 'name a command (bft --help lists them)')
       .strict()
       .recommendCommands()

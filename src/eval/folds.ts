@@ -13,6 +13,7 @@
 // laid out on the data is rejected with the reason.
 
 import { dayNumber, isoDate } from '../market/calendar.js';
+import { EvalError } from './errors.js';
 
 export type FoldScheme = 'expanding' | 'rolling';
 
@@ -56,13 +57,13 @@ export interface FoldPlan {
   readonly folds: readonly Fold[];
 }
 
-export class FoldPlanError extends Error {
+export class FoldPlanError extends EvalError {
   override readonly name = 'FoldPlanError';
   constructor(
     message: string,
     readonly field?: string,
   ) {
-    super(message);
+    super('bad_config', message, field === undefined ? {} : { field });
   }
 }
 

@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../dataset/build.js';
 import { initBackend } from '../models/backend.js';
 import type { BackendName } from '../models/backend-names.js';
+import { EvalError } from './errors.js';
 import { jobKey, runJob, type FoldJob, type JobResult } from './jobs.js';
 
 export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { readonly ok: false; readonly message: string; readonly code?: string };
@@ -18,14 +19,15 @@ export interface PoolOptions {
   readonly dataset: Dataset;
 }
 
-export class JobError extends Error {
+export class JobError extends EvalError {
   override readonly name = 'JobError';
   constructor(
     readonly job: string,
     message: string,
-    readonly code?: string,
+    /** The code of the error the job failed with, when it had one. */
+    readonly causeCode?: string,
   ) {
-    super(`job ${job} failed: ${message}`);
+    super('job_failed', `job ${job} failed: ${message}`, { job });
   }
 }
 

@@ -13,6 +13,7 @@ import { initBackend } from '../models/backend.js';
 import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
 import { deriveSeed } from '../models/seed.js';
 import { gitCommit } from './artifact.js';
+import { EvalError } from './errors.js';
 import type { ResolvedExperiment } from './experiment.js';
 import { describePlan, planFolds, type FoldPlan, type FoldPlanConfig } from './folds.js';
 import { jobKey, type FoldJob, type JobResult } from './jobs.js';
@@ -49,11 +50,6 @@ export interface WalkForwardOutcome {
   readonly models: readonly ExperimentModel[];
   readonly jobsRun: number;
   readonly jobsSkipped: number;
-}
-
-export class RunError extends Error {
-  override readonly name = 'RunError';
-  readonly code = 'bad_config';
 }
 
 /** The experiment's models (its `models` list, else its single `model`) with resolved specs. */
@@ -134,14 +130,14 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   let runId: string;
   if (run.resume !== undefined) {
     const prev = await getRun(run.store, run.resume);
-    if (prev === null) throw new RunError(`no run "${run.resume}" in ${run.store.path}`);
-    if (prev.configJson !== configJson) throw new RunError(`run ${run.resume} was made with a different config; start a new run instead of resuming it`);
-    if (prev.planJson !== planJson) throw new RunError(`run ${run.resume} had a different fold plan (the data changed?); start a new run`);
+    if (prev === null) throw new EvalError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
+    if (prev.configJson !== configJson) throw new EvalError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
+    if (prev.planJson !== planJson) throw new EvalError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
     runId = prev.runId;
     await setRunStatus(run.store, runId, 'running');
   } else {
     runId = run.runId ?? newRunId();
-    if ((await getRun(run.store, runId)) !== null) throw new RunError(`run ${runId} exists already`);
+    if ((await getRun(run.store, runId)) !== null) throw new EvalError('bad_config', `run ${runId} exists already`, { run: runId });
   }
   const dir = join(run.experimentsDir, x.name, 'runs', runId);
   mkdirSync(dir, { recursive: true });

@@ -1,0 +1,79 @@
+// bft walk-forward: an experiment config → a run under experiments/<name>/runs/<run_id>/ with
+// out-of-sample predictions in the store; --plan prints the folds only.
+
+import { resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
+import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+
+export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
+
+interface WalkForwardArgs extends StoreArgs {
+  config: string;
+  plan: boolean;
+  workers?: number | undefined;
+  resume?: string | undefined;
+  backend?: BackendName | undefined;
+  rnn?: 'fused' | 'stock' | undefined;
+  experiments: string;
+}
+
+export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
+  command: 'walk-forward',
+  describe: 'retrain per fold and collect out-of-sample predictions for every test date (a run)',
+  builder: (y: Argv) =>
+    withStoreOptions(y)
+      .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-walk-forward.json' })
+      .option('plan', { type: 'boolean', default: false, describe: 'print the fold plan and stop (nothing is trained or written)' })
+      .option('workers', { type: 'number', describe: 'worker threads training folds in parallel (default: the number of cores)' })
+      .option('resume', { type: 'string', describe: 'continue run RUN_ID (same config) from its last finished job' })
+      .option('backend', { choices: BACKEND_NAMES, describe: "tfjs backend (default the config's)" })
+      .option('rnn', { choices: ['fused', 'stock'] as const, describe: "recurrent layers: bft's fused kernels (default on wasm and cpu) or tfjs's stock ones" })
+      .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
+      .example('$0 walk-forward --config experiments/synth-walk-forward.json --plan', 'show the folds')
+      .example('$0 walk-forward --config experiments/synth-walk-forward.json --workers 2', 'run it on two cores')
+      .check((a) => {
+        if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new Error(`--workers ${a.workers}: expected a whole number >= 1`);
+        return true;
+      }) as unknown as Argv<WalkForwardArgs>,
+  handler: async (args) => {
+    // tfjs loads only for the commands that use it
+    const { readExperiment } = await import('../../eval/experiment.js');
+    const wf = await import('../../eval/walkforward.js');
+    const { describePlan } = await import('../../eval/folds.js');
+    const { defaultWorkers } = await import('../../eval/pool.js');
+    const config = readExperiment(args.config);
+    const experiment = args.backend ? { ...config, backend: args.backend } : config;
+    await withStore(args, async (store, out) => {
+      if (args.plan) {
+        const ds = await wf.walkForwardDataset(store, experiment);
+        for (const line of describePlan(wf.planOf(ds, experiment), ds.samples.date)) out.result(line);
+        return;
+      }
+      // The bar is made at the first job, when the total (after a resume's skips) is known.
+      const progress: { bar: ReturnType<typeof out.progress> | null } = { bar: null };
+      try {
+        const outcome = await wf.walkForward({
+          store,
+          experiment,
+          experimentsDir: resolve(args.experiments),
+          workers: args.workers ?? defaultWorkers(),
+          resume: args.resume,
+          rnn: args.rnn,
+          log: (l) => out.info(l),
+          onJob: (done, total, r) => {
+            progress.bar ??= out.progress('walk-forward', total);
+            const note = `${r.model} fold ${r.fold} seed ${r.seedIndex}: test acc ${r.testAccuracy.toFixed(3)}`;
+            progress.bar.update(done, total, note);
+            if (!process.stderr.isTTY) out.info(`job ${done}/${total} ${note} (${r.seconds.toFixed(1)} s)`);
+          },
+        });
+        progress.bar?.stop();
+        progress.bar = null;
+        out.result(`run ${outcome.runId}: ${outcome.jobsRun} jobs run${outcome.jobsSkipped > 0 ? `, ${outcome.jobsSkipped} finished before` : ''}; predictions in the store (table predictions), files in ${outcome.dir}`);
+      } finally {
+        progress.bar?.stop();
+      }
+    });
+  },
+};

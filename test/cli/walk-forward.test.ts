@@ -1,0 +1,103 @@
+// bft walk-forward as a user runs it: a real process on a real store file, killed part-way with
+// SIGKILL and resumed.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '../../src/data/index.js';
+import { readPredictions } from '../../src/eval/runs.js';
+import { tempDir, writeLines } from '../helpers/fixtures.js';
+
+const ROOT = resolve(__dirname, '../..');
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+
+function bft(args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(TSX, [MAIN, ...args], { encoding: 'utf8', cwd: ROOT });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+let tmp: ReturnType<typeof tempDir>;
+let db: string;
+let config: string;
+beforeAll(() => {
+  tmp = tempDir('bft-wfcli-');
+  db = join(tmp.dir, 'wf.duckdb');
+  const synth = bft(['synth', '--db', db, '--from', '2018-09-01', '--to', '2019-06-30', '--product', 'TF', 'T', '--interval', '5', '--quiet']);
+  expect(synth.code, synth.err).toBe(0);
+  config = writeLines(tmp.dir, 'wf.json', [
+    JSON.stringify({
+      seed: 2,
+      backend: 'wasm',
+      models: [{ preset: 'logit' }, { preset: 'daily-gru', units: 4, head: [4], dropout: 0 }],
+      train: { epochs: 2, batchSize: 32, patience: 0 },
+      walkForward: { trainDays: 75, validationDays: 10, testDays: 12, maxFolds: 3 },
+    }),
+  ]);
+}, 120_000);
+afterAll(() => tmp.cleanup());
+
+async function predictionsOf(runId: string) {
+  const store = await Store.open(db);
+  try {
+    return (await readPredictions(store, runId)).map((r) => ({ ...r, probability: Math.round(r.probability * 1e6) / 1e6 }));
+  } finally {
+    store.close();
+  }
+}
+
+describe('bft walk-forward', () => {
+  it('prints the plan, and refuses a leaky config in one line with exit 2', () => {
+    const plan = bft(['walk-forward', '--config', config, '--db', db, '--plan']);
+    expect(plan.code, plan.err).toBe(0);
+    expect(plan.out).toMatch(/^3 folds, expanding training of 75 samples/);
+    expect(plan.out.trim().split('\n')).toHaveLength(4);
+    const leaky = writeLines(tmp.dir, 'leaky.json', [JSON.stringify({ walkForward: { purgeDays: 0 } })]);
+    const r = bft(['walk-forward', '--config', leaky, '--db', db, '--plan']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(/^bft: .*walkForward\.purgeDays: purgeDays 0 is shorter than the label horizon/);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+  }, 60_000);
+
+  it('resumes a run killed part-way: no duplicated or lost rows, same predictions as a run left alone', async () => {
+    const experiments = join(tmp.dir, 'experiments');
+    const full = bft(['walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '1']);
+    expect(full.code, full.err).toBe(0);
+    const fullId = /run (\S+): 6 jobs run/.exec(full.out)?.[1];
+    expect(fullId).toBeDefined();
+
+    // Second run: kill -9 as soon as its first job is on disk. Node itself, not the tsx wrapper
+    // (whose child process would live on and keep the store locked).
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '1'], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const runId = await new Promise<string>((res, rej) => {
+      const timer = setInterval(() => {
+        const runIdNow = /run (\d{8}-\d{6}): 3 folds/.exec(err)?.[1];
+        if (runIdNow === undefined) return;
+        const log = join(experiments, 'wf', 'runs', runIdNow, 'jobs.log');
+        if (existsSync(log) && readFileSync(log, 'utf8').trim().split('\n').length >= 1) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          res(runIdNow);
+        }
+      }, 20);
+      child.on('exit', () => {
+        clearInterval(timer);
+        rej(new Error(`the run ended before it could be killed: ${err}`));
+      });
+    });
+    await new Promise((r) => child.once('exit', r));
+    const partial = await predictionsOf(runId);
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(72);
+
+    const resumed = bft(['walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '2', '--resume', runId]);
+    expect(resumed.code, resumed.err).toBe(0);
+    expect(resumed.out).toMatch(new RegExp(`run ${runId}: \\d jobs run, \\d finished before`));
+    const after = await predictionsOf(runId);
+    expect(after).toHaveLength(72);
+    expect(after).toEqual(await predictionsOf(fullId!));
+  }, 300_000);
+});
