@@ -18,7 +18,8 @@ import type { ResolvedExperiment } from './experiment.js';
 import { describePlan, planFolds, type FoldPlan, type FoldPlanConfig } from './folds.js';
 import { jobKey, type FoldJob, type JobResult } from './jobs.js';
 import { runJobs } from './pool.js';
-import { createRun, finishedJobs, getRun, recordJob, setRunStatus, type PredictionRecord } from './runs.js';
+import { evaluate, type Evaluation } from './evaluate.js';
+import { createRun, finishedJobs, getRun, readJobs, readPredictions, recordJob, setRunStatus, type PredictionRecord } from './runs.js';
 
 export interface ExperimentModel {
   readonly label: string;
@@ -47,6 +48,7 @@ export interface WalkForwardOutcome {
   readonly dir: string;
   readonly plan: FoldPlan;
   readonly dataset: Dataset;
+  readonly series: CloseSeries;
   readonly models: readonly ExperimentModel[];
   readonly jobsRun: number;
   readonly jobsSkipped: number;
@@ -69,11 +71,18 @@ export function foldConfig(x: ResolvedExperiment): FoldPlanConfig {
   return { ...w, stepDays: w.stepDays ?? w.testDays };
 }
 
-/** Market and dataset of a walk-forward (the whole range; folds select from it). */
-export async function walkForwardDataset(store: Store, x: ResolvedExperiment): Promise<Dataset> {
+/** The continuous contract's back-adjusted closes (what factors and regimes read). */
+export interface CloseSeries {
+  readonly date: Int32Array;
+  readonly close: Float64Array;
+}
+
+/** Dataset of a walk-forward (the whole range; folds select from it) and the timed product's closes. */
+export async function walkForwardDataset(store: Store, x: ResolvedExperiment): Promise<{ dataset: Dataset; series: CloseSeries }> {
   const w = x.walkForward;
   const market = await loadMarket(store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, to: w.to, minuteFrom: w.from });
-  return buildDataset(market, x.dataset, { from: w.from, to: w.to });
+  const c = market.daily.get(x.dataset.product)!;
+  return { dataset: buildDataset(market, x.dataset, { from: w.from, to: w.to }), series: { date: c.date, close: c.close } };
 }
 
 /** Labelled samples form a prefix (only the last date can lack its next day). */
@@ -120,7 +129,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   const backend = await initBackend(x.backend, log);
   const rnn = run.rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
   const models = experimentModels(x, rnn);
-  const ds = await walkForwardDataset(run.store, x);
+  const { dataset: ds, series } = await walkForwardDataset(run.store, x);
   log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.bars} ${ds.intervalMin}-minute bars); ${droppedSummary(ds.dropped)}`);
   const plan = planOf(ds, x);
   const jobs = planJobs(x, models, plan);
@@ -165,7 +174,32 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
     throw e;
   }
   await setRunStatus(run.store, runId, 'finished');
-  return { runId, dir, plan, dataset: ds, models, jobsRun: todo.length, jobsSkipped: jobs.length - todo.length };
+  return { runId, dir, plan, dataset: ds, series, models, jobsRun: todo.length, jobsSkipped: jobs.length - todo.length };
+}
+
+/** The out-of-sample verdict of a finished run, from its predictions and jobs in the store. */
+export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: string, series: CloseSeries, models: readonly string[]): Promise<Evaluation> {
+  const jobs = await readJobs(store, runId);
+  const st = x.strategy;
+  return evaluate({
+    product: x.dataset.product,
+    models,
+    predictions: await readPredictions(store, runId),
+    series,
+    rule: st.rule,
+    costs: { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks },
+    factorWeight: st.factorWeight,
+    periodsPerYear: st.periodsPerYear,
+    bootstrap: { seed: x.seed },
+    jobs: jobs.map((j) => ({
+      model: String(j['model']),
+      fold: Number(j['fold']),
+      trainAccuracy: Number(j['train_accuracy']),
+      trainLoss: Number(j['train_loss']),
+      testAccuracy: Number(j['test_accuracy']),
+      testLoss: Number(j['test_loss']),
+    })),
+  });
 }
 
 function predictionRows(ds: Dataset, r: JobResult, from: number): PredictionRecord[] {

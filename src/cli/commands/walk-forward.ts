@@ -46,7 +46,7 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
     await withStore(args, async (store, out) => {
       if (args.plan) {
-        const ds = await wf.walkForwardDataset(store, experiment);
+        const { dataset: ds } = await wf.walkForwardDataset(store, experiment);
         for (const line of describePlan(wf.planOf(ds, experiment), ds.samples.date)) out.result(line);
         return;
       }
@@ -71,6 +71,28 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
         progress.bar?.stop();
         progress.bar = null;
         out.result(`run ${outcome.runId}: ${outcome.jobsRun} jobs run${outcome.jobsSkipped > 0 ? `, ${outcome.jobsSkipped} finished before` : ''}; predictions in the store (table predictions), files in ${outcome.dir}`);
+        const { readPredictions, setRunStatus } = await import('../../eval/runs.js');
+        const { summaryLines } = await import('../../report/markdown.js');
+        const { toJson, writeRunFiles } = await import('../../report/run-files.js');
+        const { describePlan: planLines } = await import('../../eval/folds.js');
+        const labels = outcome.models.map((m) => m.label);
+        const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, labels);
+        const st = experiment.strategy;
+        const info = {
+          runId: outcome.runId,
+          experiment: experiment.name,
+          folds: outcome.plan.folds.length,
+          planLines: planLines(outcome.plan, outcome.dataset.samples.date),
+          settings: [
+            `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
+            `labels: next-day move (${experiment.dataset.execution}), ${experiment.dataset.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
+          ],
+        };
+        const files = writeRunFiles(outcome.dir, info, evaluation, await readPredictions(store, outcome.runId));
+        const summary = { accuracy: Object.fromEntries(evaluation.models.map((m) => [m.model, m.accuracy])), days: evaluation.days, from: evaluation.from, to: evaluation.to };
+        await setRunStatus(store, outcome.runId, 'finished', toJson(summary));
+        for (const line of summaryLines(evaluation)) out.result(`\n${line}`);
+        out.result(`\nreport: ${files.report}`);
       } finally {
         progress.bar?.stop();
       }

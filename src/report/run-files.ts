@@ -1,0 +1,34 @@
+// The files of a finished run beside its config and plan: metrics.json (the whole evaluation),
+// predictions.csv (every out-of-sample prediction) and report.md.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Evaluation } from '../eval/evaluate.js';
+import type { PredictionRecord } from '../eval/runs.js';
+import { isoDate } from '../market/calendar.js';
+import { markdownReport, type RunInfo } from './markdown.js';
+
+/** JSON with non-finite numbers as null (JSON has no NaN / Infinity). */
+export function toJson(x: unknown): string {
+  return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
+}
+
+export function predictionsCsv(rows: readonly PredictionRecord[]): string {
+  const head = 'model,seed,fold,date,product,contract,traded_contract,probability,label,next_return,next_ticks';
+  const num = (x: number): string => (Number.isFinite(x) ? String(x) : '');
+  return [head, ...rows.map((r) => [r.model, r.seed, r.fold, isoDate(r.date), r.product, r.contract, r.tradedContract ?? '', num(r.probability), r.label, num(r.nextReturn), num(r.nextTicks)].join(','))].join('\n') + '\n';
+}
+
+export interface RunFiles {
+  readonly metrics: string;
+  readonly predictions: string;
+  readonly report: string;
+}
+
+export function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[]): RunFiles {
+  const files = { metrics: join(dir, 'metrics.json'), predictions: join(dir, 'predictions.csv'), report: join(dir, 'report.md') };
+  writeFileSync(files.metrics, toJson({ run: info, evaluation: e }));
+  writeFileSync(files.predictions, predictionsCsv(predictions));
+  writeFileSync(files.report, markdownReport(info, e));
+  return files;
+}
