@@ -16,6 +16,7 @@ import { statusCommand } from './commands/status.js';
 import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
 import { walkForwardCommand } from './commands/walk-forward.js';
+import { runsCommand } from './commands/runs.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 
 /** Errors a user can fix: bad data, config, model folder or backend choice. */
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(trainCommand)
       .command(predictCommand)
       .command(walkForwardCommand)
+      .command(runsCommand)
       .demandCommand(1, 'name a command (bft --help lists them)')
       .strict()
       .recommendCommands()

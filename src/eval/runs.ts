@@ -173,3 +173,9 @@ export async function readPredictions(store: Store, runId: string): Promise<Pred
 export async function readJobs(store: Store, runId: string): Promise<Record<string, unknown>[]> {
   return store.all('SELECT * EXCLUDE (run_id) FROM run_jobs WHERE run_id = $1 ORDER BY model, fold, seed', [runId]);
 }
+
+/** Finished jobs per run. */
+export async function jobCounts(store: Store): Promise<Map<string, number>> {
+  const rows = await store.all<{ run_id: string; n: number }>('SELECT run_id, count(*) AS n FROM run_jobs GROUP BY run_id');
+  return new Map(rows.map((r) => [r.run_id, r.n]));
+}

@@ -24,9 +24,9 @@ describe('bft cli', () => {
   it('has --help on every command and lists the exit codes', () => {
     const top = bft(['--help']);
     expect(top.code).toBe(0);
-    for (const c of ['ingest', 'data', 'continuous', 'synth', 'demo', 'train', 'predict', 'walk-forward']) expect(top.out).toContain(c);
+    for (const c of ['ingest', 'data', 'continuous', 'synth', 'demo', 'train', 'predict', 'walk-forward', 'runs']) expect(top.out).toContain(c);
     expect(top.out).toMatch(/Exit codes: 0 done/);
-    for (const c of [['ingest', '--help'], ['data', 'status', '--help'], ['continuous', '--help'], ['synth', '--help'], ['demo', '--help'], ['train', '--help'], ['predict', '--help'], ['walk-forward', '--help']]) {
+    for (const c of [['ingest', '--help'], ['data', 'status', '--help'], ['continuous', '--help'], ['synth', '--help'], ['demo', '--help'], ['train', '--help'], ['predict', '--help'], ['walk-forward', '--help'], ['runs', 'list', '--help'], ['runs', 'show', '--help'], ['runs', 'compare', '--help']]) {
       const r = bft(c);
       expect(r.code, c.join(' ')).toBe(0);
       expect(r.out).toMatch(/--db/);

@@ -66,6 +66,17 @@ describe('bft walk-forward', () => {
     expect(full.code, full.err).toBe(0);
     const fullId = /run (\S+): 6 jobs run/.exec(full.out)?.[1];
     expect(fullId).toBeDefined();
+    // The verdict: the OOS table with the always-long baseline, the down-market table, strategies.
+    expect(full.out).toMatch(/out of sample: T \d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}, 36 test days/);
+    expect(full.out).toMatch(/\| always-long \| 36 \|/);
+    expect(full.out).toMatch(/down markets \(trend: /);
+    expect(full.out).toMatch(/\| buy-and-hold \| benchmark \|/);
+    const runDir = join(experiments, 'wf', 'runs', fullId!);
+    for (const f of ['config.json', 'plan.txt', 'metrics.json', 'predictions.csv', 'report.md']) expect(existsSync(join(runDir, f)), f).toBe(true);
+    expect(readFileSync(join(runDir, 'predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 72);
+    const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
+    expect(metrics.evaluation.models.map((m: { model: string }) => m.model)).toEqual(['logit', 'daily-gru']);
+    expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toMatch(/## Down markets/);
 
     // Second run: kill -9 as soon as its first job is on disk. Node itself, not the tsx wrapper
     // (whose child process would live on and keep the store locked).
@@ -99,5 +110,17 @@ describe('bft walk-forward', () => {
     const after = await predictionsOf(runId);
     expect(after).toHaveLength(72);
     expect(after).toEqual(await predictionsOf(fullId!));
+
+    const list = bft(['runs', 'list', '--db', db]);
+    expect(list.code, list.err).toBe(0);
+    expect(list.out).toMatch(new RegExp(`${runId}\\s+wf\\s+finished .* 6/6`));
+    const cmp = bft(['runs', 'compare', fullId!, runId, '--db', db]);
+    expect(cmp.code, cmp.err).toBe(0);
+    expect(cmp.out.trim().split('\n')).toHaveLength(1 + 4);
+    const show = bft(['runs', 'show', runId, '--db', db]);
+    expect(show.out).toMatch(new RegExp(`^# Walk-forward run ${runId} \\(wf\\)`));
+    const none = bft(['runs', 'show', 'nope', '--db', db]);
+    expect(none.code).toBe(2);
+    expect(none.err.trim()).toMatch(/^bft: no run "nope"/);
   }, 300_000);
 });

@@ -84,7 +84,7 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
           folds: outcome.plan.folds.length,
           planLines: planLines(outcome.plan, outcome.dataset.samples.date),
           settings: [
-            `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
+            `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind === 'logit' ? 'logistic regression on the last day' : `${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn}`})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
             `labels: next-day move (${experiment.dataset.execution}), ${experiment.dataset.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
           ],
         };

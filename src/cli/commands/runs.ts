@@ -1,0 +1,130 @@
+// bft runs list | show | compare: the walk-forward runs in the store and their verdicts (read from
+// each run's metrics.json).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { EvalError } from '../../eval/errors.js';
+import type { Evaluation } from '../../eval/evaluate.js';
+import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/runs.js';
+import { table } from '../output.js';
+import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+
+interface ListArgs extends StoreArgs {
+  experiment?: string | undefined;
+  json: boolean;
+}
+interface ShowArgs extends StoreArgs {
+  run: string;
+  json: boolean;
+}
+interface CompareArgs extends StoreArgs {
+  runs: string[];
+}
+
+interface Summary {
+  accuracy?: Record<string, { estimate: number; lo: number; hi: number }>;
+  days?: number;
+  from?: string;
+  to?: string;
+}
+
+const f3 = (x: number | null | undefined): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '-');
+
+function summaryOf(r: RunRecord): Summary {
+  return r.summaryJson ? (JSON.parse(r.summaryJson) as Summary) : {};
+}
+
+function evaluationOf(r: RunRecord): Evaluation {
+  const file = join(r.dir, 'metrics.json');
+  if (!existsSync(file)) throw new EvalError('no_run', `run ${r.runId} has no ${file} (it has not finished: bft walk-forward --resume ${r.runId})`, { run: r.runId });
+  return (JSON.parse(readFileSync(file, 'utf8')) as { evaluation: Evaluation }).evaluation;
+}
+
+async function runOrFail(store: Parameters<typeof getRun>[0], id: string): Promise<RunRecord> {
+  const r = await getRun(store, id);
+  if (r === null) throw new EvalError('no_run', `no run "${id}" in ${store.path} (bft runs list shows them)`, { run: id });
+  return r;
+}
+
+const listCommand: CommandModule<object, ListArgs> = {
+  command: 'list',
+  describe: 'runs in the store, newest first',
+  builder: (y: Argv) =>
+    withStoreOptions(y)
+      .option('experiment', { type: 'string', describe: 'only the runs of this experiment' })
+      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<ListArgs>,
+  handler: (args) =>
+    withStore(args, async (store, out) => {
+      const runs = await listRuns(store, args.experiment);
+      const done = await jobCounts(store);
+      if (args.json) {
+        out.result(JSON.stringify(runs.map((r) => ({ ...r, jobsDone: done.get(r.runId) ?? 0, summary: summaryOf(r) })), null, 2));
+        return;
+      }
+      if (runs.length === 0) {
+        out.result('no runs yet (bft walk-forward --config experiments/<name>.json)');
+        return;
+      }
+      out.result(
+        table(
+          ['run', 'experiment', 'status', 'created', 'jobs', 'out of sample', 'accuracy'],
+          runs.map((r) => {
+            const s = summaryOf(r);
+            return [r.runId, r.experiment, r.status, r.createdAt, `${done.get(r.runId) ?? 0}/${r.jobs}`, s.from ? `${s.from}..${s.to} (${s.days})` : '-', Object.entries(s.accuracy ?? {}).map(([m, a]) => `${m} ${f3(a.estimate)}`).join(', ') || '-'];
+          }),
+        ),
+      );
+    }),
+};
+
+const showCommand: CommandModule<object, ShowArgs> = {
+  command: 'show <run>',
+  describe: "a run's report (report.md), or its metrics as JSON",
+  builder: (y: Argv) =>
+    withStoreOptions(y)
+      .positional('run', { type: 'string', demandOption: true, describe: 'run id (bft runs list)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print metrics.json' }) as unknown as Argv<ShowArgs>,
+  handler: (args) =>
+    withStore(args, async (store, out) => {
+      const r = await runOrFail(store, args.run);
+      const file = join(r.dir, args.json ? 'metrics.json' : 'report.md');
+      if (!existsSync(file)) throw new EvalError('no_run', `run ${r.runId} (${r.status}) has no ${file}${r.status !== 'finished' ? `: resume it with bft walk-forward --resume ${r.runId}` : ''}`, { run: r.runId });
+      out.result(readFileSync(file, 'utf8').trimEnd());
+    }),
+};
+
+const compareCommand: CommandModule<object, CompareArgs> = {
+  command: 'compare <runs..>',
+  describe: 'models of several runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals',
+  builder: (y: Argv) =>
+    withStoreOptions(y).positional('runs', { type: 'string', array: true, demandOption: true, describe: 'two or more run ids' }) as unknown as Argv<CompareArgs>,
+  handler: (args) =>
+    withStore(args, async (store, out) => {
+      const rows: string[][] = [];
+      for (const id of args.runs) {
+        const r = await runOrFail(store, id);
+        const e = evaluationOf(r);
+        for (const m of e.models) {
+          const s = e.strategies.find((x) => x.name === m.model);
+          rows.push([
+            r.runId,
+            r.experiment,
+            m.model,
+            `${e.from}..${e.to}`,
+            `${f3(m.accuracy.estimate)} [${f3(m.accuracy.lo)}, ${f3(m.accuracy.hi)}]`,
+            `${f3(m.auc.estimate)} [${f3(m.auc.lo)}, ${f3(m.auc.hi)}]`,
+            s ? `${s.sharpe.estimate.toFixed(2)} [${s.sharpe.lo.toFixed(2)}, ${s.sharpe.hi.toFixed(2)}]` : '-',
+          ]);
+        }
+      }
+      out.result(table(['run', 'experiment', 'model', 'out of sample', 'accuracy [95% CI]', 'AUC [95% CI]', 'Sharpe [95% CI]'], rows));
+    }),
+};
+
+export const runsCommand: CommandModule = {
+  command: 'runs',
+  describe: 'list, show and compare walk-forward runs',
+  builder: (y: Argv) => y.command(listCommand).command(showCommand).command(compareCommand).demandCommand(1, 'name a runs command: list, show or compare'),
+  handler: () => undefined,
+};
