@@ -5,13 +5,14 @@
 // the same sequence length T. Slots without a bar are kept as rows with neutral values and mask 0,
 // so the model can tell "no trade" from "flat trade".
 //
-// Causality: every feature of row k except vol_share uses only the bars stamped at or before slot
-// k. vol_share divides by the day's total volume; that is fine because the minute channel of day t
-// is only read after the close of t, when the whole day is known.
+// Causality: every feature of row k except vol_share and signed_vol uses only the bars stamped at
+// or before slot k. Those two divide by the day's total volume; that is fine because the minute
+// channel of day t is only read after the close of t, when the whole day is known.
 //
 // Unusable values (the store keeps NULL as NaN): a bar with no positive, finite close counts as
 // missing; a NaN volume counts as 0; a NaN open interest gives oi_chg 0 and the next known OI is
-// measured from the last known one; a NaN high/low gives range 0 and a typical price of the close.
+// measured from the last known one; a NaN high/low gives range 0 and a typical price of the close;
+// a NaN open gives body 0 and signed_vol 0.
 
 /** One contract, one trade date, bars sorted by end stamp. */
 export interface MinuteDayBars {
@@ -41,6 +42,8 @@ export const MINUTE_FEATURES: readonly string[] = Object.freeze([
   'vol_share',
   'oi_chg',
   'vwap_dist',
+  'body',
+  'signed_vol',
   'tod_sin',
   'tod_cos',
   'pm',
@@ -64,10 +67,12 @@ const COL = {
   volShare: 2,
   oiChg: 3,
   vwapDist: 4,
-  todSin: 5,
-  todCos: 6,
-  pm: 7,
-  mask: 8,
+  body: 5,
+  signedVol: 6,
+  todSin: 7,
+  todCos: 8,
+  pm: 9,
+  mask: 10,
 } as const;
 const NOON = 12 * 60;
 
@@ -135,7 +140,7 @@ export function minuteFeatures(day: MinuteDayBars, ctx: MinuteDayContext): Minut
     values[row + COL.todCos] = Math.cos(angle);
     values[row + COL.pm] = grid[k]! > NOON ? 1 : 0;
     const b = slot[k]!;
-    if (b < 0) continue; // missing slot: ret, range, vol_share, oi_chg, vwap_dist and mask stay 0
+    if (b < 0) continue; // missing slot: ret, range, vol_share, oi_chg, vwap_dist, body, signed_vol and mask stay 0
     present++;
     const c = day.close[b]!;
     const h = day.high[b]!;
@@ -150,6 +155,12 @@ export function minuteFeatures(day: MinuteDayBars, ctx: MinuteDayContext): Minut
     const hlKnown = Number.isFinite(h) && Number.isFinite(l);
     values[row + COL.range] = hlKnown ? (h - l) / c : 0;
     values[row + COL.volShare] = total > 0 ? v / total : 0;
+    // The bar's own direction (close against its open, not the previous close): the candle body,
+    // and the volume share signed by it (the bar-level tick rule, a proxy for order-flow imbalance).
+    const o = day.open[b]!;
+    const body = isPrice(o) ? Math.log(c / o) : 0;
+    values[row + COL.body] = body;
+    values[row + COL.signedVol] = total > 0 ? (Math.sign(body) * v) / total : 0;
 
     const oi = day.openInterest[b]!;
     if (!Number.isNaN(oiScale) && Number.isFinite(oi)) {

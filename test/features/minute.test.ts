@@ -103,6 +103,25 @@ describe('minuteFeatures on a full day', () => {
     expect(share[42]).toBeCloseTo(day.volume[42]! / total, 7);
   });
 
+  it('body is the bar against its own open and signed_vol the volume share signed by it', () => {
+    const body = col(f, 'body');
+    const signed = col(f, 'signed_vol');
+    const share = col(f, 'vol_share');
+    let ups = 0;
+    let downs = 0;
+    for (let i = 0; i < n; i++) {
+      const c = day.close[i]!;
+      const o = day.open[i]!;
+      expect(body[i], `body[${i}]`).toBeCloseTo(Math.log(c / o), 6);
+      expect(signed[i], `signed_vol[${i}]`).toBeCloseTo(c > o ? share[i]! : c < o ? -share[i]! : 0, 7);
+      if (c > o) ups++;
+      if (c < o) downs++;
+    }
+    // The random day has bars of both directions, so the sign is really exercised.
+    expect(ups).toBeGreaterThan(10);
+    expect(downs).toBeGreaterThan(10);
+  });
+
   it('range, OI change and VWAP distance follow their definitions', () => {
     const k = 100;
     const range = col(f, 'range');
@@ -240,9 +259,9 @@ describe('minuteFeatures without previous-day facts', () => {
 });
 
 describe('minuteFeatures causality', () => {
-  // vol_share is left out: it divides by the whole day's volume, which is known at the close of
+  // vol_share and signed_vol are left out: they divide by the whole day's volume, known at the close of
   // day t, when the minute channel of day t is read.
-  const CAUSAL = ['ret', 'range', 'oi_chg', 'vwap_dist', 'mask'];
+  const CAUSAL = ['ret', 'range', 'oi_chg', 'vwap_dist', 'body', 'mask'];
 
   it('rows <= k do not change when bars after k change', () => {
     const day = randomDay(GRID_1, 6);
