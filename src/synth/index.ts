@@ -11,7 +11,7 @@
 // contract's last day), prices on the tick and inside the limit band around the previous settle; the
 // daily row is the exact aggregate of those bars (written or not), settle the last hour's VWAP on the
 // tick. Planted truth ('minute'): a latent z_t per product tilts day t's last-hour volume towards up
-// bars (z > 0) or down bars (z < 0) and moves day t+1 by rho = 0.15 daily sd per unit of z; the daily
+// bars (z > 0) or down bars (z < 0) and moves day t+1 by rho (0.15 unless --signal-rho) daily sd per unit of z; the daily
 // bars of day t do not carry z. truth.json says exactly what was planted and what the files show.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -50,6 +50,16 @@ export interface SynthOptions {
   minute: 'none' | 'active' | 'all';
   /** Intraday bar interval in minutes; must divide every session (1, 3, 5, 15). */
   intervalMin: number;
+  /**
+   * Under 'minute': corr of the planted latent with the next-day move (default MODEL.signal.rho,
+   * 0.15). A stronger truth gives a test bed with more power on few test days; see the README.
+   */
+  signalRho?: number | undefined;
+  /**
+   * Regimes drift (yields fall in bull, rise in bear): the default. false: they differ only in
+   * volatility, so with signal 'none' nothing about the next day is predictable (a true null).
+   */
+  regimeDrift?: boolean | undefined;
 }
 
 export interface SynthFiles {
@@ -90,6 +100,7 @@ export function resolveSynthOptions(o: SynthOptions): SynthOptions {
   }
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw bad(`--seed must be a non-negative integer, got ${o.seed}`);
   if (o.signal !== 'none' && o.signal !== 'minute') throw bad(`--signal must be none or minute, got ${String(o.signal)}`);
+  if (o.signalRho !== undefined && !(o.signalRho > 0 && o.signalRho < 1)) throw bad(`--signal-rho must be above 0 and below 1, got ${o.signalRho}`);
   if (o.minute !== 'none' && o.minute !== 'active' && o.minute !== 'all') throw bad(`--minute must be none, active or all, got ${String(o.minute)}`);
   if (o.products.length === 0) throw bad('no products given');
   for (const p of o.products) if (!isProduct(p)) throw bad(`unknown product ${String(p)} (one of ${PRODUCTS.join(', ')})`);
@@ -112,7 +123,7 @@ export async function writeSynthMarket(
   const o = resolveSynthOptions(opts);
   mkdirSync(outDir, { recursive: true });
   const days = tradingDays(o.from, o.to);
-  const yields = generateYields(days, o.seed, o.signal);
+  const yields = generateYields(days, o.seed, o.signal, o.signalRho ?? MODEL.signal.rho, o.regimeDrift ?? true);
   const sims = o.products.map((p) => new ProductSim(p, o.seed, yields, o.intervalMin, o.minute));
   const dailyCsv = join(outDir, FILE_NAMES.daily);
   const minuteCsv = o.minute === 'none' ? null : join(outDir, FILE_NAMES.minute);
@@ -231,7 +242,8 @@ function buildTruth(
   const down = stats.reduce((a, s) => a + s.downDays, 0);
   const all = stats.reduce((a, s) => a + s.returnDays, 0);
   const minuteMode = o.signal === 'minute';
-  const expected = EXPECTED_FEATURE_CORR[o.intervalMin] ?? Number.NaN;
+  // Measured at the default rho; the feature's correlation with the next day scales with rho.
+  const expected = ((EXPECTED_FEATURE_CORR[o.intervalMin] ?? Number.NaN) * y.rho) / MODEL.signal.rho;
   const lastHour = MODEL.signal.lastHourMinutes;
   const signal: SignalTruth = {
     mode: o.signal,
@@ -260,7 +272,7 @@ function buildTruth(
       hitRate: minuteMode ? r4(0.5 + Math.asin(expected) / Math.PI) : 0.5,
       note:
         `At ${o.intervalMin}-minute bars, pooled over products (each standardised), averaged over ten-year runs of ` +
-        'several seeds (1 min 0.14, 3 min 0.125, 5 min 0.11, 15 min 0.09); hit rate = 1/2 + asin(corr)/pi for a ' +
+        `several seeds at rho ${MODEL.signal.rho} (1 min 0.14, 3 min 0.125, 5 min 0.11, 15 min 0.09), scaled by rho / ${MODEL.signal.rho}; hit rate = 1/2 + asin(corr)/pi for a ` +
         'bivariate normal. realised below is measured on these files and scatters by about 1/sqrt(n).',
     },
     whyDailyBarsCannotSeeIt:

@@ -24,7 +24,7 @@ export interface YieldPath {
    * modes (so the rest of the market draws the same random numbers); rho is 0 under 'none'.
    */
   readonly latent: readonly Float64Array[];
-  /** The rho in force (MODEL.signal.rho, or 0). */
+  /** The rho in force (the option's, by default MODEL.signal.rho; 0 under 'none'). */
   readonly rho: number;
 }
 
@@ -60,12 +60,17 @@ export function tenorSd(j: number, r: number): number {
   return m * Math.sqrt(a * a + b * b + c * c);
 }
 
-export function generateYields(days: readonly number[], seed: number, signal: 'none' | 'minute'): YieldPath {
+/**
+ * `signalRho`: the planted latent's correlation with the next-day move under 'minute' (default
+ * MODEL.signal.rho). `regimeDrift` false: regimes change only the volatility, so under 'none' the
+ * next day is independent of the past (with drift, the hidden regime predicts it a little).
+ */
+export function generateYields(days: readonly number[], seed: number, signal: 'none' | 'minute', signalRho: number = MODEL.signal.rho, regimeDrift = true): YieldPath {
   const n = days.length;
   const Y = MODEL.yields;
   const R = MODEL.regime;
   const rng = new Rng(seed, 'yields');
-  const rho = signal === 'minute' ? MODEL.signal.rho : 0;
+  const rho = signal === 'minute' ? signalRho : 0;
   const keep = Math.sqrt(1 - rho * rho);
   const regime = new Uint8Array(n);
   const mk = (): Float64Array[] => Array.from({ length: NT }, () => new Float64Array(n));
@@ -97,7 +102,7 @@ export function generateYields(days: readonly number[], seed: number, signal: 'n
     for (let j = 0; j < NT; j++) {
       const e = rng.normal();
       const s = sdOf[j]![r]!;
-      const mu = Y.levelDrift[r]! * Y.levelLoading[j]!;
+      const mu = regimeDrift ? Y.levelDrift[r]! * Y.levelLoading[j]! : 0;
       sd[j]![t] = s;
       drift[j]![t] = mu;
       if (t === 0) {

@@ -7,6 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, refreshContinuous, type Store } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import { DEFAULT_SYNTH, writeSynthMarket, type SynthOptions } from '../../synth/index.js';
+import { MODEL } from '../../synth/model.js';
 import type { Output } from '../output.js';
 import { printIngestSummary, withStore, withStoreOptions, type StoreArgs } from './common.js';
 
@@ -15,6 +16,8 @@ export interface SynthArgs extends StoreArgs {
   to: string;
   seed: number;
   signal: SynthOptions['signal'];
+  signalRho?: number | undefined;
+  regimeDrift: boolean;
   minute: SynthOptions['minute'];
   interval: number;
   product: Product[];
@@ -27,6 +30,8 @@ export function withSynthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     .option('to', { type: 'string', default: DEFAULT_SYNTH.to, describe: 'last date (YYYY-MM-DD)' })
     .option('seed', { type: 'number', default: DEFAULT_SYNTH.seed, describe: 'random seed: same seed, same market' })
     .option('signal', { choices: ['minute', 'none'] as const, default: DEFAULT_SYNTH.signal, describe: 'planted truth: a weak minute-bar signal for the next day, or no predictability' })
+    .option('signal-rho', { type: 'number', describe: `with --signal minute: the planted latent's correlation with the next-day move (default ${MODEL.signal.rho})` })
+    .option('regime-drift', { type: 'boolean', default: true, describe: 'regimes drift (bull: yields fall, bear: rise); --no-regime-drift leaves only their volatility, so --signal none is a true null' })
     .option('minute', { choices: ['active', 'all', 'none'] as const, default: DEFAULT_SYNTH.minute, describe: 'contracts with intraday bars: the two with most open interest, all listed, or none' })
     .option('interval', { type: 'number', default: DEFAULT_SYNTH.intervalMin, describe: 'intraday bar interval in minutes (1, 3, 5 or 15)' })
     .option('product', { choices: PRODUCTS, array: true, default: [...DEFAULT_SYNTH.products], describe: 'products to generate' })
@@ -40,6 +45,8 @@ export async function synthIntoStore(store: Store, args: SynthArgs, out: Output)
     to: args.to,
     seed: args.seed,
     signal: args.signal,
+    signalRho: args.signalRho,
+    regimeDrift: args.regimeDrift,
     minute: args.minute,
     intervalMin: args.interval,
     products: args.product,
@@ -50,7 +57,7 @@ export async function synthIntoStore(store: Store, args: SynthArgs, out: Output)
     const t0 = performance.now();
     const files = await writeSynthMarket(opts, dir, (done, total) => bar.update(done, total)).finally(() => bar.stop());
     const genS = (performance.now() - t0) / 1000;
-    out.info(`generated ${files.dailyRows} daily and ${files.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal})`);
+    out.info(`generated ${files.dailyRows} daily and ${files.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal}${opts.signal === 'minute' && opts.signalRho !== undefined ? `, rho ${opts.signalRho}` : ''}${opts.regimeDrift === false ? ', no regime drift' : ''})`);
     printIngestSummary(out, await ingest(store, { kind: 'daily', files: [files.dailyCsv] }));
     if (files.minuteCsv) printIngestSummary(out, await ingest(store, { kind: 'minute', files: [files.minuteCsv] }));
     const series = await refreshContinuous(store, await continuousKeysFor(store, opts.products));
