@@ -1,11 +1,12 @@
 // The files of a finished run beside its config and plan: metrics.json (the whole evaluation),
-// predictions.csv (every out-of-sample prediction) and report.md.
+// predictions.csv (every out-of-sample prediction), report.md and the self-contained report.html.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evaluation } from '../eval/evaluate.js';
 import type { PredictionRecord } from '../eval/runs.js';
 import { isoDate } from '../market/calendar.js';
+import { renderHtmlReport } from './html.js';
 import { markdownReport, type RunInfo } from './markdown.js';
 
 /** JSON with non-finite numbers as null (JSON has no NaN / Infinity). */
@@ -23,12 +24,14 @@ export interface RunFiles {
   readonly metrics: string;
   readonly predictions: string;
   readonly report: string;
+  readonly html: string;
 }
 
-export function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[]): RunFiles {
-  const files = { metrics: join(dir, 'metrics.json'), predictions: join(dir, 'predictions.csv'), report: join(dir, 'report.md') };
+export async function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[]): Promise<RunFiles> {
+  const files = { metrics: join(dir, 'metrics.json'), predictions: join(dir, 'predictions.csv'), report: join(dir, 'report.md'), html: join(dir, 'report.html') };
   writeFileSync(files.metrics, toJson({ run: info, evaluation: e }));
   writeFileSync(files.predictions, predictionsCsv(predictions));
   writeFileSync(files.report, markdownReport(info, e));
+  writeFileSync(files.html, await renderHtmlReport(info, e));
   return files;
 }

@@ -1,0 +1,87 @@
+// The report's tables as plain rows of text (pure): the same cells go to report.md, report.html
+// and the terminal summary. Every headline number carries its 95% interval; baselines are rows.
+
+import type { Interval } from '../eval/bootstrap.js';
+import type { Evaluation, ModelVerdict, RegimeTable, StrategyRow } from '../eval/evaluate.js';
+
+export interface Table {
+  readonly head: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : '-');
+export const pct = (x: number, d = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(d)}%` : '-');
+const ci = (i: Interval, d = 3): string => `${fmt(i.estimate, d)} [${fmt(i.lo, d)}, ${fmt(i.hi, d)}]`;
+const pv = (x: number): string => (!Number.isFinite(x) ? '-' : x < 0.001 ? '<0.001' : x.toFixed(3));
+
+export function classificationTable(e: Evaluation): Table {
+  const row = (v: ModelVerdict): string[] => [
+    v.model,
+    String(v.metrics.n),
+    ci(v.accuracy),
+    pv(v.versusHalf.p),
+    `${fmt(v.versusAlwaysLong.estimate)} [${fmt(v.versusAlwaysLong.lo)}, ${fmt(v.versusAlwaysLong.hi)}]`,
+    pv(v.versusAlwaysLong.p),
+    fmt(v.metrics.balancedAccuracy),
+    ci(v.auc),
+    fmt(v.metrics.logLoss),
+    fmt(v.metrics.brier),
+    fmt(v.metrics.mcc),
+  ];
+  return {
+    head: ['model', 'days', 'accuracy [95% CI]', 'p vs 50%', 'minus always-long [95% CI]', 'p', 'balanced acc', 'AUC [95% CI]', 'log-loss', 'Brier', 'MCC'],
+    rows: [...e.models.map(row), ['always-long', String(e.days), fmt(e.alwaysLong), '-', '-', '-', '0.500', '-', '-', '-', '-']],
+  };
+}
+
+export function comparisonTable(e: Evaluation): Table {
+  return {
+    head: ['comparison', 'accuracy difference [95% CI]', 'p'],
+    rows: e.comparisons.map((c) => [`${c.a} − ${c.b}`, `${fmt(c.difference.estimate)} [${fmt(c.difference.lo)}, ${fmt(c.difference.hi)}]`, pv(c.difference.p)]),
+  };
+}
+
+export function regimeTable(e: Evaluation, t: RegimeTable): Table {
+  const models = e.models.map((m) => m.model);
+  return {
+    head: ['regime', 'days', 'up share (always-long)', ...models.map((m) => `${m} accuracy [95% CI]`)],
+    rows: t.rows.map((r) => [r.label, String(r.n), fmt(r.upShare), ...models.map((m) => (r.n > 0 ? ci(r.accuracy[m]!) : '-'))]),
+  };
+}
+
+export function strategyTable(rows: readonly StrategyRow[]): Table {
+  return {
+    head: ['strategy', 'kind', 'ann. return', 'ann. vol', 'Sharpe [95% CI]', 'p', 'Sortino', 'max DD', 'Calmar', 'turnover/yr', 'hit rate', 'profit factor', 'ticks', 'CNY / contract'],
+    rows: rows.map((s) => [
+      s.name,
+      s.kind,
+      pct(s.stats.annualReturn, 2),
+      pct(s.stats.annualVol, 2),
+      `${fmt(s.sharpe.estimate, 2)} [${fmt(s.sharpe.lo, 2)}, ${fmt(s.sharpe.hi, 2)}]`,
+      pv(s.sharpe.p),
+      fmt(s.stats.sortino, 2),
+      pct(s.stats.maxDrawdown, 2),
+      fmt(s.stats.calmar, 2),
+      fmt(s.stats.turnover, 0),
+      pct(s.stats.hitRate),
+      fmt(s.stats.profitFactor, 2),
+      fmt(s.stats.totalTicks, 0),
+      fmt(s.stats.totalCny, 0),
+    ]),
+  };
+}
+
+export function gapTable(e: Evaluation): Table {
+  return {
+    head: ['model', 'folds', 'train accuracy', 'OOS accuracy', 'gap', 'train log-loss', 'OOS log-loss'],
+    rows: e.gap.map((g) => [g.model, String(g.folds), fmt(g.trainAccuracy), fmt(g.testAccuracy), fmt(g.accuracyGap), fmt(g.trainLoss), fmt(g.testLoss)]),
+  };
+}
+
+/** The sentence under the strategy table (what the P&L units are). */
+export const STRATEGY_NOTE =
+  'Positions decided at the close of t for t -> t+1, costs per side in ticks, rolls costed; returns are fractions of one contract notional, added up (no compounding).';
+
+/** The sentence above the down-market tables. */
+export const REGIME_NOTE =
+  'Each definition splits the test days into up, down and sideways. Definitions known at t can drive a decision; "day" looks at the outcome and is for reporting only.';

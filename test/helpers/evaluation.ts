@@ -1,0 +1,55 @@
+// A constructed market and the predictions of three known models, evaluated: the input of the
+// evaluation and report tests. 300 trading days of a random walk; models on the last 200.
+
+import { evaluate, type Evaluation } from '../../src/eval/evaluate.js';
+import type { PredictionRecord } from '../../src/eval/runs.js';
+import { dayNumber } from '../../src/market/calendar.js';
+import { SeededRng } from '../../src/models/seed.js';
+
+/** 300 trading days of a random walk, and predictions of three models on the last 200. */
+export function evaluationFixture() {
+  const rng = new SeededRng(4, 'evaluate');
+  const N = 300;
+  const date = new Int32Array(N);
+  const close = new Float64Array(N);
+  let d = dayNumber('2020-01-06');
+  let c = 100;
+  for (let i = 0; i < N; i++) {
+    while ([0, 6].includes(new Date(d * 86_400_000).getUTCDay())) d++;
+    date[i] = d++;
+    close[i] = c;
+    c *= 1 + (rng.uniform() - 0.5) * 0.006;
+  }
+  const preds: PredictionRecord[] = [];
+  for (let i = 100; i < N - 1; i++) {
+    const ret = close[i + 1]! / close[i]! - 1;
+    const label = ret > 0 ? 1 : 0;
+    const base = { fold: Math.floor((i - 100) / 50), date: date[i]!, product: 'T', contract: i < 200 ? 'T2006' : 'T2009', tradedContract: i + 1 < 200 ? 'T2006' : 'T2009', label, nextReturn: ret, nextTicks: (close[i + 1]! - close[i]!) / 0.005 };
+    // perfect: knows the label; two seeds whose average is the truth
+    preds.push({ ...base, model: 'perfect', seed: 0, probability: label ? 0.8 : 0.3 });
+    preds.push({ ...base, model: 'perfect', seed: 1, probability: label ? 0.6 : 0.1 });
+    preds.push({ ...base, model: 'coin', seed: 0, probability: rng.uniform() });
+    preds.push({ ...base, model: 'long', seed: 0, probability: 0.9 });
+  }
+  return { date, close, preds };
+}
+
+/** The fixture through evaluate(): "perfect" knows the label, "coin" is random, "long" always says up. */
+export function fixtureEvaluation(): Evaluation {
+  const { date, close, preds } = evaluationFixture();
+  return evaluate({
+    product: 'T',
+    models: ['perfect', 'coin', 'long'],
+    predictions: preds,
+    series: { date, close },
+    rule: { kind: 'threshold', long: 0.5, short: 0.5 },
+    costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
+    factorWeight: 0.3,
+    periodsPerYear: 243,
+    bootstrap: { seed: 1, resamples: 300 },
+    jobs: [
+      { model: 'perfect', fold: 0, trainAccuracy: 0.9, trainLoss: 0.3, testAccuracy: 1, testLoss: 0.2 },
+      { model: 'perfect', fold: 1, trainAccuracy: 0.7, trainLoss: 0.5, testAccuracy: 1, testLoss: 0.4 },
+    ],
+  });
+}
