@@ -72,11 +72,13 @@ describe('bft walk-forward', () => {
     expect(full.out).toMatch(/down markets \(trend: /);
     expect(full.out).toMatch(/\| buy-and-hold \| benchmark \|/);
     const runDir = join(experiments, 'wf', 'runs', fullId!);
-    for (const f of ['config.json', 'plan.txt', 'metrics.json', 'predictions.csv', 'report.md']) expect(existsSync(join(runDir, f)), f).toBe(true);
+    for (const f of ['config.json', 'plan.txt', 'metrics.json', 'predictions.csv', 'report.md', 'report.html']) expect(existsSync(join(runDir, f)), f).toBe(true);
     expect(readFileSync(join(runDir, 'predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 72);
     const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
     expect(metrics.evaluation.models.map((m: { model: string }) => m.model)).toEqual(['logit', 'daily-gru']);
     expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toMatch(/## Down markets/);
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8').match(/<figure id="chart-/g)).toHaveLength(5);
+    expect(full.out).toContain(`report: ${join(runDir, 'report.html')}`);
 
     // Second run: kill -9 as soon as its first job is on disk. Node itself, not the tsx wrapper
     // (whose child process would live on and keep the store locked).

@@ -1,20 +1,49 @@
-// bft demo: the main job on the embedded default store. For now: synthesise a market into the
-// store and print its status; later issues extend it to the full walk-forward.
+// bft demo: the main job on the embedded default store. Synthesises a market with a planted
+// minute-bar signal into the store (5-minute bars, like the real T and TL files, and rho 0.3: see
+// DEMO_SYNTH), walks forward the dual-channel GRU against the
+// daily-only GRU, a logistic regression, the traditional timing factors and buy-and-hold, and
+// prints the out-of-sample comparison, the down-market table and where the report is.
 
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { dataStatus } from '../../data/index.js';
 import { withStore } from './common.js';
 import { printStatus } from './status.js';
 import { synthIntoStore, withSynthOptions, type SynthArgs } from './synth.js';
+import { DEFAULT_EXPERIMENTS_DIR, runWalkForward } from './walk-forward.js';
 
-export const demoCommand: CommandModule<object, SynthArgs> = {
+interface DemoArgs extends SynthArgs {
+  full: boolean;
+  workers?: number | undefined;
+  experiments: string;
+}
+
+/**
+ * Where the demo's market differs from `bft synth`'s defaults. rho 0.3, not 0.15: at 0.15 even
+ * the planted feature itself scores only about 54% on the demo's 1,575 test days, too little for
+ * a two-model difference to clear its bootstrap interval (about +-0.035) however good the model.
+ */
+export const DEMO_SYNTH = { interval: 5, signalRho: 0.3 } as const;
+
+export const demoCommand: CommandModule<object, DemoArgs> = {
   command: 'demo',
-  describe: 'synthesise the default market into the store and print its status',
-  builder: (y: Argv) => withSynthOptions(y) as unknown as Argv<SynthArgs>,
+  describe: 'synthesise the default market into the store, walk forward dual-gru against its baselines, print the verdict',
+  builder: (y: Argv) =>
+    withSynthOptions(y)
+      .default('interval', DEMO_SYNTH.interval)
+      .default('signal-rho', DEMO_SYNTH.signalRho)
+      .option('full', { type: 'boolean', default: false, describe: 'three seeds per fold, their probabilities averaged (about 3x the time)' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
+      .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which demo/runs/<run_id>/ is written' }) as unknown as Argv<DemoArgs>,
   handler: (args) =>
     withStore(args, async (store, out) => {
       out.info(`store: ${store.path}`);
       await synthIntoStore(store, args, out);
       printStatus(out, await dataStatus(store));
+      const { demoExperiment } = await import('../../eval/demo.js');
+      const base = demoExperiment(args.full);
+      // T (the 10-year) when generated, else the first product asked for.
+      const experiment = { ...base, dataset: { ...base.dataset, product: args.product.includes('T') ? 'T' : args.product[0]! } };
+      await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers });
     }),
 };

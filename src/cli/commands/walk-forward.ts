@@ -3,7 +3,10 @@
 
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import type { Store } from '../../data/store.js';
+import type { ResolvedExperiment } from '../../eval/experiment.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
+import type { Output } from '../output.js';
 import { withStore, withStoreOptions, type StoreArgs } from './common.js';
 
 export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
@@ -39,63 +42,80 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
   handler: async (args) => {
     // tfjs loads only for the commands that use it
     const { readExperiment } = await import('../../eval/experiment.js');
-    const wf = await import('../../eval/walkforward.js');
-    const { describePlan } = await import('../../eval/folds.js');
-    const { defaultWorkers } = await import('../../eval/pool.js');
     const config = readExperiment(args.config);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
     await withStore(args, async (store, out) => {
       if (args.plan) {
+        const wf = await import('../../eval/walkforward.js');
+        const { describePlan } = await import('../../eval/folds.js');
         const { dataset: ds } = await wf.walkForwardDataset(store, experiment);
         for (const line of describePlan(wf.planOf(ds, experiment), ds.samples.date)) out.result(line);
         return;
       }
-      // The bar is made at the first job, when the total (after a resume's skips) is known.
-      const progress: { bar: ReturnType<typeof out.progress> | null } = { bar: null };
-      try {
-        const outcome = await wf.walkForward({
-          store,
-          experiment,
-          experimentsDir: resolve(args.experiments),
-          workers: args.workers ?? defaultWorkers(),
-          resume: args.resume,
-          rnn: args.rnn,
-          log: (l) => out.info(l),
-          onJob: (done, total, r) => {
-            progress.bar ??= out.progress('walk-forward', total);
-            const note = `${r.model} fold ${r.fold} seed ${r.seedIndex}: test acc ${r.testAccuracy.toFixed(3)}`;
-            progress.bar.update(done, total, note);
-            if (!process.stderr.isTTY) out.info(`job ${done}/${total} ${note} (${r.seconds.toFixed(1)} s)`);
-          },
-        });
-        progress.bar?.stop();
-        progress.bar = null;
-        out.result(`run ${outcome.runId}: ${outcome.jobsRun} jobs run${outcome.jobsSkipped > 0 ? `, ${outcome.jobsSkipped} finished before` : ''}; predictions in the store (table predictions), files in ${outcome.dir}`);
-        const { readPredictions, setRunStatus } = await import('../../eval/runs.js');
-        const { summaryLines } = await import('../../report/markdown.js');
-        const { toJson, writeRunFiles } = await import('../../report/run-files.js');
-        const { describePlan: planLines } = await import('../../eval/folds.js');
-        const labels = outcome.models.map((m) => m.label);
-        const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, labels);
-        const st = experiment.strategy;
-        const info = {
-          runId: outcome.runId,
-          experiment: experiment.name,
-          folds: outcome.plan.folds.length,
-          planLines: planLines(outcome.plan, outcome.dataset.samples.date),
-          settings: [
-            `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind === 'logit' ? 'logistic regression on the last day' : `${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn}`})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
-            `labels: next-day move (${experiment.dataset.execution}), ${experiment.dataset.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
-          ],
-        };
-        const files = writeRunFiles(outcome.dir, info, evaluation, await readPredictions(store, outcome.runId));
-        const summary = { accuracy: Object.fromEntries(evaluation.models.map((m) => [m.model, m.accuracy])), days: evaluation.days, from: evaluation.from, to: evaluation.to };
-        await setRunStatus(store, outcome.runId, 'finished', toJson(summary));
-        for (const line of summaryLines(evaluation)) out.result(`\n${line}`);
-        out.result(`\nreport: ${files.report}`);
-      } finally {
-        progress.bar?.stop();
-      }
+      await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, resume: args.resume, rnn: args.rnn });
     });
   },
 };
+
+export interface WalkForwardCliOptions {
+  readonly experimentsDir: string;
+  readonly workers?: number | undefined;
+  readonly resume?: string | undefined;
+  readonly rnn?: 'fused' | 'stock' | undefined;
+}
+
+/**
+ * Runs (or resumes) a walk-forward with a progress bar, evaluates it, writes the run's files and
+ * prints the OOS comparison; shared with `bft demo`. Returns the report's path.
+ */
+export async function runWalkForward(store: Store, out: Output, experiment: ResolvedExperiment, opts: WalkForwardCliOptions): Promise<string> {
+  const wf = await import('../../eval/walkforward.js');
+  const { describePlan } = await import('../../eval/folds.js');
+  const { defaultWorkers } = await import('../../eval/pool.js');
+  const { readPredictions, setRunStatus } = await import('../../eval/runs.js');
+  const { summaryLines } = await import('../../report/markdown.js');
+  const { toJson, writeRunFiles } = await import('../../report/run-files.js');
+  // The bar is made at the first job, when the total (after a resume's skips) is known.
+  const progress: { bar: ReturnType<typeof out.progress> | null } = { bar: null };
+  try {
+    const outcome = await wf.walkForward({
+      store,
+      experiment,
+      experimentsDir: opts.experimentsDir,
+      workers: opts.workers ?? defaultWorkers(),
+      resume: opts.resume,
+      rnn: opts.rnn,
+      log: (l) => out.info(l),
+      onJob: (done, total, r) => {
+        progress.bar ??= out.progress('walk-forward', total);
+        const note = `${r.model} fold ${r.fold} seed ${r.seedIndex}: test acc ${r.testAccuracy.toFixed(3)}`;
+        progress.bar.update(done, total, note);
+        if (!process.stderr.isTTY) out.info(`job ${done}/${total} ${note} (${r.seconds.toFixed(1)} s)`);
+      },
+    });
+    progress.bar?.stop();
+    progress.bar = null;
+    out.result(`run ${outcome.runId}: ${outcome.jobsRun} jobs run${outcome.jobsSkipped > 0 ? `, ${outcome.jobsSkipped} finished before` : ''}; predictions in the store (table predictions), files in ${outcome.dir}`);
+    const labels = outcome.models.map((m) => m.label);
+    const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, labels);
+    const st = experiment.strategy;
+    const info = {
+      runId: outcome.runId,
+      experiment: experiment.name,
+      folds: outcome.plan.folds.length,
+      planLines: describePlan(outcome.plan, outcome.dataset.samples.date),
+      settings: [
+        `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind === 'logit' ? 'logistic regression on the last day' : `${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn}`})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
+        `labels: next-day move (${experiment.dataset.execution}), ${experiment.dataset.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
+      ],
+    };
+    const files = await writeRunFiles(outcome.dir, info, evaluation, await readPredictions(store, outcome.runId));
+    const summary = { accuracy: Object.fromEntries(evaluation.models.map((m) => [m.model, m.accuracy])), days: evaluation.days, from: evaluation.from, to: evaluation.to };
+    await setRunStatus(store, outcome.runId, 'finished', toJson(summary));
+    for (const line of summaryLines(evaluation)) out.result(`\n${line}`);
+    out.result(`\nreport: ${files.html} (and report.md beside it)`);
+    return files.html;
+  } finally {
+    progress.bar?.stop();
+  }
+}
