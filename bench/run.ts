@@ -5,7 +5,10 @@
 // ratio to the 500,000 rows/s ingest target, and the same file loaded by DuckDB alone with no
 // checks (the floor) for comparison in the same run. Then the models issue's part: training and
 // inference samples/s of dual-lstm and dual-gru on every backend that loads (bench/models.ts).
-// Options: --years N (default 10), --keep DIR, --only ingest|models, --samples N (default 256).
+// Then the walk-forward issue's part: one fixed walk-forward with 1 worker and with every core
+// (bench/walk-forward.ts).
+// Options: --years N (default 10), --keep DIR, --only ingest|models|walkforward, --samples N
+// (default 256), --folds N (default 6), --epochs N (default 20).
 
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { ingest, Store } from '../src/data/index.js';
 import { sqlString } from '../src/data/store.js';
 import { benchModels } from './models.js';
+import { benchWalkForward } from './walk-forward.js';
 import { writeSynthMarket } from '../src/synth/index.js';
 
 const args = process.argv.slice(2);
@@ -21,7 +25,18 @@ const arg = (name: string, dflt: string): string => {
   return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
 };
 const years = Number(arg('years', '10'));
-const only = arg('only', 'all'); // ingest | models | all
+if (args.includes('--help')) {
+  console.log(`npm run bench [-- options]: speed figures measured side by side in one run
+
+  --only ingest|models|walkforward   one part (default: all three)
+  --years N       years of synthetic one-minute bars to ingest (default 10)
+  --keep DIR      keep the generated files in DIR
+  --samples N     random samples for the model speeds (default 256)
+  --folds N       walk-forward folds (default 6)
+  --epochs N      epochs per walk-forward job (default 20)`);
+  process.exit(0);
+}
+const only = arg('only', 'all'); // ingest | models | walkforward | all
 const modelSamples = Number(arg('samples', '256'));
 const keep = arg('keep', '');
 const TARGET = 500_000;
@@ -78,4 +93,8 @@ if (only === 'all' || only === 'models') {
   console.log('');
   console.log(`bench: dual-channel training and inference, ${modelSamples} random samples of daily [20 x 16] + minute [255 x 8], 32 units, batch 64`);
   await benchModels(['tensorflow', 'wasm', 'cpu'], modelSamples, (l) => console.log(l));
+}
+if (only === 'all' || only === 'walkforward') {
+  console.log('');
+  await benchWalkForward({ folds: Number(arg('folds', '6')), epochs: Number(arg('epochs', '20')) }, (l) => console.log(l));
 }

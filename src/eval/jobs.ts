@@ -94,3 +94,13 @@ export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
     model.dispose();
   }
 }
+
+/**
+ * A job's relative cost, for scheduling only: training samples x recurrent steps per sample
+ * (the minute channel's bars plus the daily lookback; 1 for a model with no recurrence).
+ */
+export function jobCost(job: FoldJob, ds: Pick<Dataset, 'bars' | 'lookback'>): number {
+  const samples = job.fold.train.to - job.fold.train.from;
+  const steps = job.spec.kind === 'logit' ? 1 : job.spec.kind === 'daily' ? ds.lookback : job.spec.kind === 'minute' ? ds.bars : ds.bars + ds.lookback;
+  return samples * steps * job.spec.layers;
+}

@@ -9,7 +9,7 @@ import type { Dataset } from '../dataset/build.js';
 import { initBackend } from '../models/backend.js';
 import type { BackendName } from '../models/backend-names.js';
 import { EvalError } from './errors.js';
-import { jobKey, runJob, type FoldJob, type JobResult } from './jobs.js';
+import { jobCost, jobKey, runJob, type FoldJob, type JobResult } from './jobs.js';
 
 export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { readonly ok: false; readonly message: string; readonly code?: string };
 
@@ -70,7 +70,9 @@ function startWorker(workerData: unknown): Worker {
 }
 
 function inWorkers(jobs: readonly FoldJob[], opts: PoolOptions, onResult: (r: JobResult) => Promise<void>): Promise<void> {
-  const queue = [...jobs];
+  // Longest first, so no worker is left with a long job while the others idle at the end. Each
+  // job is seeded on its own, so the order changes no number (results are stored by job key).
+  const queue = [...jobs].sort((a, b) => jobCost(b, opts.dataset) - jobCost(a, opts.dataset));
   const count = Math.min(opts.workers, jobs.length);
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {

@@ -6,7 +6,7 @@ import type { Evaluation } from '../eval/evaluate.js';
 import { reportCharts, type Chart } from './charts.js';
 import { scopeLine, type RunInfo } from './markdown.js';
 import { renderSvg } from './svg.js';
-import { classificationTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
+import { classificationTable, classTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -45,6 +45,7 @@ export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart
     `<ul>${info.settings.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`,
     '<h2>Out-of-sample classification</h2>',
     htmlTable(classificationTable(e)),
+    htmlTable(classTable(e)),
     htmlTable(comparisonTable(e)),
     chart('rolling-accuracy'),
     chart('calibration'),

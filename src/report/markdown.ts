@@ -2,7 +2,7 @@
 // every headline number with its 95% interval, baselines on every table, down markets separately.
 
 import type { Evaluation } from '../eval/evaluate.js';
-import { classificationTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
+import { classificationTable, classTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
 
 export interface RunInfo {
   readonly runId: string;
@@ -34,6 +34,8 @@ export function markdownReport(info: RunInfo, e: Evaluation): string {
     '## Out-of-sample classification',
     '',
     mdTable(classificationTable(e)),
+    '',
+    mdTable(classTable(e)),
     '',
     mdTable(comparisonTable(e)),
     '',

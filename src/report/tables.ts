@@ -34,6 +34,19 @@ export function classificationTable(e: Evaluation): Table {
   };
 }
 
+/** Precision and recall of each predicted class (up: P(up) > 0.5). */
+export function classTable(e: Evaluation): Table {
+  return {
+    head: ['model', 'up calls', 'precision up', 'recall up', 'precision down', 'recall down'],
+    rows: e.models.map((v) => {
+      const m = v.metrics;
+      // precision up = true ups / up calls, recall up = true ups / positives: up calls = recall * positives / precision.
+      const upCalls = m.precisionUp > 0 ? Math.round((m.recallUp * m.positives) / m.precisionUp) : 0;
+      return [v.model, String(upCalls), fmt(m.precisionUp), fmt(m.recallUp), fmt(m.precisionDown), fmt(m.recallDown)];
+    }),
+  };
+}
+
 export function comparisonTable(e: Evaluation): Table {
   return {
     head: ['comparison', 'accuracy difference [95% CI]', 'p'],

@@ -86,9 +86,13 @@ describe('report.html', () => {
     for (const name of ['perfect', 'coin', 'buy-and-hold', 'factors only']) expect(equity.text).toContain(name);
     expect(charts.find((c) => c.id === 'chart-regimes')!.text).toContain('drawdown');
 
-    // Tables: classification (3 models + always-long), comparisons, 3 regime tables, strategies, gap.
+    // Tables: classification (3 models + always-long), per class, comparisons, 3 regime tables, strategies, gap.
     const rows = await page.$$eval('table', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
-    expect(rows).toEqual([4, 2, 4, 4, 4, e.strategies.length, 1]);
+    expect(rows).toEqual([4, 3, 2, 4, 4, 4, e.strategies.length, 1]);
+    // "long" always says up: all of its calls are up calls, every up day is found.
+    const longRow = await page.$$eval('table:nth-of-type(2) tbody tr:nth-child(3) td', (tds) => tds.map((td) => td.textContent));
+    expect(longRow.slice(0, 2)).toEqual(['long', String(e.days)]);
+    expect(longRow[3]).toBe('1.000');
     const firstRow = await page.$$eval('table:first-of-type tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
     expect(firstRow[0]).toBe('perfect');
     expect(firstRow[2]).toMatch(/^1\.000 \[/);
