@@ -15,7 +15,13 @@
 #   MACD(close, 12, 26, 9, maType = "EMA", percent = FALSE)   price units; hist = macd - signal
 #   BBands(close, 20, sd = 2)$pctB              close only (not the HLC typical price); population sd
 #   ATR(HLC, 14)$atr                            Wilder
-#   ADX(HLC, 14)$ADX                            Wilder
+#   ADX(HLC, 14)$ADX                            Wilder, on prices in integer millionths (below)
+#
+# ADX compares the high's rise with the low's fall each day, and on a tick grid they are often
+# equal. In binary floating point two decimal-equal differences can differ in the last bit, so
+# TTR (like any exact comparison) would break such ties by rounding noise. ADX is scale-free, so
+# TTR is given the 6-decimal prices as exact integers (x 1e6): ties are then exact ties, as
+# src/features/indicators.ts treats differences within 1e-9 of the price.
 
 suppressPackageStartupMessages(library(TTR))
 
@@ -34,7 +40,7 @@ out <- data.frame(
   macd_hist = as.numeric(m[, "macd"] - m[, "signal"]),
   bb_pctb_20 = as.numeric(BBands(close, n = 20, sd = 2)[, "pctB"]),
   atr_14 = as.numeric(ATR(hlc, n = 14)[, "atr"]),
-  adx_14 = as.numeric(ADX(hlc, n = 14)[, "ADX"])
+  adx_14 = as.numeric(ADX(round(hlc * 1e6), n = 14)[, "ADX"])
 )
 
 fmt <- function(v) ifelse(is.na(v), "NA", sprintf("%.15g", v))

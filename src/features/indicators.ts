@@ -152,8 +152,13 @@ export function adx(high: ArrayLike<number>, low: ArrayLike<number>, close: Arra
     const tr = Math.max(high[i]!, pc) - Math.min(low[i]!, pc);
     const up = high[i]! - high[i - 1]!;
     const down = low[i - 1]! - low[i]!;
-    const plus = up > down && up > 0 ? up : 0;
-    const minus = down > up && down > 0 ? down : 0;
+    // On a tick grid up and down are often equal; after a back-adjustment by a ratio, float
+    // rounding would break that tie one way or the other depending on the factor, and so on
+    // rolls after t (bft overfit-check's no-look-ahead probe found it). Equal within 1e-9 of the
+    // price is a tie: neither direction counts.
+    const tol = 1e-9 * Math.abs(high[i]!);
+    const plus = up > down + tol && up > tol ? up : 0;
+    const minus = down > up + tol && down > tol ? down : 0;
     if (i < period) {
       // accumulate the first n-1 values of the seed
       sTR += tr;
