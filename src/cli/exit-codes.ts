@@ -14,3 +14,8 @@ export const EXIT = {
 } as const;
 
 export const EXIT_TABLE = `Exit codes: 0 done, 1 check failed, 2 bad input (nothing written), 3 store unavailable, 70 internal error (BFT_DEBUG=1 for a stack trace).`;
+
+/** Thrown by a verdict command whose check failed: one line on stderr, exit code 1. */
+export class CheckFailed extends Error {
+  override readonly name = 'CheckFailed';
+}

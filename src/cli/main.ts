@@ -17,7 +17,8 @@ import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
 import { walkForwardCommand } from './commands/walk-forward.js';
 import { runsCommand } from './commands/runs.js';
-import { EXIT, EXIT_TABLE } from './exit-codes.js';
+import { overfitCheckCommand } from './commands/overfit-check.js';
+import { CheckFailed, EXIT, EXIT_TABLE } from './exit-codes.js';
 
 /** Errors a user can fix: bad data, config, model folder or backend choice. */
 function isUserError(e: unknown): e is Error {
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(predictCommand)
       .command(walkForwardCommand)
       .command(runsCommand)
+      .command(overfitCheckCommand)
       .demandCommand(1, 'name a command (bft --help lists them)')
       .strict()
       .recommendCommands()
@@ -65,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
     if (typeof e === 'string' || (e instanceof Error && e.name === 'YError')) {
       process.stderr.write(`bft: ${typeof e === 'string' ? e : e.message}\nRun bft --help for usage.\n`);
       return EXIT.badInput;
+    }
+    if (e instanceof CheckFailed) {
+      process.stderr.write(`bft: ${e.message}\n`);
+      return EXIT.checkFailed;
     }
     if (isUserError(e)) {
       process.stderr.write(`bft: ${e.message}\n`);

@@ -136,10 +136,25 @@ function nextMove(s: ContinuousDaily, i: number, cfg: ResolvedDatasetConfig): { 
   return { ret, price, ticks: price / tick };
 }
 
+/**
+ * A deliberately leaky daily feature: the next day's log return of the continuous close, known
+ * only after t. It exists so the overfitting gate's leak checks can be shown to catch a leak
+ * (bft overfit-check); it is never in the default feature list and must be asked for by name.
+ */
+export const LEAK_FEATURE = 'leak_next_ret';
+
+function withLeakFeature(f: FeatureMatrix, s: ContinuousDaily): FeatureMatrix {
+  const n = s.close.length;
+  const leak = Float64Array.from({ length: n }, (_, i) => (i + 1 < n ? Math.log(s.close[i + 1]! / s.close[i]!) : Number.NaN));
+  return { names: [...f.names, LEAK_FEATURE], n: f.n, columns: [...f.columns, leak] };
+}
+
 /** Builds the samples of `market` for dates in `range`. */
 export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, range: BuildRange = {}): Dataset {
   const s = market.daily.get(market.product)!;
-  const all = dailyFeatureMatrix(market);
+  const honest = dailyFeatureMatrix(market);
+  const asksLeak = cfg.dailyFeatures?.includes(LEAK_FEATURE) ?? false;
+  const all = asksLeak ? withLeakFeature(honest, s) : honest;
   const dCols = pick(all.names, cfg.dailyFeatures, 'dailyFeatures');
   const mCols = pick(MINUTE_FEATURES, cfg.minuteFeatures, 'minuteFeatures');
   const dailyNames = dCols.map((j) => all.names[j]!);

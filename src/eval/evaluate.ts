@@ -132,16 +132,37 @@ export function ensembleByDate(predictions: readonly PredictionRecord[], models:
   return { dates, prob, rows: Array.from(dates, (d) => first.get(d)!.row) };
 }
 
+/** What the market did after each test date (one prediction row per date): the inputs of strategy P&L. */
+export interface TestDayMoves {
+  readonly label: Int32Array;
+  readonly moveReturn: Float64Array;
+  readonly moveTicks: Float64Array;
+  readonly traded: readonly (string | null)[];
+  readonly tickValue: Float64Array;
+}
+
+export function testDayMoves(product: Product, dates: Int32Array, rows: readonly PredictionRecord[]): TestDayMoves {
+  return {
+    label: Int32Array.from(rows, (r) => r.label),
+    moveReturn: Float64Array.from(rows, (r) => r.nextReturn),
+    moveTicks: Float64Array.from(rows, (r) => r.nextTicks),
+    traded: rows.map((r) => r.tradedContract),
+    tickValue: Float64Array.from(dates, (d) => specFor(product, isoDate(d))?.tickValue ?? Number.NaN),
+  };
+}
+
+/** Daily net returns (fractions of one notional) of trading `prob` under a rule and costs. */
+export function netReturnsOf(prob: Float64Array, moves: TestDayMoves, rule: PositionRule, costs: CostModel): Float64Array {
+  const position = positionsFromProb(prob, rule);
+  return strategyPnl({ position, moveTicks: moves.moveTicks, moveReturn: moves.moveReturn, tradedContract: moves.traded, tickValue: moves.tickValue }, costs).netReturn;
+}
+
 export function evaluate(input: EvaluationInput): Evaluation {
   const { models } = input;
   const { dates, prob, rows } = ensembleByDate(input.predictions, models);
   const n = dates.length;
   if (n === 0) throw new Error('evaluate: no test date has a prediction from every model');
-  const label = Int32Array.from(rows, (r) => r.label);
-  const moveReturn = Float64Array.from(rows, (r) => r.nextReturn);
-  const moveTicks = Float64Array.from(rows, (r) => r.nextTicks);
-  const traded = rows.map((r) => r.tradedContract);
-  const tickValue = Float64Array.from(dates, (d) => specFor(input.product, isoDate(d))?.tickValue ?? Number.NaN);
+  const { label, moveReturn, moveTicks, traded, tickValue } = testDayMoves(input.product, dates, rows);
   const seriesRow = rowsOf(input.series.date, dates);
   const boot = input.bootstrap ?? {};
   const always = Float64Array.from({ length: n }, () => 1);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { datasetConfigSchema } from '../dataset/config.js';
 import { DatasetError } from '../dataset/errors.js';
 import { checkFoldPlanConfig, FoldPlanError } from './folds.js';
+import { overfitConfigSchema } from './overfit/config.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
 
@@ -95,6 +96,8 @@ export const experimentSchema = z
     models: z.array(modelEntrySchema).min(1).optional(),
     walkForward: walkForwardSchema.prefault({}),
     strategy: strategySchema.prefault({}),
+    /** bft overfit-check: probes and verdict thresholds (src/eval/overfit/config.ts). */
+    overfit: overfitConfigSchema.prefault({}),
   })
   .strict()
   .superRefine((x, ctx) => {
@@ -106,6 +109,7 @@ export const experimentSchema = z
       ctx.addIssue({ code: 'custom', path: ['walkForward', e.field ?? ''], message: e.message });
     }
     if (wf.from !== undefined && wf.to !== undefined && wf.from > wf.to) ctx.addIssue({ code: 'custom', path: ['walkForward', 'from'], message: `from ${wf.from} is after to ${wf.to}` });
+    if (x.overfit.pboBlocks % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['overfit', 'pboBlocks'], message: `pboBlocks must be even, got ${x.overfit.pboBlocks}` });
     const s = x.strategy.rule;
     if (s.kind === 'threshold' && s.short > s.long) ctx.addIssue({ code: 'custom', path: ['strategy', 'rule', 'short'], message: `short ${s.short} is above long ${s.long}` });
     const labels = (x.models ?? []).map((m) => m.label ?? m.preset);

@@ -10,6 +10,7 @@ import { buildModel } from '../models/build.js';
 import type { ModelSpec } from '../models/presets.js';
 import { predictProba, trainModel, type ClassWeightMode } from '../models/train.js';
 import { spanIndices, type Fold } from './folds.js';
+import { probeInputIndices, probeLabels, type Probe } from './overfit/probes.js';
 import { accuracy, logLoss } from './train.js';
 
 export interface TrainSettings {
@@ -30,6 +31,8 @@ export interface FoldJob {
   /** The seed the model is built and trained with (derived from the run seed, model, fold, index). */
   readonly seed: number;
   readonly train: TrainSettings;
+  /** An overfitting / leakage probe (src/eval/overfit/probes.ts); absent for an ordinary job. */
+  readonly probe?: Probe | undefined;
 }
 
 export interface JobResult {
@@ -60,10 +63,14 @@ export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
   const train = spanIndices(job.fold.train);
   const validation = spanIndices(job.fold.validation);
   const test = spanIndices(job.fold.test);
-  const scalers = fitScalers(ds, train);
-  const trainIn = modelInputs(ds, scalers, train);
-  const valIn = validation.length > 0 ? modelInputs(ds, scalers, validation) : null;
-  const testIn = modelInputs(ds, scalers, test);
+  // A probe moves where inputs come from (shift) or what the model learns from (labels); the
+  // test labels stay the truth.
+  const n = ds.samples.n;
+  const at = (pick: Int32Array): Int32Array => probeInputIndices(job.probe, pick, n);
+  const scalers = fitScalers(ds, at(train));
+  const trainIn = withLabels(modelInputs(ds, scalers, at(train)), probeLabels(job.probe, labelsOf(ds, train), 'train'));
+  const valIn = validation.length > 0 ? withLabels(modelInputs(ds, scalers, at(validation)), probeLabels(job.probe, labelsOf(ds, validation), 'validation')) : null;
+  const testIn = withLabels(modelInputs(ds, scalers, at(test)), labelsOf(ds, test));
   const model = buildModel(job.spec, { lookback: ds.lookback, dailyFeatures: ds.dailyNames.length, bars: ds.bars, minuteFeatures: ds.minuteNames.length }, job.seed);
   try {
     const result = await trainModel(model, trainIn, {
@@ -93,6 +100,14 @@ export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
   } finally {
     model.dispose();
   }
+}
+
+function labelsOf(ds: Dataset, pick: Int32Array): Int32Array {
+  return Int32Array.from(pick, (k) => ds.samples.label[k]!);
+}
+
+function withLabels<T extends { readonly y: Int32Array }>(inputs: T, y: Int32Array): T {
+  return { ...inputs, y };
 }
 
 /**

@@ -117,6 +117,18 @@ export function planJobs(x: ResolvedExperiment, models: readonly ExperimentModel
   return jobs;
 }
 
+/**
+ * A config as canonical JSON (keys sorted) without its `overfit` block: the probes and thresholds
+ * of a check do not change what a run trained, and a config read back from the store may list
+ * its keys in another order.
+ */
+function trainingConfig(json: string): string {
+  const { overfit: _ignored, ...rest } = JSON.parse(json) as Record<string, unknown>;
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sorted(rest));
+}
+
 export function newRunId(now = new Date()): string {
   return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
@@ -140,7 +152,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   if (run.resume !== undefined) {
     const prev = await getRun(run.store, run.resume);
     if (prev === null) throw new EvalError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
-    if (prev.configJson !== configJson) throw new EvalError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
+    if (trainingConfig(prev.configJson) !== trainingConfig(configJson)) throw new EvalError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
     if (prev.planJson !== planJson) throw new EvalError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
     runId = prev.runId;
     await setRunStatus(run.store, runId, 'running');

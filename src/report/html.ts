@@ -3,6 +3,8 @@
 // from a mail attachment or an air-gapped share the same as on the machine that wrote it.
 
 import type { Evaluation } from '../eval/evaluate.js';
+import type { OverfitReport } from '../eval/overfit/analysis.js';
+import { checksTable, gapFoldTable, overfitFigures, verdictLine } from './overfit.js';
 import { reportCharts, type Chart } from './charts.js';
 import { scopeLine, type RunInfo } from './markdown.js';
 import { renderSvg } from './svg.js';
@@ -26,7 +28,7 @@ figure{margin:1.2em 0}figcaption{font-size:.85em;color:#555;max-width:760px}
 pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.8em}`;
 
 /** The HTML page from an evaluation and its charts already rendered to SVG (pure). */
-export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart & { readonly svg: string })[]): string {
+export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart & { readonly svg: string })[], overfit?: OverfitReport): string {
   const figure = (c: Chart & { svg: string }): string => `<figure id="chart-${c.id}" class="chart">\n${c.svg}\n<figcaption>${escapeHtml(c.caption)}</figcaption>\n</figure>`;
   const byId = new Map(charts.map((c) => [c.id, c]));
   const chart = (id: string): string => {
@@ -61,6 +63,17 @@ export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart
     chart('drawdown'),
     '<h2>Train vs out-of-sample</h2>',
     htmlTable(gapTable(e)),
+    ...(overfit
+      ? [
+          '<h2 id="overfit">Overfitting and leakage checks</h2>',
+          `<ul>${overfitFigures(overfit).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
+          htmlTable(checksTable(overfit)),
+          `<p><b>${escapeHtml(verdictLine(overfit))}</b></p>`,
+          overfit.reasons.length > 0 ? `<ul>${overfit.reasons.map((x) => `<li>${escapeHtml(x.text)}</li>`).join('')}</ul>` : '',
+          '<h3>Train vs out-of-sample by fold</h3>',
+          htmlTable(gapFoldTable(overfit)),
+        ]
+      : []),
     '<h2>Fold plan</h2>',
     `<pre>${escapeHtml(info.planLines.join('\n'))}</pre>`,
     '</body></html>',
@@ -70,7 +83,7 @@ export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart
 }
 
 /** Renders every chart and returns the page. */
-export async function renderHtmlReport(info: RunInfo, e: Evaluation): Promise<string> {
+export async function renderHtmlReport(info: RunInfo, e: Evaluation, overfit?: OverfitReport): Promise<string> {
   const charts = await Promise.all(reportCharts(e).map(async (c) => ({ ...c, svg: await renderSvg(c.spec) })));
-  return htmlReport(info, e, charts);
+  return htmlReport(info, e, charts, overfit);
 }

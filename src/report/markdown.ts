@@ -2,6 +2,8 @@
 // every headline number with its 95% interval, baselines on every table, down markets separately.
 
 import type { Evaluation } from '../eval/evaluate.js';
+import type { OverfitReport } from '../eval/overfit/analysis.js';
+import { overfitMarkdown } from './overfit.js';
 import { classificationTable, classTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
 
 export interface RunInfo {
@@ -23,7 +25,7 @@ export function scopeLine(info: RunInfo, e: Evaluation): string {
   return `Out of sample: ${e.product}, ${e.from} .. ${e.to}, ${e.days} test days in ${info.folds} folds. Intervals are 95% circular block-bootstrap intervals; p-values are two-sided.`;
 }
 
-export function markdownReport(info: RunInfo, e: Evaluation): string {
+export function markdownReport(info: RunInfo, e: Evaluation, overfit?: OverfitReport): string {
   const out: string[] = [
     `# Walk-forward run ${info.runId} (${info.experiment})`,
     '',
@@ -47,7 +49,9 @@ export function markdownReport(info: RunInfo, e: Evaluation): string {
   for (const t of e.regimes) out.push(`### ${t.definition}${t.knownAtT ? '' : ' (not known at t)'}`, '', t.description, '', mdTable(regimeTable(e, t)), '');
   out.push('## Strategies', '', STRATEGY_NOTE, '', mdTable(strategyTable(e.strategies)), '');
   for (const s of e.strategies) out.push(`- **${s.name}**: ${s.description}`);
-  out.push('', '## Train vs out-of-sample', '', mdTable(gapTable(e)), '', '## Fold plan', '', '```', ...info.planLines, '```', '');
+  out.push('', '## Train vs out-of-sample', '', mdTable(gapTable(e)), '');
+  if (overfit) out.push(overfitMarkdown(overfit, mdTable));
+  out.push('## Fold plan', '', '```', ...info.planLines, '```', '');
   return out.join('\n');
 }
 

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Evaluation } from '../eval/evaluate.js';
+import type { OverfitReport } from '../eval/overfit/analysis.js';
 import type { PredictionRecord } from '../eval/runs.js';
 import { isoDate } from '../market/calendar.js';
 import { renderHtmlReport } from './html.js';
@@ -27,11 +28,13 @@ export interface RunFiles {
   readonly html: string;
 }
 
-export async function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[]): Promise<RunFiles> {
+/** With `overfit` (bft overfit-check), the reports gain its section and overfit.json is written. */
+export async function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[], overfit?: OverfitReport): Promise<RunFiles> {
   const files = { metrics: join(dir, 'metrics.json'), predictions: join(dir, 'predictions.csv'), report: join(dir, 'report.md'), html: join(dir, 'report.html') };
   writeFileSync(files.metrics, toJson({ run: info, evaluation: e }));
   writeFileSync(files.predictions, predictionsCsv(predictions));
-  writeFileSync(files.report, markdownReport(info, e));
-  writeFileSync(files.html, await renderHtmlReport(info, e));
+  writeFileSync(files.report, markdownReport(info, e, overfit));
+  writeFileSync(files.html, await renderHtmlReport(info, e, overfit));
+  if (overfit) writeFileSync(join(dir, 'overfit.json'), toJson(overfit));
   return files;
 }

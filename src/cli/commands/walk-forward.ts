@@ -4,7 +4,12 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Store } from '../../data/store.js';
+import type { Evaluation } from '../../eval/evaluate.js';
 import type { ResolvedExperiment } from '../../eval/experiment.js';
+import type { JobResult } from '../../eval/jobs.js';
+import type { OverfitReport } from '../../eval/overfit/analysis.js';
+import type { WalkForwardOutcome } from '../../eval/walkforward.js';
+import type { RunFiles } from '../../report/run-files.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import type { Output } from '../output.js';
 import { withStore, withStoreOptions, type StoreArgs } from './common.js';
@@ -70,13 +75,8 @@ export interface WalkForwardCliOptions {
  */
 export async function runWalkForward(store: Store, out: Output, experiment: ResolvedExperiment, opts: WalkForwardCliOptions): Promise<string> {
   const wf = await import('../../eval/walkforward.js');
-  const { describePlan } = await import('../../eval/folds.js');
   const { defaultWorkers } = await import('../../eval/pool.js');
-  const { readPredictions, setRunStatus } = await import('../../eval/runs.js');
-  const { summaryLines } = await import('../../report/markdown.js');
-  const { toJson, writeRunFiles } = await import('../../report/run-files.js');
-  // The bar is made at the first job, when the total (after a resume's skips) is known.
-  const progress: { bar: ReturnType<typeof out.progress> | null } = { bar: null };
+  const progress = jobProgress(out, 'walk-forward');
   try {
     const outcome = await wf.walkForward({
       store,
@@ -86,36 +86,59 @@ export async function runWalkForward(store: Store, out: Output, experiment: Reso
       resume: opts.resume,
       rnn: opts.rnn,
       log: (l) => out.info(l),
-      onJob: (done, total, r) => {
-        progress.bar ??= out.progress('walk-forward', total);
-        const note = `${r.model} fold ${r.fold} seed ${r.seedIndex}: test acc ${r.testAccuracy.toFixed(3)}`;
-        progress.bar.update(done, total, note);
-        if (!process.stderr.isTTY) out.info(`job ${done}/${total} ${note} (${r.seconds.toFixed(1)} s)`);
-      },
+      onJob: progress.onJob,
     });
-    progress.bar?.stop();
-    progress.bar = null;
-    out.result(`run ${outcome.runId}: ${outcome.jobsRun} jobs run${outcome.jobsSkipped > 0 ? `, ${outcome.jobsSkipped} finished before` : ''}; predictions in the store (table predictions), files in ${outcome.dir}`);
-    const labels = outcome.models.map((m) => m.label);
-    const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, labels);
-    const st = experiment.strategy;
-    const info = {
-      runId: outcome.runId,
-      experiment: experiment.name,
-      folds: outcome.plan.folds.length,
-      planLines: describePlan(outcome.plan, outcome.dataset.samples.date),
-      settings: [
-        `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind === 'logit' ? 'logistic regression on the last day' : `${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn}`})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
-        `labels: next-day move (${experiment.dataset.execution}), ${experiment.dataset.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
-      ],
-    };
-    const files = await writeRunFiles(outcome.dir, info, evaluation, await readPredictions(store, outcome.runId));
-    const summary = { accuracy: Object.fromEntries(evaluation.models.map((m) => [m.model, m.accuracy])), days: evaluation.days, from: evaluation.from, to: evaluation.to };
-    await setRunStatus(store, outcome.runId, 'finished', toJson(summary));
-    for (const line of summaryLines(evaluation)) out.result(`\n${line}`);
-    out.result(`\nreport: ${files.html} (and report.md beside it)`);
+    progress.stop();
+    const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, outcome.models.map((m) => m.label));
+    const files = await finishRun(store, out, experiment, outcome, evaluation);
     return files.html;
   } finally {
-    progress.bar?.stop();
+    progress.stop();
   }
+}
+
+/**
+ * A progress bar over jobs, made at the first job (when the total after a resume's skips is
+ * known); without a terminal, a line per job instead.
+ */
+export function jobProgress(out: Output, label: string): { onJob: (done: number, total: number, r: JobResult) => void; stop: () => void } {
+  let bar: ReturnType<typeof out.progress> | null = null;
+  return {
+    onJob: (done, total, r) => {
+      bar ??= out.progress(label, total);
+      const note = `${r.model} fold ${r.fold} seed ${r.seedIndex}: test acc ${r.testAccuracy.toFixed(3)}`;
+      bar.update(done, total, note);
+      if (!process.stderr.isTTY) out.info(`${label} job ${done}/${total} ${note} (${r.seconds.toFixed(1)} s)`);
+    },
+    stop: () => {
+      bar?.stop();
+      bar = null;
+    },
+  };
+}
+
+/** Writes a finished run's files (with the overfit section when given), marks it finished and prints its summary. */
+export async function finishRun(store: Store, out: Output, experiment: ResolvedExperiment, outcome: WalkForwardOutcome, evaluation: Evaluation, overfit?: OverfitReport): Promise<RunFiles> {
+  const { describePlan } = await import('../../eval/folds.js');
+  const { readPredictions, setRunStatus } = await import('../../eval/runs.js');
+  const { summaryLines } = await import('../../report/markdown.js');
+  const { toJson, writeRunFiles } = await import('../../report/run-files.js');
+  const st = experiment.strategy;
+  const info = {
+    runId: outcome.runId,
+    experiment: experiment.name,
+    folds: outcome.plan.folds.length,
+    planLines: describePlan(outcome.plan, outcome.dataset.samples.date),
+    settings: [
+      `models: ${outcome.models.map((m) => `${m.label} (${m.spec.kind === 'logit' ? 'logistic regression on the last day' : `${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn}`})`).join(', ')}; ${experiment.walkForward.seeds} seed(s) per fold, probabilities averaged`,
+      `labels: next-day move (${experiment.dataset.execution}), ${experiment.dataset.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
+    ],
+  };
+  out.result(`run ${outcome.runId}: ${outcome.jobsRun} jobs run${outcome.jobsSkipped > 0 ? `, ${outcome.jobsSkipped} finished before` : ''}; predictions in the store (table predictions), files in ${outcome.dir}`);
+  const files = await writeRunFiles(outcome.dir, info, evaluation, await readPredictions(store, outcome.runId), overfit);
+  const summary = { accuracy: Object.fromEntries(evaluation.models.map((m) => [m.model, m.accuracy])), days: evaluation.days, from: evaluation.from, to: evaluation.to, ...(overfit ? { overfit: { pass: overfit.pass, reasons: overfit.reasons.map((r) => r.text) } } : {}) };
+  await setRunStatus(store, outcome.runId, 'finished', toJson(summary));
+  for (const line of summaryLines(evaluation)) out.result(`\n${line}`);
+  out.result(`\nreport: ${files.html} (and report.md beside it)`);
+  return files;
 }

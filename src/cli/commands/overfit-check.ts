@@ -1,0 +1,94 @@
+// bft overfit-check: the overfitting and leakage gate for CI. Runs the experiment's walk-forward
+// (or reads a finished run), probes it, prints every check and the verdict, and exits 0 (pass),
+// 1 (overfit or leaky, reasons printed) or 2 (bad config, missing data).
+
+import { resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
+import { CheckFailed } from '../exit-codes.js';
+import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { DEFAULT_EXPERIMENTS_DIR, finishRun, jobProgress } from './walk-forward.js';
+
+interface OverfitCheckArgs extends StoreArgs {
+  config?: string | undefined;
+  run?: string | undefined;
+  workers?: number | undefined;
+  experiments: string;
+  backend?: BackendName | undefined;
+  rnn?: 'fused' | 'stock' | undefined;
+  json: boolean;
+}
+
+export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
+  command: 'overfit-check',
+  describe: 'overfitting and leakage gate: train/OOS gap, PBO, deflated Sharpe, permuted-label null, leak probes; exit 0 pass, 1 fail',
+  builder: (y: Argv) =>
+    withStoreOptions(y)
+      .option('config', { type: 'string', describe: 'experiment config (experiments/<name>.json); its "overfit" block sets probes and thresholds' })
+      .option('run', { type: 'string', describe: 'check this run of the store (finishing it first if it stopped) with its own config' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
+      .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
+      .option('backend', { choices: BACKEND_NAMES, describe: 'override the config backend' })
+      .option('rnn', { choices: ['fused', 'stock'] as const, describe: 'recurrent layers (default: fused on wasm/cpu, stock on a native backend)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON on stdout (the verdict still sets the exit code)' }) as unknown as Argv<OverfitCheckArgs>,
+  handler: async (args) => {
+    const { EvalError } = await import('../../eval/errors.js');
+    if (args.config === undefined && args.run === undefined) throw new EvalError('bad_config', 'overfit-check: give --config FILE or --run RUN');
+    const { readExperiment, resolveExperiment } = await import('../../eval/experiment.js');
+    const { overfitCheck } = await import('../../eval/overfit/check.js');
+    const { defaultWorkers } = await import('../../eval/pool.js');
+    const { getRun } = await import('../../eval/runs.js');
+    const { overfitFigures, verdictLine } = await import('../../report/overfit.js');
+    const { toJson } = await import('../../report/run-files.js');
+    const fromConfig = args.config !== undefined ? readExperiment(args.config) : null;
+    const verdict = await withStore(args, async (store, out) => {
+      let experiment = fromConfig;
+      if (args.run !== undefined) {
+        const prev = await getRun(store, args.run);
+        if (prev === null) throw new EvalError('no_run', `no run "${args.run}" in ${store.path}`, { run: args.run });
+        const stored = resolveExperiment(JSON.parse(prev.configJson), prev.experiment, `run ${args.run}`);
+        // Thresholds and probes may come from --config; everything that made the run must not change.
+        experiment = fromConfig ? { ...stored, overfit: fromConfig.overfit } : stored;
+      }
+      const x = args.backend ? { ...experiment!, backend: args.backend } : experiment!;
+      const wfBar = jobProgress(out, 'walk-forward');
+      const probeBar = jobProgress(out, 'probes');
+      try {
+        const r = await overfitCheck({
+          store,
+          experiment: x,
+          experimentsDir: resolve(args.experiments),
+          workers: args.workers ?? defaultWorkers(),
+          runId: args.run,
+          rnn: args.rnn,
+          log: (l) => out.info(l),
+          onJob: (phase, done, total, job) => {
+            if (phase === 'walk-forward') wfBar.onJob(done, total, job);
+            else {
+              wfBar.stop();
+              probeBar.onJob(done, total, job);
+            }
+          },
+        });
+        wfBar.stop();
+        probeBar.stop();
+        if (args.json) {
+          await finishRun(store, { ...out, result: () => undefined }, x, r.walkForward, r.evaluation, r.report);
+          process.stdout.write(toJson({ run: r.walkForward.runId, dir: r.walkForward.dir, report: r.report }));
+        } else {
+          await finishRun(store, out, x, r.walkForward, r.evaluation, r.report);
+          out.result('');
+          for (const l of overfitFigures(r.report)) out.result(l);
+          out.result('');
+          out.result(verdictLine(r.report));
+          for (const reason of r.report.reasons) out.result(`  ${reason.text}`);
+        }
+        return r.report;
+      } finally {
+        wfBar.stop();
+        probeBar.stop();
+      }
+    });
+    if (!verdict.pass) throw new CheckFailed(`overfit-check failed: ${[...new Set(verdict.reasons.map((x) => x.kind))].join(', ')} (${verdict.reasons.length} reason(s) above)`);
+  },
+};

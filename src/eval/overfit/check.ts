@@ -1,0 +1,112 @@
+// bft overfit-check, the work: run (or resume, or read) the experiment's walk-forward, retrain the
+// headline model on permuted and shuffled labels and on features shifted a day forward, rebuild
+// a few dates from data cut at the date, and judge it all (analysis.ts). Probe jobs go through
+// the same worker pool and dataset as the walk-forward's own jobs; their results stay in memory.
+
+import type { Store } from '../../data/store.js';
+import type { Dataset } from '../../dataset/build.js';
+import type { RnnImpl } from '../../models/presets.js';
+import { deriveSeed } from '../../models/seed.js';
+import type { Evaluation } from '../evaluate.js';
+import type { ResolvedExperiment } from '../experiment.js';
+import { spanIndices } from '../folds.js';
+import type { FoldJob, JobResult } from '../jobs.js';
+import { runJobs } from '../pool.js';
+import { readJobs, readPredictions } from '../runs.js';
+import { evaluateRun, planJobs, walkForward, type WalkForwardOutcome } from '../walkforward.js';
+import { analyseOverfitting, type OverfitReport, type ProbeScore } from './analysis.js';
+import { lookaheadProbe, probeDates } from './lookahead.js';
+import type { Probe } from './probes.js';
+
+export interface OverfitCheckRun {
+  readonly store: Store;
+  readonly experiment: ResolvedExperiment;
+  readonly experimentsDir: string;
+  readonly workers: number;
+  /** Read (or finish) this run instead of starting one. */
+  readonly runId?: string | undefined;
+  readonly rnn?: RnnImpl | undefined;
+  readonly log?: (line: string) => void;
+  /** Progress of the walk-forward's jobs, then of the probes' ('walk-forward' | 'probes'). */
+  readonly onJob?: (phase: 'walk-forward' | 'probes', done: number, total: number, r: JobResult) => void;
+}
+
+export interface OverfitCheckOutcome {
+  readonly walkForward: WalkForwardOutcome;
+  readonly evaluation: Evaluation;
+  readonly report: OverfitReport;
+}
+
+/** Probe label of the headline model, e.g. "dual-gru~null3". */
+export const probeLabel = (model: string, probe: Probe, index = 0): string => `${model}~${probe.kind === 'permute' ? `null${index}` : probe.kind}`;
+
+export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOutcome> {
+  const x = run.experiment;
+  const cfg = x.overfit;
+  const log = run.log ?? ((): void => undefined);
+  const wf = await walkForward({
+    store: run.store,
+    experiment: x,
+    experimentsDir: run.experimentsDir,
+    workers: run.workers,
+    resume: run.runId,
+    rnn: run.rnn,
+    log,
+    onJob: (done, total, r) => run.onJob?.('walk-forward', done, total, r),
+  });
+  const ds = wf.dataset;
+  const headline = wf.models[0]!;
+
+  // Probe jobs: the headline model's seed-0 jobs with a probe each (same initial weights).
+  const base = planJobs({ ...x, walkForward: { ...x.walkForward, seeds: 1 } }, [headline], wf.plan);
+  const probes: { label: string; probe: Probe }[] = [];
+  for (let i = 0; i < cfg.nullPermutations; i++) probes.push({ label: '', probe: { kind: 'permute', seed: deriveSeed(x.seed, `overfit null ${i}`), block: cfg.nullBlock } });
+  if (cfg.probes) probes.push({ label: '', probe: { kind: 'shuffle', seed: deriveSeed(x.seed, 'overfit shuffle') } }, { label: '', probe: { kind: 'shift' } });
+  let nullIndex = 0;
+  for (const p of probes) p.label = probeLabel(headline.label, p.probe, p.probe.kind === 'permute' ? nullIndex++ : 0);
+  const jobs: FoldJob[] = probes.flatMap(({ label, probe }) =>
+    base.map((j) => ({ ...j, model: label, probe: probe.kind === 'permute' ? { ...probe, seed: deriveSeed(probe.seed, `fold ${j.fold.index}`) } : probe.kind === 'shuffle' ? { ...probe, seed: deriveSeed(probe.seed, `fold ${j.fold.index}`) } : probe })),
+  );
+  log(`probes: ${probes.length} x ${wf.plan.folds.length} folds = ${jobs.length} retrains of ${headline.label} (${cfg.nullPermutations} permuted-label nulls in blocks of ${cfg.nullBlock}${cfg.probes ? ', shuffled labels, features shifted a day forward' : ''})`);
+  const scores = new Map<string, ProbeScore>(probes.map((p) => [p.label, { correct: 0, n: 0 }]));
+  let done = 0;
+  await runJobs(jobs, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
+    const s = scores.get(r.model)!;
+    scores.set(r.model, addScore(s, ds, r, wf.plan.folds[r.fold]!.test.from));
+    run.onJob?.('probes', ++done, jobs.length, r);
+  });
+
+  const testIdx = wf.plan.folds.flatMap((f) => Array.from(spanIndices(f.test)));
+  const dates = probeDates(ds, testIdx, cfg.lookaheadDates);
+  if (dates.length > 0) log(`no-look-ahead probe: rebuilding ${dates.length} dates from data cut at each`);
+  const lookahead = await lookaheadProbe(run.store, x, ds, dates);
+
+  const labels = wf.models.map((m) => m.label);
+  const predictions = await readPredictions(run.store, wf.runId);
+  const jobRows = await readJobs(run.store, wf.runId);
+  const st = x.strategy;
+  const report = analyseOverfitting({
+    product: x.dataset.product,
+    models: labels,
+    predictions,
+    jobs: jobRows.map((j) => ({ model: String(j['model']), fold: Number(j['fold']), trainAccuracy: Number(j['train_accuracy']), trainLoss: Number(j['train_loss']), testAccuracy: Number(j['test_accuracy']), testLoss: Number(j['test_loss']) })),
+    rule: st.rule,
+    costs: { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks },
+    periodsPerYear: st.periodsPerYear,
+    config: cfg,
+    nulls: probes.filter((p) => p.probe.kind === 'permute').map((p) => scores.get(p.label)!),
+    shift: cfg.probes ? scores.get(probeLabel(headline.label, { kind: 'shift' }))! : null,
+    shuffle: cfg.probes ? scores.get(probeLabel(headline.label, { kind: 'shuffle', seed: 0 }))! : null,
+    lookahead,
+    seed: x.seed,
+  });
+  const evaluation = await evaluateRun(run.store, x, wf.runId, wf.series, labels);
+  return { walkForward: wf, evaluation, report };
+}
+
+/** Adds a job's correct calls on its test span (samples from `from`) to a score. */
+function addScore(s: ProbeScore, ds: Dataset, r: JobResult, from: number): ProbeScore {
+  let correct = 0;
+  for (let i = 0; i < r.testProb.length; i++) correct += (r.testProb[i]! > 0.5 ? 1 : 0) === ds.samples.label[from + i] ? 1 : 0;
+  return { correct: s.correct + correct, n: s.n + r.testProb.length };
+}

@@ -1,0 +1,73 @@
+// The verdict on constructed runs: which reasons each failure gives, and a clean pass.
+
+import { describe, expect, it } from 'vitest';
+import { analyseOverfitting, type OverfitInput } from '../../../src/eval/overfit/analysis.js';
+import { overfitConfigSchema } from '../../../src/eval/overfit/config.js';
+import { evaluationFixture } from '../../helpers/evaluation.js';
+
+const { preds } = evaluationFixture();
+
+function input(over: Partial<OverfitInput>): OverfitInput {
+  return {
+    product: 'T',
+    models: ['coin', 'long'],
+    predictions: preds,
+    jobs: [
+      { model: 'coin', fold: 0, trainAccuracy: 0.8, trainLoss: 0.4, testAccuracy: 0.5, testLoss: 0.7 },
+      { model: 'coin', fold: 1, trainAccuracy: 0.7, trainLoss: 0.5, testAccuracy: 0.48, testLoss: 0.71 },
+    ],
+    rule: { kind: 'threshold', long: 0.5, short: 0.5 },
+    costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
+    periodsPerYear: 243,
+    config: overfitConfigSchema.parse({}),
+    nulls: [0.5, 0.52, 0.47, 0.51, 0.49].map((a) => ({ correct: Math.round(a * 199), n: 199 })),
+    shift: { correct: 190, n: 199 },
+    shuffle: { correct: 100, n: 199 },
+    lookahead: [{ date: '2020-06-01', problem: null }],
+    seed: 1,
+    ...over,
+  };
+}
+
+describe('analyseOverfitting', () => {
+  it('a coin-flip model fails as overfit: big train/OOS gap, no beating the null, deflated Sharpe low', () => {
+    const r = analyseOverfitting(input({}));
+    expect(r.pass).toBe(false);
+    expect(r.headline).toBe('coin');
+    expect(r.testDays).toBe(199);
+    const kinds = r.reasons.map((x) => x.kind);
+    expect(kinds.every((k) => k === 'overfit')).toBe(true);
+    expect(r.reasons.some((x) => /train accuracy exceeds OOS accuracy by 0\.26/.test(x.text))).toBe(true);
+    expect(r.reasons.some((x) => /block-permuted labels/.test(x.text))).toBe(true);
+    expect(r.gap.folds.map((f) => f.fold)).toEqual([0, 1]);
+    expect(r.nullTest!.pEmpirical).toBeGreaterThanOrEqual(1 / 6);
+    // two configurations (coin#0, long#0): PBO is computed, the DSR sees 2 trials
+    expect('pbo' in r.pbo).toBe(true);
+    expect(r.sharpe.trials).toBe(2);
+  });
+
+  it('leaks: a changed look-ahead date, shuffled labels still scoring, accuracy too good', () => {
+    const look = analyseOverfitting(input({ lookahead: [{ date: '2020-06-01', problem: null }, { date: '2020-07-01', problem: 'daily feature x moved' }] }));
+    expect(look.reasons.some((x) => x.kind === 'leak' && /1 of 2 dates change/.test(x.text))).toBe(true);
+    const shuffled = analyseOverfitting(input({ shuffle: { correct: 150, n: 199 } }));
+    expect(shuffled.reasons.some((x) => x.kind === 'leak' && /shuffled labels/.test(x.text))).toBe(true);
+    const perfect = analyseOverfitting(input({ models: ['perfect', 'coin'] }));
+    expect(perfect.accuracy).toBe(1);
+    expect(perfect.reasons.some((x) => x.kind === 'leak' && /too good/.test(x.text))).toBe(true);
+    // the shift probe cannot jump above an accuracy of 1, and is not asked to
+    expect(perfect.reasons.some((x) => x.kind === 'probe')).toBe(false);
+  });
+
+  it('a blind future-shift probe is a failure of the check itself', () => {
+    const r = analyseOverfitting(input({ shift: { correct: 101, n: 199 } }));
+    expect(r.reasons.some((x) => x.kind === 'probe' && /cannot see a leak/.test(x.text))).toBe(true);
+  });
+
+  it('passes when every check is within its threshold', () => {
+    const lenient = overfitConfigSchema.parse({ thresholds: { pbo: 1, dsr: 0, nullP: 1, gap: 1 } });
+    const r = analyseOverfitting(input({ config: lenient }));
+    expect(r.reasons).toEqual([]);
+    expect(r.pass).toBe(true);
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+  });
+});
