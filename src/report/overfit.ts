@@ -27,7 +27,7 @@ export function overfitFigures(r: OverfitReport): string[] {
     `Sharpe of ${r.headline}: annual ${fmt(r.sharpe.annual, 2)} (skew ${fmt(r.sharpe.skew, 2)}, kurtosis ${fmt(r.sharpe.kurtosis, 2)}); PSR vs 0 ${fmt(r.sharpe.psr)}; deflated over ${r.sharpe.trials} trial(s) ${fmt(r.sharpe.dsr)} (threshold ${fmt(r.sharpe.threshold, 4)} per day); MinTRL ${Number.isFinite(r.sharpe.minTrackRecordDays) ? `${Math.ceil(r.sharpe.minTrackRecordDays)} days` : 'never (Sharpe <= 0)'}`,
   ];
   if (r.nullTest) lines.push(`permuted-label null: ${r.nullTest.permutations} retrains on labels permuted in blocks of ${r.nullTest.block}: accuracies ${r.nullTest.accuracies.map((a) => fmt(a)).join(' ')} (mean ${fmt(r.nullTest.mean)}, sd ${fmt(r.nullTest.sd)}); p ${fmt(r.nullTest.p)} (${r.nullTest.permutations >= 19 ? 'empirical' : `normal fit; empirical ${fmt(r.nullTest.pEmpirical)}, which cannot go below 1/${r.nullTest.permutations + 1} with ${r.nullTest.permutations} permutations`})`);
-  if (r.shuffle) lines.push(`label-shuffle probe: OOS accuracy ${fmt(r.shuffle.accuracy)} (p ${fmt(r.shuffle.p)} against 50%, one-sided)`);
+  if (r.shuffle) lines.push(`label-shuffle probe: OOS accuracy ${fmt(r.shuffle.accuracy)} (p ${fmt(r.shuffle.p)}, one-sided, against ${r.shuffle.against === 'nulls' ? 'the permuted-label nulls' : '50%'})`);
   if (r.shift) lines.push(`future-shift probe: OOS accuracy ${fmt(r.shift.accuracy)} with features one day ahead (jump ${fmt(r.shift.jump)})`);
   if (r.lookahead.length > 0) {
     const bad = r.lookahead.filter((l) => l.problem !== null);
