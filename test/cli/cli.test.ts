@@ -1,18 +1,11 @@
 // The bft command as a user runs it: a real process, a real store file.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bft } from '../helpers/cli.js';
 import { dailyCsv, dailyRows, tempDir, writeLines } from '../helpers/fixtures.js';
 
-const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-
-function bft(args: string[], env: Record<string, string> = {}): { code: number; out: string; err: string } {
-  const r = spawnSync(TSX, [join(ROOT, 'src/cli/main.ts'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, cwd: ROOT });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {

@@ -1,20 +1,12 @@
 // bft overfit-check as CI runs it: a real process on a real store file, its exit code and output.
 // The market is small and the models tiny; the full-size acceptance runs are in the README.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bft } from '../helpers/cli.js';
 import { tempDir, writeLines } from '../helpers/fixtures.js';
 
-const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = join(ROOT, 'src/cli/main.ts');
-
-function bft(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(TSX, [MAIN, ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 let tmp: ReturnType<typeof tempDir>;
 let db: string;

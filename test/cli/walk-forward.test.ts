@@ -1,22 +1,15 @@
 // bft walk-forward as a user runs it: a real process on a real store file, killed part-way with
 // SIGKILL and resumed.
 
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bft, MAIN, ROOT } from '../helpers/cli.js';
 import { Store } from '../../src/data/index.js';
 import { readPredictions } from '../../src/eval/runs.js';
 import { tempDir, writeLines } from '../helpers/fixtures.js';
 
-const ROOT = resolve(__dirname, '../..');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const MAIN = join(ROOT, 'src/cli/main.ts');
-
-function bft(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(TSX, [MAIN, ...args], { encoding: 'utf8', cwd: ROOT });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 let tmp: ReturnType<typeof tempDir>;
 let db: string;
