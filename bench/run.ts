@@ -6,8 +6,9 @@
 // checks (the floor) for comparison in the same run. Then the models issue's part: training and
 // inference samples/s of dual-lstm and dual-gru on every backend that loads (bench/models.ts).
 // Then the walk-forward issue's part: one fixed walk-forward with 1 worker and with every core
-// (bench/walk-forward.ts).
-// Options: --years N (default 10), --keep DIR, --only ingest|models|walkforward, --samples N
+// (bench/walk-forward.ts). And the overfitting issue's: PBO on a 1,000 x 50 matrix with S = 16
+// and the wall time of the quick CI config of bft overfit-check (bench/overfit.ts).
+// Options: --years N (default 10), --keep DIR, --only ingest|models|walkforward|overfit, --samples N
 // (default 256), --folds N (default 6), --epochs N (default 20).
 
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { join } from 'node:path';
 import { ingest, Store } from '../src/data/index.js';
 import { sqlString } from '../src/data/store.js';
 import { benchModels } from './models.js';
+import { benchOverfit } from './overfit.js';
 import { benchWalkForward } from './walk-forward.js';
 import { writeSynthMarket } from '../src/synth/index.js';
 
@@ -28,7 +30,7 @@ const years = Number(arg('years', '10'));
 if (args.includes('--help')) {
   console.log(`npm run bench [-- options]: speed figures measured side by side in one run
 
-  --only ingest|models|walkforward   one part (default: all three)
+  --only ingest|models|walkforward|overfit   one part (default: all four)
   --years N       years of synthetic one-minute bars to ingest (default 10)
   --keep DIR      keep the generated files in DIR
   --samples N     random samples for the model speeds (default 256)
@@ -36,7 +38,7 @@ if (args.includes('--help')) {
   --epochs N      epochs per walk-forward job (default 20)`);
   process.exit(0);
 }
-const only = arg('only', 'all'); // ingest | models | walkforward | all
+const only = arg('only', 'all'); // ingest | models | walkforward | overfit | all
 const modelSamples = Number(arg('samples', '256'));
 const keep = arg('keep', '');
 const TARGET = 500_000;
@@ -97,4 +99,8 @@ if (only === 'all' || only === 'models') {
 if (only === 'all' || only === 'walkforward') {
   console.log('');
   await benchWalkForward({ folds: Number(arg('folds', '6')), epochs: Number(arg('epochs', '20')) }, (l) => console.log(l));
+}
+if (only === 'all' || only === 'overfit') {
+  console.log('');
+  await benchOverfit((l) => console.log(l));
 }
