@@ -7,6 +7,7 @@ import type { Store } from '../../data/store.js';
 import type { Dataset } from '../../dataset/build.js';
 import type { RnnImpl } from '../../models/presets.js';
 import { deriveSeed } from '../../models/seed.js';
+import { EvalError } from '../errors.js';
 import type { Evaluation } from '../evaluate.js';
 import type { ResolvedExperiment } from '../experiment.js';
 import { spanIndices } from '../folds.js';
@@ -37,13 +38,12 @@ export interface OverfitCheckOutcome {
   readonly report: OverfitReport;
 }
 
-/** Probe label of the headline model, e.g. "dual-gru~null3". */
-export const probeLabel = (model: string, probe: Probe, index = 0): string => `${model}~${probe.kind === 'permute' ? `null${index}` : probe.kind}`;
-
 export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOutcome> {
   const x = run.experiment;
   const cfg = x.overfit;
   const log = run.log ?? ((): void => undefined);
+  // Accuracy, nulls and probes score up/down calls; a three-class label has no such call.
+  if (x.dataset.labels === 'three') throw new EvalError('bad_config', `overfit-check needs up/down labels: dataset.labels "three" is not supported (use "binary" or "drop")`);
   const wf = await walkForward({
     store: run.store,
     experiment: x,
@@ -59,15 +59,15 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
 
   // Probe jobs: the headline model's seed-0 jobs with a probe each (same initial weights).
   const base = planJobs({ ...x, walkForward: { ...x.walkForward, seeds: 1 } }, [headline], wf.plan);
-  const probes: { label: string; probe: Probe }[] = [];
-  for (let i = 0; i < cfg.nullPermutations; i++) probes.push({ label: '', probe: { kind: 'permute', seed: deriveSeed(x.seed, `overfit null ${i}`), block: cfg.nullBlock } });
-  if (cfg.probes) probes.push({ label: '', probe: { kind: 'shuffle', seed: deriveSeed(x.seed, 'overfit shuffle') } }, { label: '', probe: { kind: 'shift' } });
-  let nullIndex = 0;
-  for (const p of probes) p.label = probeLabel(headline.label, p.probe, p.probe.kind === 'permute' ? nullIndex++ : 0);
-  const jobs: FoldJob[] = probes.flatMap(({ label, probe }) =>
-    base.map((j) => ({ ...j, model: label, probe: probe.kind === 'permute' ? { ...probe, seed: deriveSeed(probe.seed, `fold ${j.fold.index}`) } : probe.kind === 'shuffle' ? { ...probe, seed: deriveSeed(probe.seed, `fold ${j.fold.index}`) } : probe })),
-  );
-  log(`probes: ${probes.length} x ${wf.plan.folds.length} folds = ${jobs.length} retrains of ${headline.label} (${cfg.nullPermutations} permuted-label nulls in blocks of ${cfg.nullBlock}${cfg.probes ? ', shuffled labels, features shifted a day forward' : ''})`);
+  const name = headline.label;
+  const probes: { label: string; probe: Probe }[] = [
+    ...Array.from({ length: cfg.nullPermutations }, (_, i) => ({ label: `${name}~null${i}`, probe: { kind: 'permute', seed: deriveSeed(x.seed, `overfit null ${i}`), block: cfg.nullBlock } as Probe })),
+    ...(cfg.probes ? [{ label: `${name}~shuffle`, probe: { kind: 'shuffle', seed: deriveSeed(x.seed, 'overfit shuffle') } as Probe }, { label: `${name}~shift`, probe: { kind: 'shift' } as Probe }] : []),
+  ];
+  // Each fold permutes its labels its own way.
+  const perFold = (p: Probe, fold: number): Probe => ('seed' in p ? { ...p, seed: deriveSeed(p.seed, `fold ${fold}`) } : p);
+  const jobs: FoldJob[] = probes.flatMap(({ label, probe }) => base.map((j) => ({ ...j, model: label, probe: perFold(probe, j.fold.index) })));
+  log(`probes: ${probes.length} x ${wf.plan.folds.length} folds = ${jobs.length} retrains of ${name} (${cfg.nullPermutations} permuted-label nulls in blocks of ${cfg.nullBlock}${cfg.probes ? ', shuffled labels, features shifted a day forward' : ''})`);
   const scores = new Map<string, ProbeScore>(probes.map((p) => [p.label, { correct: 0, n: 0 }]));
   let done = 0;
   await runJobs(jobs, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
@@ -95,8 +95,8 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
     periodsPerYear: st.periodsPerYear,
     config: cfg,
     nulls: probes.filter((p) => p.probe.kind === 'permute').map((p) => scores.get(p.label)!),
-    shift: cfg.probes ? scores.get(probeLabel(headline.label, { kind: 'shift' }))! : null,
-    shuffle: cfg.probes ? scores.get(probeLabel(headline.label, { kind: 'shuffle', seed: 0 }))! : null,
+    shift: cfg.probes ? scores.get(`${name}~shift`)! : null,
+    shuffle: cfg.probes ? scores.get(`${name}~shuffle`)! : null,
     lookahead,
     seed: x.seed,
   });
