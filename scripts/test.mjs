@@ -17,7 +17,7 @@ if (existsSync(report)) {
 } else {
   failed = 1;
 }
-// Skipped tests (opt-in timings) get a line of their own: the last line stays exactly "N passed, N failed".
-if (skipped) console.log(`${skipped} skipped (opt-in)`);
+// Skipped tests get a line of their own: the last line stays exactly "N passed, N failed".
+if (skipped) console.log(`${skipped} skipped (opt-in timings, or needing ../shared/data or Chromium where they are absent)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(run.status === 0 && failed === 0 ? 0 : 1);
