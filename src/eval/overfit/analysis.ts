@@ -6,6 +6,7 @@
 import type { Product } from '../../market/specs.js';
 import { blockBootstrap, type Interval } from '../bootstrap.js';
 import { ensembleByDate, netReturnsOf, testDayMoves, type JobFigures } from '../evaluate.js';
+import { correctness } from '../metrics.js';
 import type { CostModel, PositionRule } from '../pnl.js';
 import type { PredictionRecord } from '../runs.js';
 import { binomialTestP } from '../significance.js';
@@ -108,9 +109,7 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   const { dates, prob, rows } = ensembleByDate(input.predictions, models);
   const moves = testDayMoves(input.product, dates, rows);
   const p = prob.get(headline)!;
-  let correct = 0;
-  for (let i = 0; i < p.length; i++) correct += (p[i]! > 0.5 ? 1 : 0) === moves.label[i] ? 1 : 0;
-  const real: ProbeScore = { correct, n: p.length };
+  const real: ProbeScore = { correct: correctness(p, moves.label).reduce((a, b) => a + b, 0), n: p.length };
 
   // Train vs OOS per fold (the headline model's jobs, seeds averaged per fold).
   const byFold = new Map<number, JobFigures[]>();
@@ -127,8 +126,8 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   const accuracyGap = blockBootstrap(gaps.length, (idx) => mean(Array.from(idx, (i) => gaps[i]!)), { seed: input.seed, blockLength: 1 });
 
   // PBO: every model x seed is a configuration; its daily net strategy returns form a column.
-  const keys = [...new Set(input.predictions.filter((r) => models.includes(r.model)).map((r) => `${r.model}#${r.seed}`))].sort();
   const relabelled = input.predictions.filter((r) => models.includes(r.model)).map((r) => ({ ...r, model: `${r.model}#${r.seed}` }));
+  const keys = [...new Set(relabelled.map((r) => r.model))].sort();
   const cols = ensembleByDate(relabelled, keys);
   const colMoves = testDayMoves(input.product, cols.dates, cols.rows);
   const T = cols.dates.length;

@@ -11,6 +11,7 @@ import { EvalError } from '../errors.js';
 import type { Evaluation } from '../evaluate.js';
 import type { ResolvedExperiment } from '../experiment.js';
 import { spanIndices } from '../folds.js';
+import { correctness } from '../metrics.js';
 import type { FoldJob, JobResult } from '../jobs.js';
 import { runJobs } from '../pool.js';
 import { readJobs, readPredictions } from '../runs.js';
@@ -106,7 +107,7 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
 
 /** Adds a job's correct calls on its test span (samples from `from`) to a score. */
 function addScore(s: ProbeScore, ds: Dataset, r: JobResult, from: number): ProbeScore {
-  let correct = 0;
-  for (let i = 0; i < r.testProb.length; i++) correct += (r.testProb[i]! > 0.5 ? 1 : 0) === ds.samples.label[from + i] ? 1 : 0;
+  const labels = ds.samples.label.subarray(from, from + r.testProb.length);
+  const correct = correctness(r.testProb, labels).reduce((a, b) => a + b, 0);
   return { correct: s.correct + correct, n: s.n + r.testProb.length };
 }
