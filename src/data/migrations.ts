@@ -111,9 +111,25 @@ async function v2(s: Store): Promise<void> {
   `);
 }
 
+// CPCV tests a date in several folds, so a prediction is keyed by its fold too. DuckDB cannot
+// change a primary key in place: the table is copied into one with the new key.
+async function v3(s: Store): Promise<void> {
+  await s.run(`
+    CREATE TABLE predictions_v3 (
+      run_id VARCHAR, model VARCHAR, seed INTEGER, fold INTEGER, date DATE, product VARCHAR,
+      contract VARCHAR, traded_contract VARCHAR, probability DOUBLE, label INTEGER,
+      next_return DOUBLE, next_ticks DOUBLE,
+      PRIMARY KEY (run_id, model, seed, fold, date));
+    INSERT INTO predictions_v3 SELECT * FROM predictions;
+    DROP TABLE predictions;
+    ALTER TABLE predictions_v3 RENAME TO predictions;
+  `);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'bars, specs, ingest log, continuous', up: v1 },
   { version: 2, name: 'walk-forward runs, jobs, predictions', up: v2 },
+  { version: 3, name: 'predictions keyed by fold (CPCV)', up: v3 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

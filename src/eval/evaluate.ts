@@ -12,6 +12,7 @@ import { buyAndHold, combineSignals, probabilitySignal, traditionalFactors } fro
 import { binaryMetrics, correctness, type BinaryMetrics } from './metrics.js';
 import { positionsFromProb, strategyPnl, strategyStats, type CostModel, type PositionRule, type StrategyStats } from './pnl.js';
 import { indicesOf, regimeSplits, type RegimeLabel, type RegimeOptions } from './regimes.js';
+import type { PathsEvaluation } from './paths.js';
 import type { PredictionRecord } from './runs.js';
 import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from './significance.js';
 
@@ -107,9 +108,11 @@ export interface Evaluation {
   /** Per model, the seed-averaged P(up) by date, and the labels (for calibration charts). */
   readonly probability: Readonly<Record<string, readonly number[]>>;
   readonly label: readonly number[];
+  /** CPCV runs: every backtest path scored (paths.ts); the figures above average all folds testing a date. */
+  readonly paths?: PathsEvaluation;
 }
 
-/** The seed-averaged probability of each model on the dates every model predicted. */
+/** The seed-averaged probability of each model on the dates every model predicted (CPCV: averaged over the folds testing the date too). */
 export function ensembleByDate(predictions: readonly PredictionRecord[], models: readonly string[]): { dates: Int32Array; prob: Map<string, Float64Array>; rows: PredictionRecord[] } {
   const byModel = new Map<string, Map<number, { sum: number; n: number; row: PredictionRecord }>>();
   for (const m of models) byModel.set(m, new Map());

@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { datasetConfigSchema } from '../dataset/config.js';
 import { DatasetError } from '../dataset/errors.js';
-import { checkFoldPlanConfig, FoldPlanError } from './folds.js';
+import { checkFoldPlanConfig, FoldPlanError, type FoldPlanConfig } from './folds.js';
 import { overfitConfigSchema } from './overfit/config.js';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
@@ -32,7 +32,8 @@ export const trainConfigSchema = z
 /** Walk-forward evaluation (src/eval/folds.ts): windows in samples (trading days with a sample). */
 export const walkForwardSchema = z
   .object({
-    scheme: z.enum(['expanding', 'rolling']).default('expanding'),
+    /** expanding / rolling windows, or cpcv: combinatorial purged cross-validation over every labelled sample. */
+    scheme: z.enum(['expanding', 'rolling', 'cpcv']).default('expanding'),
     /** Training samples before the first test (validation tail included); rolling: every fold's. */
     trainDays: z.number().int().positive().default(750),
     validationDays: z.number().int().min(0).default(120),
@@ -44,6 +45,10 @@ export const walkForwardSchema = z
     firstTest: isoDate.optional(),
     lastTest: isoDate.optional(),
     maxFolds: z.number().int().positive().optional(),
+    /** cpcv: groups N the labelled samples are cut into (default 6). */
+    groups: z.number().int().min(2).max(30).optional(),
+    /** cpcv: groups k tested per fold (default 2): C(N, k) folds, C(N, k) k / N paths. */
+    testGroups: z.number().int().min(1).optional(),
     /** Models trained per fold and model with different seeds; their probabilities are averaged. */
     seeds: z.number().int().min(1).max(32).default(1),
     /** Data range read (ISO, inclusive); default everything in the store. */
@@ -103,7 +108,7 @@ export const experimentSchema = z
   .superRefine((x, ctx) => {
     const wf = x.walkForward;
     try {
-      checkFoldPlanConfig({ ...wf, stepDays: wf.stepDays ?? wf.testDays });
+      checkFoldPlanConfig(foldPlanConfig(wf));
     } catch (e) {
       if (!(e instanceof FoldPlanError)) throw e;
       ctx.addIssue({ code: 'custom', path: ['walkForward', e.field ?? ''], message: e.message });
@@ -117,11 +122,48 @@ export const experimentSchema = z
     if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['models'], message: `model "${dup}" appears twice (give one a "label")` });
   });
 
+/** CPCV defaults: 6 groups, 2 tested per fold (15 folds, 5 paths). */
+export const CPCV_DEFAULTS = { groups: 6, testGroups: 2 } as const;
+
+/** The fold plan config of a walkForward block (defaults applied). */
+export function foldPlanConfig(w: z.output<typeof walkForwardSchema>): FoldPlanConfig {
+  if (w.scheme === 'cpcv') {
+    return { scheme: 'cpcv', groups: w.groups ?? CPCV_DEFAULTS.groups, testGroups: w.testGroups ?? CPCV_DEFAULTS.testGroups, validationDays: w.validationDays, purgeDays: w.purgeDays, embargoDays: w.embargoDays };
+  }
+  // The whole block, as runs recorded it before CPCV (their plans must still compare equal on resume).
+  const { scheme } = w;
+  return { ...w, scheme, stepDays: w.stepDays ?? w.testDays };
+}
+
+// Window settings mean nothing to CPCV (it tests every labelled sample; walkForward.from / to
+// choose the range), and CPCV's to the window schemes: a config giving them is refused rather
+// than silently ignored.
+const WINDOW_ONLY = ['trainDays', 'testDays', 'stepDays', 'firstTest', 'lastTest', 'maxFolds'] as const;
+const CPCV_ONLY = ['groups', 'testGroups'] as const;
+
+function schemeMismatch(raw: unknown): string | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const w = (raw as Record<string, unknown>)['walkForward'];
+  if (w === null || typeof w !== 'object') return null;
+  const given = Object.keys(w);
+  const scheme = (w as Record<string, unknown>)['scheme'] ?? 'expanding';
+  if (scheme === 'cpcv') {
+    const bad = WINDOW_ONLY.filter((k) => given.includes(k));
+    if (bad.length > 0) return `walkForward.${bad[0]}: not used by scheme "cpcv" (it tests every labelled sample; choose the range with walkForward.from / to)`;
+  } else if (scheme === 'expanding' || scheme === 'rolling') {
+    const bad = CPCV_ONLY.filter((k) => given.includes(k));
+    if (bad.length > 0) return `walkForward.${bad[0]}: only used by scheme "cpcv" (the scheme is "${String(scheme)}")`;
+  }
+  return null;
+}
+
 export type ExperimentConfig = z.input<typeof experimentSchema>;
 export type ResolvedExperiment = z.output<typeof experimentSchema> & { name: string };
 
 /** Parses a config object; `fallbackName` names it when the config does not. */
 export function resolveExperiment(raw: unknown, fallbackName: string, where = 'config'): ResolvedExperiment {
+  const mismatch = schemeMismatch(raw);
+  if (mismatch !== null) throw new DatasetError('bad_config', `${where}: ${mismatch}`, { file: where });
   const r = experimentSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;

@@ -9,7 +9,7 @@ import { fitScalers, modelInputs } from '../dataset/inputs.js';
 import { buildModel } from '../models/build.js';
 import type { ModelSpec } from '../models/presets.js';
 import { predictProba, trainModel, type ClassWeightMode } from '../models/train.js';
-import { spanIndices, type Fold } from './folds.js';
+import { segmentIndices, segmentLength, type Fold } from './folds.js';
 import { probeInputIndices, probeLabels, type Probe } from './overfit/probes.js';
 import { accuracy, logLoss } from './train.js';
 
@@ -39,7 +39,7 @@ export interface JobResult {
   readonly model: string;
   readonly fold: number;
   readonly seedIndex: number;
-  /** P(up) of each test sample, in the order of the fold's test span. */
+  /** P(up) of each test sample, in the order of the fold's test samples. */
   readonly testProb: Float32Array;
   readonly epochs: number;
   readonly bestEpoch: number;
@@ -60,9 +60,9 @@ export function jobKey(j: { model: string; fold: { index: number } | number; see
 
 export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
   const started = performance.now();
-  const train = spanIndices(job.fold.train);
-  const validation = spanIndices(job.fold.validation);
-  const test = spanIndices(job.fold.test);
+  const train = segmentIndices(job.fold.train);
+  const validation = segmentIndices(job.fold.validation);
+  const test = segmentIndices(job.fold.test);
   // A probe moves where inputs come from (shift) or what the model learns from (labels); the
   // test labels stay the truth.
   const n = ds.samples.n;
@@ -115,7 +115,7 @@ function withLabels<T extends { readonly y: Int32Array }>(inputs: T, y: Int32Arr
  * (the minute channel's bars plus the daily lookback; 1 for a model with no recurrence).
  */
 export function jobCost(job: FoldJob, ds: Pick<Dataset, 'bars' | 'lookback'>): number {
-  const samples = job.fold.train.to - job.fold.train.from;
+  const samples = segmentLength(job.fold.train);
   const steps = job.spec.kind === 'logit' ? 1 : job.spec.kind === 'daily' ? ds.lookback : job.spec.kind === 'minute' ? ds.bars : ds.bars + ds.lookback;
   return samples * steps * job.spec.layers;
 }

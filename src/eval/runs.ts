@@ -151,7 +151,7 @@ export async function readPredictions(store: Store, runId: string): Promise<Pred
   const rows = await store.all<PredictionRow>(
     `SELECT model, seed, fold, CAST(date - DATE '1970-01-01' AS INTEGER) AS day, product, contract, traded_contract,
        probability, label, next_return, next_ticks
-     FROM predictions WHERE run_id = $1 ORDER BY model, seed, date`,
+     FROM predictions WHERE run_id = $1 ORDER BY model, seed, date, fold`,
     [runId],
   );
   return rows.map((r) => ({

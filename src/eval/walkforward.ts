@@ -14,11 +14,12 @@ import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } 
 import { deriveSeed } from '../models/seed.js';
 import { gitCommit } from './artifact.js';
 import { EvalError } from './errors.js';
-import type { ResolvedExperiment } from './experiment.js';
-import { describePlan, planFolds, type FoldPlan, type FoldPlanConfig } from './folds.js';
+import { foldPlanConfig, type ResolvedExperiment } from './experiment.js';
+import { describePlan, parsePlan, planFolds, segmentIndices, type Fold, type FoldPlan, type FoldPlanConfig } from './folds.js';
 import { jobKey, type FoldJob, type JobResult } from './jobs.js';
 import { runJobs } from './pool.js';
 import { evaluate, type Evaluation } from './evaluate.js';
+import { evaluatePaths, pathAssembly } from './paths.js';
 import { createRun, finishedJobs, getRun, readJobs, readPredictions, recordJob, setRunStatus, type PredictionRecord } from './runs.js';
 
 export interface ExperimentModel {
@@ -67,8 +68,7 @@ export function experimentModels(x: ResolvedExperiment, rnn: RnnImpl): Experimen
 
 /** The fold plan config of an experiment. */
 export function foldConfig(x: ResolvedExperiment): FoldPlanConfig {
-  const w = x.walkForward;
-  return { ...w, stepDays: w.stepDays ?? w.testDays };
+  return foldPlanConfig(x.walkForward);
 }
 
 /** The continuous contract's back-adjusted closes (what factors and regimes read). */
@@ -153,7 +153,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
     const prev = await getRun(run.store, run.resume);
     if (prev === null) throw new EvalError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
     if (trainingConfig(prev.configJson) !== trainingConfig(configJson)) throw new EvalError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
-    if (prev.planJson !== planJson) throw new EvalError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
+    if (JSON.stringify(parsePlan(prev.planJson)) !== planJson) throw new EvalError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
     runId = prev.runId;
     await setRunStatus(run.store, runId, 'running');
   } else {
@@ -175,8 +175,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   const progress = join(dir, 'jobs.log');
   try {
     await runJobs(todo, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
-      const fold = plan.folds[r.fold]!;
-      await recordJob(run.store, runId, r, predictionRows(ds, r, fold.test.from));
+      await recordJob(run.store, runId, r, predictionRows(ds, r, plan.folds[r.fold]!));
       finished++;
       appendFileSync(progress, `${new Date().toISOString()} ${jobKey(r)} epochs ${r.epochs} test accuracy ${r.testAccuracy.toFixed(4)} ${r.seconds.toFixed(1)} s\n`);
       run.onJob?.(finished, jobs.length, r);
@@ -189,17 +188,19 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   return { runId, dir, plan, dataset: ds, series, models, jobsRun: todo.length, jobsSkipped: jobs.length - todo.length };
 }
 
-/** The out-of-sample verdict of a finished run, from its predictions and jobs in the store. */
-export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: string, series: CloseSeries, models: readonly string[]): Promise<Evaluation> {
+/** The out-of-sample verdict of a finished run, from its predictions and jobs in the store; a CPCV plan adds its paths. */
+export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: string, series: CloseSeries, models: readonly string[], plan: FoldPlan): Promise<Evaluation> {
   const jobs = await readJobs(store, runId);
+  const predictions = await readPredictions(store, runId);
   const st = x.strategy;
-  return evaluate({
+  const costs = { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks };
+  const evaluation = evaluate({
     product: x.dataset.product,
     models,
-    predictions: await readPredictions(store, runId),
+    predictions,
     series,
     rule: st.rule,
-    costs: { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks },
+    costs,
     factorWeight: st.factorWeight,
     periodsPerYear: st.periodsPerYear,
     bootstrap: { seed: x.seed },
@@ -212,12 +213,16 @@ export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: st
       testLoss: Number(j['test_loss']),
     })),
   });
+  if (plan.cpcv === undefined) return evaluation;
+  const paths = evaluatePaths({ product: x.dataset.product, models, predictions, assembly: pathAssembly(plan.cpcv), rule: st.rule, costs, periodsPerYear: st.periodsPerYear });
+  return { ...evaluation, paths };
 }
 
-function predictionRows(ds: Dataset, r: JobResult, from: number): PredictionRecord[] {
+function predictionRows(ds: Dataset, r: JobResult, fold: Fold): PredictionRecord[] {
   const s = ds.samples;
+  const test = segmentIndices(fold.test);
   return Array.from(r.testProb, (p, i) => {
-    const k = from + i;
+    const k = test[i]!;
     return {
       model: r.model,
       seed: r.seedIndex,

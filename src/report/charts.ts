@@ -237,7 +237,28 @@ export function calibrationChart(e: Evaluation, bins = 10): Chart {
   };
 }
 
+/** CPCV: the headline model's equity on every backtest path, beside the all-folds average. */
+export function pathsChart(e: Evaluation): Chart | null {
+  if (!e.paths || e.paths.curves.length === 0) return null;
+  const headline = e.models[0]!.model;
+  const avg = e.strategies.find((s) => s.kind === 'model' && s.name === headline);
+  const series = [...e.paths.curves.map((c) => ({ name: `path ${c.path}`, values: alignTo(e.dates, c.dates, c.equity) })), ...(avg ? [{ name: `${headline} (all folds averaged)`, values: avg.equity }] : [])];
+  return {
+    id: 'paths',
+    title: `CPCV paths of ${headline}`,
+    caption: `Cumulative net return of ${headline} on each of the ${e.paths.paths} CPCV backtest paths (one fold's predictions per group), and of the probabilities averaged over every fold testing a date.`,
+    spec: lineChart(`Equity on each CPCV path (${headline})`, e.dates, series, 'cumulative return', '.1%', 0),
+  };
+}
+
+/** Values by `dates` placed on `axis` (NaN where a date is missing: not drawn). */
+function alignTo(axis: readonly string[], dates: readonly string[], values: readonly number[]): Float64Array {
+  const at = new Map(dates.map((d, i) => [d, values[i]!]));
+  return Float64Array.from(axis, (d) => at.get(d) ?? Number.NaN);
+}
+
 /** Every chart of a run report, in reading order. */
 export function reportCharts(e: Evaluation): Chart[] {
-  return [equityChart(e), drawdownChart(e), rollingAccuracyChart(e), regimeChart(e), calibrationChart(e)];
+  const paths = pathsChart(e);
+  return [equityChart(e), drawdownChart(e), rollingAccuracyChart(e), regimeChart(e), calibrationChart(e), ...(paths ? [paths] : [])];
 }

@@ -8,7 +8,7 @@ import { checksTable, gapFoldTable, overfitFigures, verdictLine } from './overfi
 import { reportCharts, type Chart } from './charts.js';
 import { scopeLine, type RunInfo } from './markdown.js';
 import { renderSvg } from './svg.js';
-import { classificationTable, classTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
+import { classificationTable, classTable, comparisonTable, gapTable, pathRowsTable, PATHS_NOTE, pathSummaryTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -61,6 +61,7 @@ export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart
     `<ul>${e.strategies.map((s) => `<li><b>${escapeHtml(s.name)}</b>: ${escapeHtml(s.description)}</li>`).join('')}</ul>`,
     chart('equity'),
     chart('drawdown'),
+    ...(e.paths ? ['<h2 id="paths">CPCV backtest paths</h2>', `<p>${escapeHtml(PATHS_NOTE)}</p>`, htmlTable(pathSummaryTable(e.paths)), chart('paths'), htmlTable(pathRowsTable(e.paths))] : []),
     '<h2>Train vs out-of-sample</h2>',
     htmlTable(gapTable(e)),
     ...(overfit

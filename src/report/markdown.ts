@@ -4,7 +4,7 @@
 import type { Evaluation } from '../eval/evaluate.js';
 import type { OverfitReport } from '../eval/overfit/analysis.js';
 import { overfitMarkdown } from './overfit.js';
-import { classificationTable, classTable, comparisonTable, gapTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
+import { classificationTable, classTable, comparisonTable, gapTable, pathRowsTable, PATHS_NOTE, pathSummaryTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
 
 export interface RunInfo {
   readonly runId: string;
@@ -49,6 +49,7 @@ export function markdownReport(info: RunInfo, e: Evaluation, overfit?: OverfitRe
   for (const t of e.regimes) out.push(`### ${t.definition}${t.knownAtT ? '' : ' (not known at t)'}`, '', t.description, '', mdTable(regimeTable(e, t)), '');
   out.push('## Strategies', '', STRATEGY_NOTE, '', mdTable(strategyTable(e.strategies)), '');
   for (const s of e.strategies) out.push(`- **${s.name}**: ${s.description}`);
+  if (e.paths) out.push('', '## CPCV backtest paths', '', PATHS_NOTE, '', mdTable(pathSummaryTable(e.paths)), '', mdTable(pathRowsTable(e.paths)));
   out.push('', '## Train vs out-of-sample', '', mdTable(gapTable(e)), '');
   if (overfit) out.push(overfitMarkdown(overfit, mdTable));
   out.push('## Fold plan', '', '```', ...info.planLines, '```', '');
@@ -64,5 +65,6 @@ export function summaryLines(e: Evaluation): string[] {
     mdTable(comparisonTable(e)),
     ...(trend ? [`down markets (${trend.definition}: ${trend.description})`, mdTable(regimeTable(e, trend))] : []),
     mdTable(strategyTable(e.strategies)),
+    ...(e.paths ? [`CPCV: ${e.paths.paths} backtest paths`, mdTable(pathSummaryTable(e.paths))] : []),
   ];
 }

@@ -3,6 +3,7 @@
 
 import type { Interval } from '../eval/bootstrap.js';
 import type { Evaluation, ModelVerdict, RegimeTable, StrategyRow } from '../eval/evaluate.js';
+import type { PathsEvaluation, Spread } from '../eval/paths.js';
 
 export interface Table {
   readonly head: readonly string[];
@@ -90,6 +91,27 @@ export function gapTable(e: Evaluation): Table {
     rows: e.gap.map((g) => [g.model, String(g.folds), fmt(g.trainAccuracy), fmt(g.testAccuracy), fmt(g.accuracyGap), fmt(g.trainLoss), fmt(g.testLoss)]),
   };
 }
+
+/** CPCV: each model's spread of accuracy and Sharpe over the backtest paths. */
+export function pathSummaryTable(p: PathsEvaluation): Table {
+  const sp = (x: Spread): string => `${fmt(x.mean)} ± ${fmt(x.sd)} [${fmt(x.min)}, ${fmt(x.max)}]`;
+  return {
+    head: ['model', 'paths', 'accuracy mean ± sd [min, max]', 'annual Sharpe mean ± sd [min, max]', 'paths with Sharpe > 0'],
+    rows: p.summary.map((s) => [s.model, String(s.paths), sp(s.accuracy), sp(s.sharpe), pct(s.positive, 0)]),
+  };
+}
+
+/** CPCV: every path of every model. */
+export function pathRowsTable(p: PathsEvaluation): Table {
+  return {
+    head: ['path', 'model', 'days', 'accuracy', 'annual Sharpe', 'net return'],
+    rows: p.rows.map((r) => [String(r.path), r.model, String(r.days), fmt(r.accuracy), fmt(r.sharpe, 2), pct(r.netReturn)]),
+  };
+}
+
+/** The sentence above the CPCV path tables. */
+export const PATHS_NOTE =
+  'Combinatorial purged cross-validation: every date is tested by several folds; each path takes one of them per group, so each is a complete backtest over all dates. The tables above average all folds testing a date; these show how much a single backtest could vary.';
 
 /** The sentence under the strategy table (what the P&L units are). */
 export const STRATEGY_NOTE =

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/data/index.js';
 import { resolveExperiment, type ResolvedExperiment } from '../../src/eval/experiment.js';
 import { getRun, readJobs, readPredictions } from '../../src/eval/runs.js';
-import { walkForward } from '../../src/eval/walkforward.js';
+import { describePlan } from '../../src/eval/folds.js';
+import { evaluateRun, walkForward } from '../../src/eval/walkforward.js';
+import { markdownReport } from '../../src/report/markdown.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { synthStore } from '../helpers/market.js';
 
@@ -88,5 +90,41 @@ describe('walk-forward runner', () => {
     expect(strip(await readPredictions(store, 'cut'))).toEqual(strip(await readPredictions(store, 'full')));
     // A changed config cannot resume the run.
     await expect(walkForward({ store, experiment: experiment({ seed: 10 }), experimentsDir: tmp.dir, workers: 1, resume: 'cut' })).rejects.toThrow(/different config/);
+  });
+
+  it('runs a CPCV plan: every labelled date tested by C(N-1, k-1) folds, paths scored, resumable', async () => {
+    const x = experiment({ seed: 4, walkForward: { scheme: 'cpcv', groups: 5, testGroups: 2, validationDays: 0, purgeDays: 1, embargoDays: 1 } });
+    const full = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 2, runId: 'cpcv' });
+    expect(full.plan.folds).toHaveLength(10);
+    expect(full.plan.cpcv!.paths).toHaveLength(4);
+    const labelled = full.plan.cpcv!.groups.at(-1)!.to;
+    const rows = await readPredictions(store, 'cpcv');
+    expect(rows).toHaveLength(2 * 4 * labelled);
+    const perDate = new Map<string, number>();
+    for (const r of rows) perDate.set(`${r.model}|${r.date}`, (perDate.get(`${r.model}|${r.date}`) ?? 0) + 1);
+    expect(perDate.size).toBe(2 * labelled);
+    expect([...new Set(perDate.values())]).toEqual([4]);
+
+    const e = await evaluateRun(store, x, 'cpcv', full.series, ['logit', 'dual-gru'], full.plan);
+    expect(e.days).toBe(labelled);
+    expect(e.paths!.paths).toBe(4);
+    expect(e.paths!.rows).toHaveLength(8);
+    for (const r of e.paths!.rows) expect(r.days).toBe(labelled);
+    // A path is one fold's prediction per date; the headline figures average the four folds.
+    const s = e.paths!.summary[0]!;
+    expect(s.accuracy.min).toBeLessThanOrEqual(s.accuracy.max);
+    const md = markdownReport({ runId: 'cpcv', experiment: x.name, folds: full.plan.folds.length, planLines: describePlan(full.plan, full.dataset.samples.date), settings: [] }, e);
+    expect(md).toMatch(/## CPCV backtest paths/);
+    expect(md).toMatch(/10 CPCV folds: 5 groups, 2 tested per fold, 4 backtest paths/);
+
+    let seen = 0;
+    await expect(
+      walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, runId: 'cpcv-cut', onJob: () => {
+        if (++seen === 3) throw new Error('stopped');
+      } }),
+    ).rejects.toThrow('stopped');
+    const resumed = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, resume: 'cpcv-cut' });
+    expect([resumed.jobsRun, resumed.jobsSkipped]).toEqual([17, 3]);
+    expect(strip(await readPredictions(store, 'cpcv-cut'))).toEqual(strip(rows));
   });
 });

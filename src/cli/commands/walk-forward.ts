@@ -89,7 +89,7 @@ export async function runWalkForward(store: Store, out: Output, experiment: Reso
       onJob: progress.onJob,
     });
     progress.stop();
-    const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, outcome.models.map((m) => m.label));
+    const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, outcome.models.map((m) => m.label), outcome.plan);
     const files = await finishRun(store, out, experiment, outcome, evaluation);
     return files.html;
   } finally {

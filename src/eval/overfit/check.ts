@@ -10,7 +10,7 @@ import { deriveSeed } from '../../models/seed.js';
 import { EvalError } from '../errors.js';
 import type { Evaluation } from '../evaluate.js';
 import type { ResolvedExperiment } from '../experiment.js';
-import { spanIndices } from '../folds.js';
+import { segmentIndices, type Fold } from '../folds.js';
 import { correctness } from '../metrics.js';
 import type { FoldJob, JobResult } from '../jobs.js';
 import { runJobs } from '../pool.js';
@@ -73,11 +73,12 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
   let done = 0;
   await runJobs(jobs, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
     const s = scores.get(r.model)!;
-    scores.set(r.model, addScore(s, ds, r, wf.plan.folds[r.fold]!.test.from));
+    scores.set(r.model, addScore(s, ds, r, wf.plan.folds[r.fold]!));
     run.onJob?.('probes', ++done, jobs.length, r);
   });
 
-  const testIdx = wf.plan.folds.flatMap((f) => Array.from(spanIndices(f.test)));
+  // Every tested sample once (CPCV tests each in several folds).
+  const testIdx = [...new Set(wf.plan.folds.flatMap((f) => Array.from(segmentIndices(f.test))))].sort((a, b) => a - b);
   const dates = probeDates(ds, testIdx, cfg.lookaheadDates);
   if (dates.length > 0) log(`no-look-ahead probe: rebuilding ${dates.length} dates from data cut at each`);
   const lookahead = await lookaheadProbe(run.store, x, ds, dates);
@@ -101,13 +102,13 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
     lookahead,
     seed: x.seed,
   });
-  const evaluation = await evaluateRun(run.store, x, wf.runId, wf.series, labels);
+  const evaluation = await evaluateRun(run.store, x, wf.runId, wf.series, labels, wf.plan);
   return { walkForward: wf, evaluation, report };
 }
 
-/** Adds a job's correct calls on its test span (samples from `from`) to a score. */
-function addScore(s: ProbeScore, ds: Dataset, r: JobResult, from: number): ProbeScore {
-  const labels = ds.samples.label.subarray(from, from + r.testProb.length);
+/** Adds a job's correct calls on its fold's test samples to a score. */
+function addScore(s: ProbeScore, ds: Dataset, r: JobResult, fold: Fold): ProbeScore {
+  const labels = Int32Array.from(segmentIndices(fold.test), (k) => ds.samples.label[k]!);
   const correct = correctness(r.testProb, labels).reduce((a, b) => a + b, 0);
   return { correct: s.correct + correct, n: s.n + r.testProb.length };
 }

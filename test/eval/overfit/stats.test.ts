@@ -68,6 +68,8 @@ describe('combinations', () => {
     const masks = [...subsetMasks(16, 8)];
     expect(masks.length).toBe(12_870);
     expect(binomial(16, 8)).toBe(12_870);
+    // Above the middle too (k > n / 2 once took the wrong factors: C(5, 3) came out 6).
+    for (let n = 0; n <= 12; n++) for (let k = 0; k <= n; k++) expect(binomial(n, k)).toBe([...subsetMasks(n, k)].length);
     expect(new Set(masks).size).toBe(masks.length);
     expect(masks.every((m, i) => i === 0 || m > masks[i - 1]!)).toBe(true);
     expect(maskMembers(0b1011, 4)).toEqual([0, 1, 3]);
