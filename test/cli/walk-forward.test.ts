@@ -53,6 +53,27 @@ describe('bft walk-forward', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 
+  it('prints a CPCV plan, and refuses settings of the other scheme in one line', () => {
+    const cpcv = writeLines(tmp.dir, 'cpcv.json', [JSON.stringify({ models: [{ preset: 'logit' }], walkForward: { scheme: 'cpcv', groups: 5, testGroups: 2, validationDays: 0 } })]);
+    const plan = bft(['walk-forward', '--config', cpcv, '--db', db, '--plan']);
+    expect(plan.code, plan.err).toBe(0);
+    const lines = plan.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^10 CPCV folds: 5 groups, 2 tested per fold, 4 backtest paths/);
+    expect(lines).toHaveLength(1 + 5 + 10);
+    expect(lines[6]).toMatch(/^fold 0  test groups 0,1  train \d{4}-\d{2}-\d{2}\.\.\S+ \(\d+\)  validation -$/);
+    for (const [wf, re] of [
+      [{ scheme: 'cpcv', trainDays: 300 }, /walkForward\.trainDays: not used by scheme "cpcv"/],
+      [{ groups: 8 }, /walkForward\.groups: only used by scheme "cpcv"/],
+      [{ scheme: 'cpcv', groups: 6, testGroups: 6 }, /testGroups must be an integer in 1\.\.5/],
+    ] as const) {
+      const bad = writeLines(tmp.dir, 'bad.json', [JSON.stringify({ walkForward: wf })]);
+      const r = bft(['walk-forward', '--config', bad, '--db', db, '--plan']);
+      expect(r.code).toBe(2);
+      expect(r.err.trim()).toMatch(re);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+  }, 60_000);
+
   it('resumes a run killed part-way: no duplicated or lost rows, same predictions as a run left alone', async () => {
     const experiments = join(tmp.dir, 'experiments');
     const full = bft(['walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '1']);

@@ -78,6 +78,8 @@ export interface OverfitReport {
   readonly nullTest: {
     readonly permutations: number;
     readonly block: number;
+    /** The headline model's seed-0 predictions scored over every fold's test days, as the probes are. */
+    readonly realAccuracy: number;
     readonly accuracies: readonly number[];
     readonly mean: number;
     readonly sd: number;
@@ -166,18 +168,23 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
     minTrackRecordDays: minTrackRecordLength(m.sharpe, m.skew, m.kurtosis, 0, 0.95),
   };
 
-  // Permuted-label null: one-sided p of the real accuracy against K retrains on permuted labels.
+  // The probes retrain the headline model's seed-0 jobs and are scored over every fold's test
+  // predictions; the real model is compared with them scored the same way. That is the headline
+  // accuracy for one seed and back-to-back windows; with more seeds, or CPCV (several folds test a
+  // date), the averaged headline figure would have less noise than any probe.
   const realAcc = acc(real);
+  const probed = pooledScore(input.predictions, headline);
+  const probedAcc = acc(probed);
   const nullAcc = input.nulls.map(acc);
   let nullTest: OverfitReport['nullTest'] = null;
   if (nullAcc.length > 0) {
     const nm = mean(nullAcc);
-    const sd = Math.max(Math.sqrt(sampleVariance(nullAcc)), Math.sqrt(0.25 / real.n));
-    const pEmpirical = (1 + nullAcc.filter((a) => a >= realAcc).length) / (nullAcc.length + 1);
-    const pNormal = 1 - normalCdf((realAcc - nm) / sd);
-    nullTest = { permutations: nullAcc.length, block: cfg.nullBlock, accuracies: nullAcc, mean: nm, sd, pEmpirical, pNormal, p: nullAcc.length >= 19 ? pEmpirical : pNormal };
+    const sd = Math.max(Math.sqrt(sampleVariance(nullAcc)), Math.sqrt(0.25 / probed.n));
+    const pEmpirical = (1 + nullAcc.filter((a) => a >= probedAcc).length) / (nullAcc.length + 1);
+    const pNormal = 1 - normalCdf((probedAcc - nm) / sd);
+    nullTest = { permutations: nullAcc.length, block: cfg.nullBlock, realAccuracy: probedAcc, accuracies: nullAcc, mean: nm, sd, pEmpirical, pNormal, p: nullAcc.length >= 19 ? pEmpirical : pNormal };
   }
-  const shift = input.shift ? { accuracy: acc(input.shift), jump: acc(input.shift) - realAcc } : null;
+  const shift = input.shift ? { accuracy: acc(input.shift), jump: acc(input.shift) - probedAcc } : null;
   // The shuffled-label model is one more retrain with the label link cut, so it is judged against
   // the permuted-label nulls when there are any: a network's untrained response to informative
   // features can agree with the labels by chance, in either direction, by more than a binomial
@@ -200,12 +207,12 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   if (folds.length > 0) check('train - OOS accuracy gap', g, `<= ${th.gap}`, !(g > th.gap), { kind: 'overfit', text: `overfit: train accuracy exceeds OOS accuracy by ${f3(g)} [${f3(accuracyGap.lo)}, ${f3(accuracyGap.hi)}] on average over ${folds.length} folds (limit ${th.gap})` });
   if ('pbo' in pbo && pbo.configs.length >= th.pboMinConfigs) check('PBO', pbo.pbo, `<= ${th.pbo}`, !(pbo.pbo > th.pbo), { kind: 'overfit', text: `overfit: probability of backtest overfitting ${f3(pbo.pbo)} over ${N} configurations (${pbo.splits} CSCV splits) is above ${th.pbo}` });
   check('deflated Sharpe', sharpe.dsr, `>= ${th.dsr}`, sharpe.dsr >= th.dsr, { kind: 'overfit', text: `overfit: deflated Sharpe ratio ${f3(sharpe.dsr)} of ${headline} after ${sharpe.trials} configuration(s) is below ${th.dsr} (annual Sharpe ${f3(sharpe.annual)})` });
-  if (nullTest) check('permuted-label null p', nullTest.p, `<= ${th.nullP}`, nullTest.p <= th.nullP, { kind: 'overfit', text: `overfit: OOS accuracy ${f3(realAcc)} does not beat ${nullTest.permutations} retrains on block-permuted labels (mean ${f3(nullTest.mean)}, p ${f3(nullTest.p)} > ${th.nullP})` });
+  if (nullTest) check('permuted-label null p', nullTest.p, `<= ${th.nullP}`, nullTest.p <= th.nullP, { kind: 'overfit', text: `overfit: OOS accuracy ${f3(probedAcc)} does not beat ${nullTest.permutations} retrains on block-permuted labels (mean ${f3(nullTest.mean)}, p ${f3(nullTest.p)} > ${th.nullP})` });
   check('OOS accuracy', realAcc, `<= ${th.maxAccuracy}`, realAcc <= th.maxAccuracy, { kind: 'leak', text: `leak: OOS accuracy ${f3(realAcc)} is above ${th.maxAccuracy}, too good for next-day bond futures timing` });
   if (shuffle) check('shuffled-label accuracy p', shuffle.p, `>= ${th.shuffleP}`, shuffle.p >= th.shuffleP, { kind: 'leak', text: `leak: trained on shuffled labels, ${headline} still scores ${f3(shuffle.accuracy)} out of sample (p ${f3(shuffle.p)} against ${shuffle.against === 'nulls' ? 'the permuted-label nulls' : '50%'})` });
   if (nullTest && nullTest.permutations >= 2) {
     // The null itself above chance: the test labels are reachable without learning them.
-    const sd = Math.sqrt(0.25 / real.n);
+    const sd = Math.sqrt(0.25 / probed.n);
     check('permuted-label null mean', nullTest.mean, `<= ${f3(0.5 + 3 * sd)}`, nullTest.mean <= 0.5 + 3 * sd, { kind: 'leak', text: `leak: models trained on permuted labels average ${f3(nullTest.mean)} out of sample, more than 3 standard errors above 50%` });
   }
   const leaks = input.lookahead.filter((x) => x.problem !== null);
@@ -227,6 +234,13 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
     reasons,
     pass: reasons.length === 0,
   };
+}
+
+/** Correct calls of a model's seed-0 predictions over all its rows (a date once per fold testing it). */
+function pooledScore(predictions: readonly PredictionRecord[], model: string): ProbeScore {
+  const own = predictions.filter((r) => r.model === model && r.seed === 0);
+  const c = correctness(Float64Array.from(own, (r) => r.probability), Int32Array.from(own, (r) => r.label));
+  return { correct: c.reduce((a, b) => a + b, 0), n: own.length };
 }
 
 function sampleVariance(xs: readonly number[]): number {

@@ -30,6 +30,22 @@ function input(over: Partial<OverfitInput>): OverfitInput {
 }
 
 describe('analyseOverfitting', () => {
+  it('compares the probes with the headline model scored as they are: seed 0 over every fold\'s predictions', () => {
+    // Two folds test every date (as CPCV does): one right and sure, one wrong and unsure. Averaged,
+    // every call is right; fold by fold, as a probe's retrains are scored, half are.
+    const twoFolds = preds
+      .filter((r) => r.model === 'perfect' && r.seed === 0)
+      .flatMap((r) => [
+        { ...r, model: 'folds', fold: 0, probability: r.label ? 0.9 : 0.1 },
+        { ...r, model: 'folds', fold: 1, probability: r.label ? 0.4 : 0.6 },
+      ]);
+    const r = analyseOverfitting(input({ models: ['folds'], predictions: twoFolds }));
+    expect(r.accuracy).toBe(1);
+    expect(r.nullTest!.realAccuracy).toBe(0.5);
+    expect(r.nullTest!.p).toBeGreaterThan(0.05);
+    expect(r.shift!.jump).toBeCloseTo(190 / 199 - 0.5, 12);
+  });
+
   it('a coin-flip model fails as overfit: big train/OOS gap, no beating the null, deflated Sharpe low', () => {
     const r = analyseOverfitting(input({}));
     expect(r.pass).toBe(false);
