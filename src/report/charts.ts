@@ -242,7 +242,7 @@ export function pathsChart(e: Evaluation): Chart | null {
   if (!e.paths || e.paths.curves.length === 0) return null;
   const headline = e.models[0]!.model;
   const avg = e.strategies.find((s) => s.kind === 'model' && s.name === headline);
-  const series = [...e.paths.curves.map((c) => ({ name: `path ${c.path}`, values: alignTo(e.dates, c.dates, c.equity) })), ...(avg ? [{ name: `${headline} (all folds averaged)`, values: avg.equity }] : [])];
+  const series = [...e.paths.curves.map((c) => ({ name: `path ${c.path}`, values: alignTo(e.dates, c.dates, c.equity) })), ...(avg ? [{ name: 'all folds averaged', values: avg.equity }] : [])];
   return {
     id: 'paths',
     title: `CPCV paths of ${headline}`,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationBins, drawdownOf, reportCharts, rollingMean } from '../../src/report/charts.js';
+import { evaluatePaths } from '../../src/eval/paths.js';
 import { renderSvg } from '../../src/report/svg.js';
-import { fixtureEvaluation } from '../helpers/evaluation.js';
+import { evaluationFixture, fixtureEvaluation } from '../helpers/evaluation.js';
 
 describe('chart series', () => {
   it('rollingMean is NaN until the window fills, then the mean of the last w values', () => {
@@ -57,5 +58,33 @@ describe('report charts', () => {
     }
     // A spec that asks for a URL is refused rather than fetched.
     await expect(renderSvg({ data: { url: 'https://example.com/x.csv' }, mark: 'point' })).rejects.toThrow(/inline data only/);
+  });
+
+  it('draws every CPCV path of the headline model beside the all-folds average', () => {
+    const { preds } = evaluationFixture();
+    // Four groups of 50 dates; path 1 takes, for every group, a fold that says the opposite.
+    const flipped = preds.map((r) => ({ ...r, fold: r.fold + 4, probability: 1 - r.probability }));
+    const groupStart = Int32Array.from([0, 1, 2, 3], (f) => preds.find((r) => r.fold === f)!.date);
+    const paths = evaluatePaths({
+      product: 'T',
+      models: ['perfect', 'coin', 'long'],
+      predictions: [...preds, ...flipped],
+      assembly: { paths: [[0, 1, 2, 3], [4, 5, 6, 7]], groupStart },
+      rule: { kind: 'threshold', long: 0.5, short: 0.5 },
+      costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
+      periodsPerYear: 243,
+    });
+    expect(paths.rows.filter((r) => r.model === 'perfect').map((r) => r.accuracy)).toEqual([1, 0]);
+    const charts = reportCharts({ ...e, paths });
+    expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'rolling-accuracy', 'regimes', 'calibration', 'paths']);
+    const spec = charts[5]!.spec as { data: { values: { series: string; value: number }[] } };
+    expect([...new Set(spec.data.values.map((r) => r.series))]).toEqual(['path 0', 'path 1', 'all folds averaged']);
+    // Path 0 is the run's own predictions, so it ends where the model's equity ends; path 1 loses.
+    const last = (name: string): number => spec.data.values.filter((r) => r.series === name).at(-1)!.value;
+    const perfect = e.strategies.find((x) => x.name === 'perfect')!;
+    expect(last('path 0')).toBeCloseTo(perfect.equity.at(-1)!, 5);
+    expect(last('all folds averaged')).toBeCloseTo(perfect.equity.at(-1)!, 5);
+    expect(last('path 1')).toBeLessThan(0);
+    expect(reportCharts(e).some((c) => c.id === 'paths')).toBe(false);
   });
 });
