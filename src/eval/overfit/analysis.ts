@@ -179,7 +179,8 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   let nullTest: OverfitReport['nullTest'] = null;
   if (nullAcc.length > 0) {
     const nm = mean(nullAcc);
-    const sd = Math.max(Math.sqrt(sampleVariance(nullAcc)), Math.sqrt(0.25 / probed.n));
+    // The floor counts dates, not predictions: under CPCV a date's several predictions move together.
+    const sd = Math.max(Math.sqrt(sampleVariance(nullAcc)), Math.sqrt(0.25 / real.n));
     const pEmpirical = (1 + nullAcc.filter((a) => a >= probedAcc).length) / (nullAcc.length + 1);
     const pNormal = 1 - normalCdf((probedAcc - nm) / sd);
     nullTest = { permutations: nullAcc.length, block: cfg.nullBlock, realAccuracy: probedAcc, accuracies: nullAcc, mean: nm, sd, pEmpirical, pNormal, p: nullAcc.length >= 19 ? pEmpirical : pNormal };
@@ -212,7 +213,7 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   if (shuffle) check('shuffled-label accuracy p', shuffle.p, `>= ${th.shuffleP}`, shuffle.p >= th.shuffleP, { kind: 'leak', text: `leak: trained on shuffled labels, ${headline} still scores ${f3(shuffle.accuracy)} out of sample (p ${f3(shuffle.p)} against ${shuffle.against === 'nulls' ? 'the permuted-label nulls' : '50%'})` });
   if (nullTest && nullTest.permutations >= 2) {
     // The null itself above chance: the test labels are reachable without learning them.
-    const sd = Math.sqrt(0.25 / probed.n);
+    const sd = Math.sqrt(0.25 / real.n);
     check('permuted-label null mean', nullTest.mean, `<= ${f3(0.5 + 3 * sd)}`, nullTest.mean <= 0.5 + 3 * sd, { kind: 'leak', text: `leak: models trained on permuted labels average ${f3(nullTest.mean)} out of sample, more than 3 standard errors above 50%` });
   }
   const leaks = input.lookahead.filter((x) => x.problem !== null);
