@@ -136,19 +136,22 @@ export function foldPlanConfig(w: z.output<typeof walkForwardSchema>): FoldPlanC
 }
 
 // Window settings mean nothing to CPCV (it tests every labelled sample; walkForward.from / to
-// choose the range), and CPCV's to the window schemes: a config giving them is refused rather
-// than silently ignored.
+// choose the range), and CPCV's to the window schemes: a config setting them is refused rather
+// than silently ignored. A window setting at its default passes: a resolved config (as a run
+// records it) carries the defaults.
 const WINDOW_ONLY = ['trainDays', 'testDays', 'stepDays', 'firstTest', 'lastTest', 'maxFolds'] as const;
 const CPCV_ONLY = ['groups', 'testGroups'] as const;
+const WINDOW_DEFAULTS: Readonly<Record<string, unknown>> = walkForwardSchema.parse({});
 
 function schemeMismatch(raw: unknown): string | null {
   if (raw === null || typeof raw !== 'object') return null;
   const w = (raw as Record<string, unknown>)['walkForward'];
   if (w === null || typeof w !== 'object') return null;
-  const given = Object.keys(w);
-  const scheme = (w as Record<string, unknown>)['scheme'] ?? 'expanding';
+  const block = w as Record<string, unknown>;
+  const given = Object.keys(block).filter((k) => block[k] !== undefined);
+  const scheme = block['scheme'] ?? 'expanding';
   if (scheme === 'cpcv') {
-    const bad = WINDOW_ONLY.filter((k) => given.includes(k));
+    const bad = WINDOW_ONLY.filter((k) => given.includes(k) && block[k] !== WINDOW_DEFAULTS[k]);
     if (bad.length > 0) return `walkForward.${bad[0]}: not used by scheme "cpcv" (it tests every labelled sample; choose the range with walkForward.from / to)`;
   } else if (scheme === 'expanding' || scheme === 'rolling') {
     const bad = CPCV_ONLY.filter((k) => given.includes(k));
