@@ -28,7 +28,7 @@ interface WalkForwardArgs extends StoreArgs {
 
 export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
   command: 'walk-forward',
-  describe: 'retrain per fold and collect out-of-sample predictions for every test date (a run)',
+  describe: 'retrain per fold (walk-forward windows, or CPCV with walkForward.scheme "cpcv") and collect out-of-sample predictions for every test date (a run)',
   builder: (y: Argv) =>
     withStoreOptions(y)
       .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-walk-forward.json' })
@@ -40,6 +40,7 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
       .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
       .example('$0 walk-forward --config experiments/synth-walk-forward.json --plan', 'show the folds')
       .example('$0 walk-forward --config experiments/synth-walk-forward.json --workers 2', 'run it on two cores')
+      .example('$0 walk-forward --config experiments/synth-cpcv.json', 'combinatorial purged CV: 15 folds, 5 backtest paths')
       .check((a) => {
         if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new Error(`--workers ${a.workers}: expected a whole number >= 1`);
         return true;
