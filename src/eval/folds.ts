@@ -272,11 +272,6 @@ function upperBound(dates: Int32Array, n: number, day: number): number {
   return lo;
 }
 
-/** Sample indices of a span. */
-export function spanIndices(s: Span): Int32Array {
-  return Int32Array.from({ length: Math.max(0, s.to - s.from) }, (_, i) => s.from + i);
-}
-
 /** Sample indices of segments, ascending. */
 export function segmentIndices(segs: Segments): Int32Array {
   const out = new Int32Array(segmentLength(segs));

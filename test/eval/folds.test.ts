@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, FoldPlanError, parsePlan, planFolds, segmentIndices, segmentsOf, spanIndices, type FoldPlanConfig, type Segments, type Span, type WindowPlanConfig } from '../../src/eval/folds.js';
+import { describePlan, FoldPlanError, parsePlan, planFolds, segmentIndices, segmentsOf, type FoldPlanConfig, type Segments, type Span, type WindowPlanConfig } from '../../src/eval/folds.js';
 import { binomial } from '../../src/eval/overfit/combinations.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { SeededRng } from '../../src/models/seed.js';
@@ -116,7 +116,7 @@ describe('planFolds', () => {
     reject({ firstTest: '2019-02-30' }, 1000, /firstTest must be a date/, 'firstTest');
     reject({ firstTest: '2020-01-01', lastTest: '2019-01-01' }, 1000, /is after lastTest/);
     reject({ testDays: 0 }, 1000, /testDays must be an integer >= 1/);
-    expect(() => planFolds(Int32Array.from([3, 2, 1, ...spanIndices({ from: 10, to: 900 })]), 893, BASE)).toThrow(/must ascend/);
+    expect(() => planFolds(Int32Array.from([3, 2, 1, ...segmentIndices([{ from: 10, to: 900 }])]), 893, BASE)).toThrow(/must ascend/);
   });
 
   it('describes the plan with dates', () => {
