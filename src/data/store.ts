@@ -32,7 +32,10 @@ export class Store {
     try {
       instance = await DuckDBInstance.create(path);
     } catch (e) {
-      throw new DataError('store_unavailable', `cannot open store ${path}: ${firstLine(e)}`, { path });
+      const why = firstLine(e);
+      // DuckDB lets one process at a time open a file; a running walk-forward holds it to the end.
+      const hint = /Could not set lock/i.test(why) ? ' (another process, such as a running bft walk-forward or overfit-check, has this store open: wait for it, or use another --db)' : '';
+      throw new DataError('store_unavailable', `cannot open store ${path}: ${why}${hint}`, { path });
     }
     const store = new Store(path, instance, await instance.connect());
     await migrate(store);
