@@ -53,7 +53,7 @@ describe('bft walk-forward', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
   }, 60_000);
 
-  it('prints a CPCV plan, and refuses settings of the other scheme in one line', () => {
+  it('plans, runs and compares a CPCV run, and refuses settings of the other scheme in one line', () => {
     const cpcv = writeLines(tmp.dir, 'cpcv.json', [JSON.stringify({ models: [{ preset: 'logit' }], walkForward: { scheme: 'cpcv', groups: 5, testGroups: 2, validationDays: 0 } })]);
     const plan = bft(['walk-forward', '--config', cpcv, '--db', db, '--plan']);
     expect(plan.code, plan.err).toBe(0);
@@ -72,7 +72,22 @@ describe('bft walk-forward', () => {
       expect(r.err.trim()).toMatch(re);
       expect(r.err.trim().split('\n')).toHaveLength(1);
     }
-  }, 60_000);
+    // The run itself: the paths in the terminal, report.md, report.html and runs compare.
+    const experiments = join(tmp.dir, 'experiments');
+    const run = bft(['walk-forward', '--config', cpcv, '--db', db, '--experiments', experiments, '--workers', '1']);
+    expect(run.code, run.err).toBe(0);
+    const id = /run (\S+): 10 jobs run/.exec(run.out)?.[1];
+    expect(id).toBeDefined();
+    expect(run.out).toMatch(/CPCV: 4 backtest paths/);
+    expect(run.out).toMatch(/\| logit \| 4 \| 0\.\d{3} ± 0\.\d{3} \[/);
+    const dir = join(experiments, 'cpcv', 'runs', id!);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/## CPCV backtest paths[\s\S]*\| path \| model \| days \|/);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8').match(/<figure id="chart-/g)).toHaveLength(6);
+    const cmp = bft(['runs', 'compare', id!, '--db', db]);
+    expect(cmp.code, cmp.err).toBe(0);
+    expect(cmp.out).toMatch(/CPCV path Sharpe mean \[min, max\]/);
+    expect(cmp.out).toMatch(/over 4/);
+  }, 120_000);
 
   it('resumes a run killed part-way: no duplicated or lost rows, same predictions as a run left alone', async () => {
     const experiments = join(tmp.dir, 'experiments');

@@ -96,7 +96,7 @@ const showCommand: CommandModule<object, ShowArgs> = {
 
 const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <runs..>',
-  describe: 'models of several runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals',
+  describe: 'models of several runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals (and, for CPCV runs, the Sharpe over the backtest paths)',
   builder: (y: Argv) =>
     withStoreOptions(y).positional('runs', { type: 'string', array: true, demandOption: true, describe: 'two or more run ids' }) as unknown as Argv<CompareArgs>,
   handler: (args) =>
@@ -107,6 +107,7 @@ const compareCommand: CommandModule<object, CompareArgs> = {
         const e = evaluationOf(r);
         for (const m of e.models) {
           const s = e.strategies.find((x) => x.name === m.model);
+          const p = e.paths?.summary.find((x) => x.model === m.model);
           rows.push([
             r.runId,
             r.experiment,
@@ -115,10 +116,11 @@ const compareCommand: CommandModule<object, CompareArgs> = {
             `${f3(m.accuracy.estimate)} [${f3(m.accuracy.lo)}, ${f3(m.accuracy.hi)}]`,
             `${f3(m.auc.estimate)} [${f3(m.auc.lo)}, ${f3(m.auc.hi)}]`,
             s ? `${s.sharpe.estimate.toFixed(2)} [${s.sharpe.lo.toFixed(2)}, ${s.sharpe.hi.toFixed(2)}]` : '-',
+            p ? `${p.sharpe.mean.toFixed(2)} [${p.sharpe.min.toFixed(2)}, ${p.sharpe.max.toFixed(2)}] over ${p.paths}` : '-',
           ]);
         }
       }
-      out.result(table(['run', 'experiment', 'model', 'out of sample', 'accuracy [95% CI]', 'AUC [95% CI]', 'Sharpe [95% CI]'], rows));
+      out.result(table(['run', 'experiment', 'model', 'out of sample', 'accuracy [95% CI]', 'AUC [95% CI]', 'Sharpe [95% CI]', 'CPCV path Sharpe mean [min, max]'], rows));
     }),
 };
 
