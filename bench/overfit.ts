@@ -31,7 +31,7 @@ export async function benchOverfit(log: (line: string) => void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bft-bench-overfit-'));
   try {
     let t = performance.now();
-    const files = await writeSynthMarket({ from: '2016-01-01', to: '2023-12-31', seed: 42, products: ['T'], signal: 'minute', signalRho: 0.3, minute: 'active', intervalMin: 5 }, dir);
+    const files = await writeSynthMarket({ from: '2016-01-01', to: '2023-12-31', seed: 42, products: ['T'], signal: 'minute', signalRho: 0.4, minute: 'active', intervalMin: 5 }, dir);
     const store = await Store.open(join(dir, 'ci.duckdb'));
     try {
       await ingest(store, { kind: 'daily', files: [files.dailyCsv] });
@@ -43,7 +43,7 @@ export async function benchOverfit(log: (line: string) => void): Promise<void> {
       let jobs = 0;
       const r = await overfitCheck({ store, experiment: x, experimentsDir: join(dir, 'experiments'), workers, onJob: () => jobs++ });
       const s = (performance.now() - t) / 1000;
-      log(`overfit   quick CI config (experiments/ci-overfit.json, synthetic T 2016..2023, 5-minute bars, rho 0.3): ${jobs} jobs on ${workers} workers in ${s.toFixed(1)} s (+ ${setup.toFixed(1)} s to synthesise and ingest); verdict ${r.report.pass ? 'pass' : `FAIL: ${r.report.reasons.map((x) => x.kind).join(', ')}`}`);
+      log(`overfit   quick CI config (experiments/ci-overfit.json, synthetic T 2016..2023, 5-minute bars, rho 0.4): ${jobs} jobs on ${workers} workers in ${s.toFixed(1)} s (+ ${setup.toFixed(1)} s to synthesise and ingest); verdict ${r.report.pass ? 'pass' : `FAIL: ${r.report.reasons.map((x) => x.kind).join(', ')}`}`);
       log(`ratio     quick CI config / 3-minute budget = ${(s / 180).toFixed(2)}`);
     } finally {
       store.close();
