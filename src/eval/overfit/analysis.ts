@@ -7,6 +7,7 @@ import type { Product } from '../../market/specs.js';
 import { blockBootstrap, type Interval } from '../bootstrap.js';
 import { ensembleByDate, netReturnsOf, testDayMoves, type JobFigures } from '../evaluate.js';
 import { correctness } from '../metrics.js';
+import { pathPredictions, type PathAssembly } from '../paths.js';
 import type { CostModel, PositionRule } from '../pnl.js';
 import type { PredictionRecord } from '../runs.js';
 import { binomialTestP } from '../significance.js';
@@ -38,6 +39,8 @@ export interface OverfitInput {
   readonly shuffle: ProbeScore | null;
   readonly lookahead: readonly LookaheadFinding[];
   readonly seed: number;
+  /** CPCV runs: how the folds' predictions assemble into paths (each path's DSR is reported). */
+  readonly paths?: PathAssembly | undefined;
 }
 
 export interface Reason {
@@ -74,6 +77,8 @@ export interface OverfitReport {
     readonly threshold: number;
     readonly trials: number;
     readonly minTrackRecordDays: number;
+    /** CPCV: the DSR on each backtest path, the trials' Sharpe variance taken on the same path (reported, not judged). */
+    readonly pathDsr?: { readonly values: readonly number[]; readonly median: number; readonly below: number; readonly limit: number };
   };
   readonly nullTest: {
     readonly permutations: number;
@@ -156,6 +161,18 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   const m = returnMoments(hr);
   const srVar = N >= 2 ? sampleVariance(colSharpe) : 0;
   const d = deflatedSharpe(m.sharpe, m.n, m.skew, m.kurtosis, srVar, Math.max(1, N));
+  // CPCV: the folds averaged are an ensemble no single backtest shows; each path is one.
+  const pathDsr = input.paths
+    ? input.paths.paths.map((_, path) => {
+        const own = pathPredictions(input.predictions, input.paths!, path);
+        const e = ensembleByDate(own, models);
+        const hm = returnMoments(netReturnsOf(e.prob.get(headline)!, testDayMoves(input.product, e.dates, e.rows), input.rule, input.costs));
+        const c = ensembleByDate(pathPredictions(relabelled, input.paths!, path), keys);
+        const cm = testDayMoves(input.product, c.dates, c.rows);
+        const sharpes = keys.map((k) => returnMoments(netReturnsOf(c.prob.get(k)!, cm, input.rule, input.costs)).sharpe);
+        return deflatedSharpe(hm.sharpe, hm.n, hm.skew, hm.kurtosis, N >= 2 ? sampleVariance(sharpes) : 0, Math.max(1, N)).dsr;
+      })
+    : undefined;
   const sharpe = {
     annual: m.sharpe * Math.sqrt(input.periodsPerYear),
     perPeriod: m.sharpe,
@@ -166,6 +183,7 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
     threshold: d.threshold,
     trials: Math.max(1, N),
     minTrackRecordDays: minTrackRecordLength(m.sharpe, m.skew, m.kurtosis, 0, 0.95),
+    ...(pathDsr ? { pathDsr: { values: pathDsr, median: lowerMedian(pathDsr), below: pathDsr.filter((x) => x < th.dsr).length, limit: th.dsr } } : {}),
   };
 
   // The probes retrain the headline model's seed-0 jobs and are scored over every fold's test
@@ -242,6 +260,12 @@ function pooledScore(predictions: readonly PredictionRecord[], model: string): P
   const own = predictions.filter((r) => r.model === model && r.seed === 0);
   const c = correctness(Float64Array.from(own, (r) => r.probability), Int32Array.from(own, (r) => r.label));
   return { correct: c.reduce((a, b) => a + b, 0), n: own.length };
+}
+
+/** The middle value (the lower of the two middle ones for an even count). */
+function lowerMedian(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 function sampleVariance(xs: readonly number[]): number {

@@ -13,6 +13,7 @@ import type { ResolvedExperiment } from '../experiment.js';
 import { segmentIndices, type Fold } from '../folds.js';
 import { correctness } from '../metrics.js';
 import type { FoldJob, JobResult } from '../jobs.js';
+import { pathAssembly } from '../paths.js';
 import { runJobs } from '../pool.js';
 import { readJobs, readPredictions } from '../runs.js';
 import { evaluateRun, planJobs, walkForward, type WalkForwardOutcome } from '../walkforward.js';
@@ -101,6 +102,7 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
     shuffle: cfg.probes ? scores.get(`${name}~shuffle`)! : null,
     lookahead,
     seed: x.seed,
+    paths: wf.plan.cpcv ? pathAssembly(wf.plan.cpcv) : undefined,
   });
   const evaluation = await evaluateRun(run.store, x, wf.runId, wf.series, labels, wf.plan);
   return { walkForward: wf, evaluation, report };

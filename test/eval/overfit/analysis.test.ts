@@ -62,6 +62,23 @@ describe('analyseOverfitting', () => {
     expect(r.sharpe.trials).toBe(2);
   });
 
+  it('under CPCV reports the DSR on every path, the trials taken on the same path, without judging it', () => {
+    // Path 0 takes the run's own folds; path 1, for every group, a fold that says the opposite.
+    const flipped = preds.map((r) => ({ ...r, fold: r.fold + 4, probability: 1 - r.probability }));
+    const groupStart = Int32Array.from([0, 1, 2, 3], (f) => preds.find((r) => r.fold === f)!.date);
+    const models = ['perfect', 'coin'];
+    const plain = analyseOverfitting(input({ models }));
+    const cpcv = analyseOverfitting(input({ models, predictions: [...preds, ...flipped], paths: { paths: [[0, 1, 2, 3], [4, 5, 6, 7]], groupStart } }));
+    const pd = cpcv.sharpe.pathDsr!;
+    expect(pd.values).toHaveLength(2);
+    expect(pd.values[0]).toBeCloseTo(plain.sharpe.dsr, 12);
+    expect(pd.values[0]).toBeGreaterThan(0.95);
+    expect(pd.values[1]).toBeLessThan(0.05);
+    expect([pd.median, pd.below, pd.limit]).toEqual([pd.values[1], 1, 0.95]);
+    expect(cpcv.checks.filter((c) => /path/i.test(c.name))).toEqual([]);
+    expect(plain.sharpe.pathDsr).toBeUndefined();
+  });
+
   it('leaks: a changed look-ahead date, shuffled labels still scoring, accuracy too good', () => {
     const look = analyseOverfitting(input({ lookahead: [{ date: '2020-06-01', problem: null }, { date: '2020-07-01', problem: 'daily feature x moved' }] }));
     expect(look.reasons.some((x) => x.kind === 'leak' && /1 of 2 dates change/.test(x.text))).toBe(true);
