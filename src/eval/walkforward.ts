@@ -15,7 +15,7 @@ import { deriveSeed } from '../models/seed.js';
 import { gitCommit } from './artifact.js';
 import { EvalError } from './errors.js';
 import { foldPlanConfig, type ResolvedExperiment } from './experiment.js';
-import { describePlan, parsePlan, planFolds, segmentIndices, type Fold, type FoldPlan, type FoldPlanConfig } from './folds.js';
+import { describePlan, parsePlan, planFolds, segmentIndices, type Fold, type FoldPlan } from './folds.js';
 import { jobKey, type FoldJob, type JobResult } from './jobs.js';
 import { runJobs } from './pool.js';
 import { evaluate, type Evaluation } from './evaluate.js';
@@ -66,11 +66,6 @@ export function experimentModels(x: ResolvedExperiment, rnn: RnnImpl): Experimen
   });
 }
 
-/** The fold plan config of an experiment. */
-export function foldConfig(x: ResolvedExperiment): FoldPlanConfig {
-  return foldPlanConfig(x.walkForward);
-}
-
 /** The continuous contract's back-adjusted closes (what factors and regimes read). */
 export interface CloseSeries {
   readonly date: Int32Array;
@@ -93,7 +88,7 @@ export function labelledCount(ds: Dataset): number {
 }
 
 export function planOf(ds: Dataset, x: ResolvedExperiment): FoldPlan {
-  return planFolds(ds.samples.date, labelledCount(ds), foldConfig(x));
+  return planFolds(ds.samples.date, labelledCount(ds), foldPlanConfig(x.walkForward));
 }
 
 /** Jobs of a plan: every model on every fold with every seed; seeds are shared across models (common random numbers). */
