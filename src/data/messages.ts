@@ -9,6 +9,8 @@ export const REJECT_CODES = [
   'product_mismatch',
   'before_launch',
   'not_trading_day',
+  'future_date',
+  'calendar_unknown',
   'not_listed',
   'outside_session',
   'non_positive',
@@ -18,6 +20,7 @@ export const REJECT_CODES = [
   'outside_limit',
   'out_of_order',
   'duplicate_conflict',
+  'store_conflict',
   'unresolved_contract',
   'malformed_line',
 ] as const;
@@ -29,7 +32,10 @@ export interface Reject {
   readonly field: string;
   readonly code: RejectCode;
   readonly value: string | null;
-  /** Code-specific facts: the other value, the tick, the band, the other lines. */
+  /**
+   * Code-specific facts: the other value, the tick, the band, the other lines. For a
+   * store_conflict: the stored value, a space, then the bar's key ('101.25 T2509 2025-05-19').
+   */
   readonly detail: string | null;
 }
 
@@ -47,13 +53,20 @@ export function rejectReason(r: Pick<Reject, 'field' | 'code' | 'value' | 'detai
     case 'parse':
       return `${r.field}: cannot read "${v}" as ${d || 'a value'}`;
     case 'bad_symbol':
-      return `${r.field}: "${v}" is not a TS/TF/T/TL contract code like T2503`;
+      // detail: the delivery month of a code shaped like a contract but in a month CFFEX never delivers
+      return d
+        ? `${r.field}: "${v}" is not a possible contract: delivery month ${d}, but TS/TF/T/TL contracts deliver in Mar, Jun, Sep and Dec`
+        : `${r.field}: "${v}" is not a TS/TF/T/TL contract code like T2503`;
     case 'product_mismatch':
       return `${r.field}: ${v} is not a ${d} contract (--product ${d})`;
     case 'before_launch':
       return `${r.field}: ${v} is before the product was listed (${d})`;
     case 'not_trading_day':
       return `${r.field}: ${v} is not a CFFEX trading day (${d})`;
+    case 'future_date':
+      return `${r.field}: ${v} is in the future (today is ${d} in Asia/Shanghai)`;
+    case 'calendar_unknown':
+      return `${r.field}: ${v} cannot be checked as a trading day: it is past the known holiday calendar (${d}); extend src/market/holidays.ts`;
     case 'not_listed':
       return `${r.field}: ${v} is outside the contract's trading life (${d})`;
     case 'outside_session':
@@ -72,6 +85,12 @@ export function rejectReason(r: Pick<Reject, 'field' | 'code' | 'value' | 'detai
       return `${r.field}: ${v} goes back in time ${d}`;
     case 'duplicate_conflict':
       return `${r.field}: ${v} appears again with different values on ${d}`;
+    case 'store_conflict': {
+      const cut = d.indexOf(' ');
+      const stored = cut < 0 ? d : d.slice(0, cut);
+      const key = cut < 0 ? '' : `${d.slice(cut + 1)}; `;
+      return `${r.field}: ${v} differs from the stored ${stored} (${key}ingest with --replace to overwrite)`;
+    }
     case 'unresolved_contract':
       return `${r.field}: no contract could be resolved for ${v} (${d})`;
     case 'malformed_line':

@@ -29,6 +29,19 @@ export function parseContract(raw: string): ContractCode | null {
   return { code: s, product, year: 2000 + Number(m[2]), month };
 }
 
+/**
+ * The delivery month of a code shaped like product + YYMM whose month is not a CFFEX delivery
+ * month ('T2504' -> 4, 'T2513' -> 13), so a reject can say why the code is impossible; null for
+ * a valid code and for anything not shaped like one.
+ */
+export function offCycleMonth(raw: string): number | null {
+  const s = raw.trim().toUpperCase().replace(/\.(CFX|CCFX|CFE|CFFEX)$/, '');
+  const m = CODE.exec(s);
+  if (!m) return null;
+  const month = Number(m[3]);
+  return month % 3 !== 0 || month < 3 || month > 12 ? month : null;
+}
+
 export function contractCode(product: Product, year: number, month: number): string {
   return `${product}${String(year % 100).padStart(2, '0')}${String(month).padStart(2, '0')}`;
 }

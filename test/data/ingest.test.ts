@@ -279,6 +279,7 @@ describe('ingest: all or nothing', () => {
       ingest(store, {
         kind: 'daily',
         files: [file],
+        replace: true,
         onPhase: async (p) => {
           if (p !== 'log') return;
           wrote = (await store.scalar<number>('SELECT count(*) FROM bars_daily')) === rows.length;
@@ -327,13 +328,17 @@ describe('ingest: all or nothing', () => {
 });
 
 describe('ingest: updates', () => {
-  it('rewrites only the minute bar that changed when a corrected file comes in', async () => {
+  it('rewrites only the minute bar that changed when a corrected file comes in with replace', async () => {
     const bars = minuteLines('T2503', '2025-01-02', { interval: 5 });
     await ingest(store, { kind: 'minute', files: [writeLines(tmp.dir, 'v1.csv', [MINUTE_HEADER, ...bars])] });
     const fixed = [...bars];
     fixed[7] = fixed[7]!.replace(/,(\d+)$/, ',123456');
-    const s = await ingest(store, { kind: 'minute', files: [writeLines(tmp.dir, 'v2.csv', [MINUTE_HEADER, ...fixed])] });
-    expect(s).toMatchObject({ inserted: 0, updated: 1, unchanged: 50 });
+    const file = writeLines(tmp.dir, 'v2.csv', [MINUTE_HEADER, ...fixed]);
+    // without replace the corrected bar is a conflict with the store, and nothing changes
+    const refused = await ingest(store, { kind: 'minute', files: [file] });
+    expect(refused).toMatchObject({ inserted: 0, updated: 0, unchanged: 50, rejected: 1, rejectsByCode: { store_conflict: 1 } });
+    const s = await ingest(store, { kind: 'minute', files: [file], replace: true });
+    expect(s).toMatchObject({ inserted: 0, updated: 1, unchanged: 50, changedFields: { open_interest: 1 } });
     expect(await store.scalar<number>('SELECT count(*) FROM bars_minute')).toBe(51);
     expect(await store.scalar<number>(`SELECT open_interest FROM bars_minute WHERE ts = '2025-01-02 10:10'`)).toBe(123456);
   });

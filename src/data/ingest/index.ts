@@ -4,12 +4,15 @@
 //   write (changed rows only) -> log (rejects, instruments, splice resolutions, ingest record).
 // All of it runs in one transaction: an unreadable file, a failed guard or a crash leaves the
 // store exactly as it was. Re-ingesting a file changes no bar (unchanged rows are not rewritten)
-// and replaces that file's earlier rejects.
+// and replaces that file's earlier rejects. A file updates only the fields it carries, and never
+// changes a stored non-null value unless asked to (`replace`; see merge.ts).
 
 import { resolve as resolvePath } from 'node:path';
 import { dateValue } from '@duckdb/node-api';
-import { dayNumber, holidaysKnown, isHoliday, isTradingDay, isWeekend, previousTradingDay, weekday } from '../../market/calendar.js';
-import { lastTradingDay, listingDay, parseContract } from '../../market/contracts.js';
+import { DateTime } from 'luxon';
+import { dayNumber, isHoliday, isWeekend, previousTradingDay, weekday } from '../../market/calendar.js';
+import { lastTradingDay, listingDay, offCycleMonth, parseContract } from '../../market/contracts.js';
+import { HOLIDAYS_KNOWN } from '../../market/holidays.js';
 import { dividesSessions } from '../../market/sessions.js';
 import { isProduct, LAUNCH, SPEC_VERSIONS, type Product } from '../../market/specs.js';
 import { DataError } from '../errors.js';
@@ -17,6 +20,7 @@ import type { BarKind, Field, LayoutName } from '../layouts.js';
 import { rejectLine, rejectReason, type Reject, type RejectCode } from '../messages.js';
 import { resolveSplice, type Resolution } from '../splice.js';
 import type { Store } from '../store.js';
+import { carriedFields, storeConflicts, writeBars, type BarValue, type FieldCounts } from './merge.js';
 import { readFileIntoStage, STAGE_DDL, REJECT_DDL, type FileFormat, type ReadFile } from './read.js';
 import { detectInterval, detectStamp, rowRules, sequenceRules, shiftToBarEnd } from './validate.js';
 
@@ -35,6 +39,13 @@ export interface IngestOptions {
   readonly intervalMin?: number | undefined;
   /** Abort (store untouched) when more than this share of the rows read is rejected. Default 0.2. */
   readonly maxRejectShare?: number | undefined;
+  /**
+   * Overwrite stored values that the files' values differ from (only the fields a file carries).
+   * Default false: such a row is rejected as store_conflict, each differing field named.
+   */
+  readonly replace?: boolean | undefined;
+  /** Today's date (ISO, Asia/Shanghai); bars after it are rejected. Default: the clock's. */
+  readonly today?: string | undefined;
   /** Called as each phase starts; an error thrown here aborts the ingest like any other. */
   readonly onPhase?: ((phase: IngestPhase) => void | Promise<void>) | undefined;
 }
@@ -59,14 +70,19 @@ export interface IngestSummary {
   readonly rowsRead: number;
   /** Rows new to the store. */
   readonly inserted: number;
-  /** Rows whose key was in the store with other values. */
+  /** Rows whose key was in the store with other values (a changed or a filled field). */
   readonly updated: number;
+  /** Per field, stored non-null values overwritten (only with `replace`). */
+  readonly changedFields: FieldCounts;
+  /** Per field, stored NULLs given a value by a file that carries the field. */
+  readonly filledFields: FieldCounts;
   /** Valid rows already in the store with the same values. */
   readonly unchanged: number;
   /** Rows (file, line) with at least one reject. */
   readonly rejected: number;
   /** Rows identical in every field to an earlier row, dropped. */
   readonly collapsed: number;
+  /** Rows (file, line) with at least one reject of each code, as `data status` counts them. */
   readonly rejectsByCode: Readonly<Partial<Record<RejectCode, number>>>;
   /** Up to three rejects per code, for the printed summary. */
   readonly samples: readonly Reject[];
@@ -86,6 +102,18 @@ function checkOptions(o: IngestOptions): void {
   }
   const share = o.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
   if (!(share >= 0 && share <= 1)) throw new DataError('bad_option', `--max-reject-share ${share}: expected a number from 0 to 1`);
+  if (o.today !== undefined) {
+    try {
+      dayNumber(o.today);
+    } catch (e) {
+      throw new DataError('bad_option', `today: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+}
+
+/** Today in Asia/Shanghai, where CFFEX trade dates are stamped. */
+function shanghaiToday(): string {
+  return DateTime.now().setZone('Asia/Shanghai').toISODate()!;
 }
 
 export async function ingest(store: Store, opts: IngestOptions): Promise<IngestSummary> {
@@ -118,12 +146,16 @@ interface Staged {
   readonly collapsed: number;
   readonly rejects: Reject[];
   readonly maxShare: number;
+  readonly today: string;
+  /** Per file id, the bar fields its columns carry. */
+  readonly carried: ReadonlyMap<number, readonly BarValue[]>;
 }
 
 async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: IngestPhase) => Promise<void>): Promise<Staged> {
   const product = opts.product ?? null;
   const map = opts.map ?? {};
   const startedAt = new Date();
+  const today = opts.today ?? shanghaiToday();
 
   await phase('read');
   for (const ddl of STAGE_DDL) await store.run(ddl);
@@ -132,6 +164,11 @@ async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: In
   for (const [i, f] of opts.files.entries()) {
     read.push(await readFileIntoStage(store, i + 1, resolvePath(f), { kind: opts.kind, map, product }));
   }
+  // An ingest of nothing is a mistake (a truncated export, the wrong file), not an empty success.
+  if (read.every((f) => f.rows === 0)) {
+    throw new DataError('no_data', `${read.map((f) => f.path).join(', ')}: no data rows (only a header); nothing was written`, { file: read[0]!.path });
+  }
+  const carried = new Map(read.map((f) => [f.fileId, carriedFields(opts.kind, f.layout)] as const));
 
   await phase('stamps');
   const stamps = new Map<number, { interval: number | null; stamp: 'start' | 'end' | null }>();
@@ -157,11 +194,12 @@ async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: In
   await phase('contracts');
   const resolutions = opts.kind === 'minute' ? await resolveSpliceContracts(store, product) : [];
   await buildContractFacts(store);
-  await buildDayFacts(store);
+  await buildDayFacts(store, today);
 
   await phase('validate');
-  await rowRules(store, opts.kind, product);
+  await rowRules(store, opts.kind, product, today);
   const collapsed = await sequenceRules(store, opts.kind);
+  await storeConflicts(store, opts.kind, carried, opts.replace ?? false);
 
   const perFile = await store.all<{ file_id: number; rejected: number; collapsed: number }>(`
     SELECT f.file_id,
@@ -180,16 +218,16 @@ async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: In
   }
 
   const rejects = await loadRejects(store);
-  return { startedAt, read, stamps, amountScales, resolutions, perFile, rowsRead, rejected, collapsed, rejects, maxShare };
+  return { startedAt, read, stamps, amountScales, resolutions, perFile, rowsRead, rejected, collapsed, rejects, maxShare, today, carried };
 }
 
 async function writeIngest(store: Store, opts: IngestOptions, staged: Staged, phase: (p: IngestPhase) => Promise<void>): Promise<IngestSummary> {
-  const { startedAt, read, stamps, amountScales, resolutions, perFile, rowsRead, rejected, collapsed, rejects, maxShare } = staged;
+  const { startedAt, read, stamps, amountScales, resolutions, perFile, rowsRead, rejected, collapsed, rejects, maxShare, today, carried } = staged;
   const product = opts.product ?? null;
   const map = opts.map ?? {};
   const ingestId = Number(await store.scalar<bigint | number>(`SELECT nextval('ingest_seq')`));
   await phase('write');
-  const counts = await writeBars(store, opts.kind, ingestId, rowsRead - rejected - collapsed);
+  const counts = await writeBars(store, opts.kind, ingestId, rowsRead - rejected - collapsed, carried);
   await phase('log');
   await writeInstruments(store);
   await writeRejects(store, ingestId, read, rejects);
@@ -211,8 +249,14 @@ async function writeIngest(store: Store, opts: IngestOptions, staged: Staged, ph
       collapsed: pf?.collapsed ?? 0,
     };
   });
-  const rejectsByCode: Partial<Record<RejectCode, number>> = {};
-  for (const r of rejects) rejectsByCode[r.code] = (rejectsByCode[r.code] ?? 0) + 1;
+  // Rows, not rejects: a row breaking one rule on several fields counts once, as in `data status`.
+  const rowsByCode = new Map<RejectCode, Set<string>>();
+  for (const r of rejects) {
+    const rows = rowsByCode.get(r.code) ?? new Set<string>();
+    rows.add(`${r.file}\n${r.line}`);
+    rowsByCode.set(r.code, rows);
+  }
+  const rejectsByCode: Partial<Record<RejectCode, number>> = Object.fromEntries([...rowsByCode].map(([code, rows]) => [code, rows.size]));
   const samples = Object.keys(rejectsByCode).flatMap((code) => rejects.filter((r) => r.code === code).slice(0, 3));
   const products = (await store.all<{ product: string }>(`SELECT DISTINCT product FROM stage_t WHERE contract IS NOT NULL AND product IS NOT NULL ORDER BY 1`))
     .map((r) => r.product)
@@ -220,7 +264,7 @@ async function writeIngest(store: Store, opts: IngestOptions, staged: Staged, ph
 
   await store.run(
     `INSERT INTO ingests VALUES ($1, $2, $3, current_timestamp, $4, $5, $6, $7, $8, $9)`,
-    [ingestId, opts.kind, startedAt.toISOString().replace('T', ' ').slice(0, 19), read.length, rowsRead, counts.inserted + counts.updated, rejected, collapsed, JSON.stringify({ product, map, stamp: opts.stamp ?? 'auto', interval: opts.intervalMin ?? null, maxRejectShare: maxShare })],
+    [ingestId, opts.kind, startedAt.toISOString().replace('T', ' ').slice(0, 19), read.length, rowsRead, counts.inserted + counts.updated, rejected, collapsed, JSON.stringify({ product, map, stamp: opts.stamp ?? 'auto', interval: opts.intervalMin ?? null, maxRejectShare: maxShare, replace: opts.replace ?? false, today })],
   );
   for (const f of files) {
     const id = read.find((r) => r.path === f.path)!.fileId;
@@ -254,9 +298,12 @@ async function detectAmountScales(store: Store, read: readonly ReadFile[]): Prom
   return out;
 }
 
-/** Facts about each contract code seen: valid?, listing day, last trading day, product launch. */
+/**
+ * Facts about each contract code seen: valid?, listing day, last trading day, product launch, and
+ * for an invalid code shaped like one, its impossible delivery month (bad_month).
+ */
 async function buildContractFacts(store: Store): Promise<void> {
-  await store.run(`CREATE TEMP TABLE ci (contract VARCHAR, product VARCHAR, valid BOOLEAN, listing_date DATE, last_trading_day DATE, launch DATE)`);
+  await store.run(`CREATE TEMP TABLE ci (contract VARCHAR, product VARCHAR, valid BOOLEAN, listing_date DATE, last_trading_day DATE, launch DATE, bad_month VARCHAR)`);
   const codes = await store.all<{ contract: string }>(`SELECT DISTINCT contract FROM stage_t WHERE contract IS NOT NULL`);
   if (codes.length === 0) return;
   const a = await store.conn.createAppender('ci', 'main', 'temp');
@@ -278,23 +325,42 @@ async function buildContractFacts(store: Store): Promise<void> {
       a.appendDate(dateValue(lastTradingDay(c)));
       a.appendDate(dateValue(dayNumber(LAUNCH[c.product])));
     }
+    const month = offCycleMonth(contract);
+    if (month === null) a.appendNull();
+    else a.appendVarchar(String(month).padStart(2, '0'));
     a.endRow();
   }
   a.flushSync();
   a.closeSync();
 }
 
-/** Whether each staged date is a trading day (and why not), and the trading day before it. */
-async function buildDayFacts(store: Store): Promise<void> {
-  await store.run(`CREATE TEMP TABLE cal (d DATE, trading BOOLEAN, why VARCHAR, prev_d DATE)`);
+/**
+ * What each staged date is, as one reject code or none (day_code), with its reason (why), and the
+ * trading day before it. A date after today cannot hold a bar; a weekday past the holiday table's
+ * end cannot be told from a holiday, so it is not taken as a trading day either. Only days with
+ * no day_code count as trading.
+ */
+async function buildDayFacts(store: Store, today: string): Promise<void> {
+  await store.run(`CREATE TEMP TABLE cal (d DATE, trading BOOLEAN, day_code VARCHAR, why VARCHAR, prev_d DATE)`);
   const days = await store.all<{ d: number }>(`SELECT DISTINCT date_diff('day', DATE '1970-01-01', trade_date) AS d FROM stage_t WHERE trade_date IS NOT NULL`);
   if (days.length === 0) return;
   const names = ['a Sunday', 'a Monday', 'a Tuesday', 'a Wednesday', 'a Thursday', 'a Friday', 'a Saturday'];
+  const todayN = dayNumber(today);
+  const knownTo = dayNumber(HOLIDAYS_KNOWN.to);
   const a = await store.conn.createAppender('cal', 'main', 'temp');
   for (const { d } of days) {
+    const [code, why]: [RejectCode | null, string | null] =
+      d > todayN ? ['future_date', today]
+      : isWeekend(d) ? ['not_trading_day', names[weekday(d)]!]
+      : isHoliday(d) ? ['not_trading_day', 'an exchange holiday']
+      : d > knownTo ? ['calendar_unknown', `holidays known to ${HOLIDAYS_KNOWN.to}`]
+      : [null, null];
     a.appendDate(dateValue(d));
-    a.appendBoolean(isTradingDay(d));
-    a.appendVarchar(isWeekend(d) ? names[weekday(d)]! : isHoliday(d) ? 'an exchange holiday' : holidaysKnown(d) ? '' : 'holidays not known for this date');
+    a.appendBoolean(code === null);
+    if (code === null) a.appendNull();
+    else a.appendVarchar(code);
+    if (why === null) a.appendNull();
+    else a.appendVarchar(why);
     a.appendDate(dateValue(previousTradingDay(d)));
     a.endRow();
   }
@@ -347,62 +413,6 @@ async function loadRejects(store: Store, limit?: number): Promise<Reject[]> {
     SELECT f.path, r.line, r.field, r.code, r.value, r.detail FROM rej r JOIN files f USING (file_id)
     ORDER BY r.file_id, r.line, r.code, r.field ${limit === undefined ? '' : `LIMIT ${limit}`}`);
   return rows.map((r) => ({ file: r.path, line: r.line, field: r.field, code: r.code, value: r.value, detail: r.detail }));
-}
-
-async function writeBars(store: Store, kind: BarKind, ingestId: number, validRows: number): Promise<{ inserted: number; updated: number; unchanged: number }> {
-  const table = kind === 'daily' ? 'bars_daily' : 'bars_minute';
-  const minute = kind === 'minute';
-  const key = minute ? ['contract', 'interval_min', 'ts'] : ['contract', 'trade_date'];
-  const values = minute
-    ? ['open', 'high', 'low', 'close', 'volume', 'amount', 'open_interest']
-    : ['open', 'high', 'low', 'close', 'settle', 'pre_settle', 'volume', 'amount', 'open_interest'];
-  const on = key.map((k) => `b.${k} = g.${k}`).join(' AND ');
-  const differs = values.map((c) => `b.${c} IS DISTINCT FROM g.${c}`).join(' OR ');
-  // Only rows that are new or differ from the stored bar are written, so re-ingest is a no-op.
-  // When the store holds none of these contracts' bars yet, every valid row is new.
-  await store.run(`CREATE TEMP TABLE dropped AS SELECT DISTINCT file_id, line FROM rej UNION SELECT file_id, line FROM collapsed`);
-  const overlap = await store.scalar<boolean>(`SELECT EXISTS (SELECT 1 FROM ${table} WHERE contract IN (SELECT contract FROM ci))`);
-  const cols = minute
-    ? 'contract, product, interval_min, ts, trade_date, open, high, low, close, volume, amount, open_interest'
-    : 'contract, product, trade_date, open, high, low, close, settle, pre_settle, volume, amount, open_interest';
-  // Per file, its interval and amount scale are constants; line numbers (the `stage` view) are
-  // needed only to drop rejected or collapsed rows.
-  const files = await store.all<{ file_id: number; amount_scale: number; interval_min: number | null; dropped: number }>(`
-    SELECT f.file_id, f.amount_scale, ${minute ? 'fi.interval_min' : 'NULL AS interval_min'},
-           (SELECT count(*) FROM dropped d WHERE d.file_id = f.file_id) AS dropped
-    FROM files f ${minute ? 'LEFT JOIN file_interval fi USING (file_id)' : ''} ORDER BY f.file_id`);
-  const valid = files
-    .filter((f) => !minute || f.interval_min !== null)
-    .map(
-      (f) => `
-      SELECT s.contract, s.product, ${minute ? `${f.interval_min}::SMALLINT AS interval_min, s.ts, ` : ''}s.trade_date,
-             s.open, s.high, s.low, s.close, ${minute ? '' : 's.settle, s.pre_settle, '}
-             CAST(round(s.volume) AS BIGINT) AS volume, s.amount * ${f.amount_scale} AS amount,
-             CAST(round(s.open_interest) AS BIGINT) AS open_interest
-      FROM ${Number(f.dropped) > 0 ? 'stage s ANTI JOIN dropped d ON d.file_id = s.file_id AND d.line = s.line' : 'stage_t s'}
-      WHERE s.file_id = ${f.file_id} AND s.contract IS NOT NULL`,
-    )
-    .join(' UNION ALL ');
-  if (valid === '') {
-    return { inserted: 0, updated: 0, unchanged: 0 };
-  }
-  if (!overlap) {
-    await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM (${valid})`);
-    return { inserted: validRows, updated: 0, unchanged: 0 };
-  }
-  await store.run(`
-    CREATE TEMP TABLE changed AS
-    WITH g AS (${valid})
-    SELECT g.*, b.contract IS NOT NULL AS existed
-    FROM g LEFT JOIN ${table} b ON ${on}
-    WHERE b.contract IS NULL OR ${differs}`);
-  const c = await store.one<{ inserted: number; updated: number }>(`
-    SELECT count(*) FILTER (WHERE NOT existed) AS inserted, count(*) FILTER (WHERE existed) AS updated FROM changed`);
-  await store.run(`DELETE FROM ${table} b USING changed g WHERE g.existed AND ${on}`);
-  await store.run(`INSERT INTO ${table} (${cols}, ingest_id) SELECT ${cols}, ${ingestId} FROM changed`);
-  const inserted = Number(c?.inserted ?? 0);
-  const updated = Number(c?.updated ?? 0);
-  return { inserted, updated, unchanged: validRows - inserted - updated };
 }
 
 /** Contract facts for every contract with a valid row in this ingest. */

@@ -1,8 +1,10 @@
 // Phase 1 of ingest: read each file with DuckDB's own CSV / Parquet reader into a typed stage
 // table, recording fields that do not parse. No row passes through JavaScript.
 
-import { access, constants } from 'node:fs/promises';
+import { access, constants, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { isUtf8 } from 'node:buffer';
+import { gunzipSync } from 'node:zlib';
 import { DataError, firstLine } from '../errors.js';
 import { detectLayout, type BarKind, type Field, type Layout } from '../layouts.js';
 import { sqlIdent, sqlString, type Store } from '../store.js';
@@ -25,7 +27,8 @@ export function formatOf(path: string): FileFormat {
  * The stage: typed rows of every file of an ingest (minute rows fill ts). Rows of one file are
  * inserted straight from the reader, in file order, so they hold contiguous row ids; the view
  * `stage` adds each row's line from that (`files` keeps each file's first row id). Rows with a
- * field that did not parse keep their source texts for the message.
+ * field that did not parse keep their source texts for the message; once read, `bad` is true
+ * exactly for the rows with a read reject (parse or missing).
  */
 export const STAGE_DDL = [
   `CREATE TEMP TABLE files (file_id INTEGER, path VARCHAR, amount_scale DOUBLE, first_rowid BIGINT, first_line INTEGER)`,
@@ -115,7 +118,8 @@ interface Check {
   readonly text: string;
   /** SQL over that text (written $TEXT): true when the row fails the check */
   readonly fails: string;
-  readonly detail: string | null;
+  /** SQL over that text (written $TEXT): the reject's detail */
+  readonly detail: string;
   /** SQL over the typed row and its text (t<i>): a cheap superset of the failures */
   readonly flagged: string;
 }
@@ -130,6 +134,8 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   } catch {
     throw new DataError('file_unreadable', `${path}: no such file or not readable`, { file: path });
   }
+  // DuckDB reads an empty file as one column named column0, which would surface as a layout error.
+  if ((await stat(path)).size === 0) throw new DataError('no_data', `${path}: the file is empty (no header, no rows)`, { file: path });
   const format = formatOf(path);
   const source =
     format === 'csv' ? `read_csv(${sqlString(path)}, header = true, all_varchar = true)` : `read_parquet(${sqlString(path)})`;
@@ -137,7 +143,7 @@ export async function readFileIntoStage(store: Store, fileId: number, path: stri
   try {
     cols = (await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM ${source}`)).map((c) => ({ name: c.column_name, type: c.column_type }));
   } catch (e) {
-    throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
+    throw await readError(path, format, e);
   }
   const layout = detectLayout(basename(path), cols.map((c) => c.name), opt.kind, opt.map, opt.product !== null);
   // Minute CSVs are large: first let the reader type the columns itself (faster than text plus
@@ -179,26 +185,40 @@ async function stageFile(store: Store, fileId: number, path: string, format: Fil
 
   // Parse failures (text that does not read as its type) and empty required fields.
   const checks: Check[] = [];
-  const add = (c: Omit<Check, 'flagged'>, typed: string | null): void => {
+  const add = (c: Omit<Check, 'flagged'>, typed: string | null, also?: string): void => {
     const i = checks.length;
     // Cheap on purpose (no trim): the flag only picks rows for the second look below, which
     // applies the exact test; a blank-but-not-empty field is flagged and then cleared there.
-    checks.push({ ...c, flagged: typed === null ? `t${i} IS NULL` : `${typed} IS NULL AND t${i} IS NOT NULL` });
+    const flagged = typed === null ? (also ?? `t${i} IS NULL`) : `(${typed} IS NULL AND t${i} IS NOT NULL)${also ? ` OR ${also}` : ''}`;
+    checks.push({ ...c, flagged });
   };
+  // Text like 'nan' or 'inf' casts to a double that is not a number: it is a parse failure too,
+  // also in typed DOUBLE columns (Parquet, typed minute reads), and is staged as NULL below so no
+  // price rule sees it.
+  const notFinite = `CASE WHEN TRY_CAST($TEXT AS DOUBLE) IS NULL THEN 'a number' ELSE 'a finite number' END`;
+  const finiteFields: (typeof NUMERIC_FIELDS)[number][] = [];
   for (const f of NUMERIC_FIELDS) {
     const c = col(f);
-    if (c && !NUMERIC_TYPES.test(c.type)) add({ field: f, code: 'parse', text: sqlIdent(c.name), fails: `$TEXT IS NOT NULL AND TRY_CAST($TEXT AS DOUBLE) IS NULL`, detail: 'a number' }, f);
+    if (!c) continue;
+    const fails = `$TEXT IS NOT NULL AND NOT coalesce(isfinite(TRY_CAST($TEXT AS DOUBLE)), false)`;
+    if (!NUMERIC_TYPES.test(c.type)) {
+      add({ field: f, code: 'parse', text: sqlIdent(c.name), fails, detail: notFinite }, f, `NOT coalesce(isfinite(${f}), true)`);
+      finiteFields.push(f);
+    } else if (/^(DOUBLE|FLOAT|REAL)$/i.test(c.type)) {
+      add({ field: f, code: 'parse', text: sqlIdent(c.name), fails, detail: notFinite }, null, `NOT coalesce(isfinite(${f}), true)`);
+      finiteFields.push(f);
+    }
   }
   if (opt.kind === 'daily' && !/^(DATE|TIMESTAMP.*)$/i.test(dateCol!.type)) {
-    add({ field: 'date', code: 'parse', text: sqlIdent(dateCol!.name), fails: `$TEXT IS NOT NULL AND ${dateOfText('$TEXT')} IS NULL`, detail: 'a date (YYYYMMDD or YYYY-MM-DD)' }, 'parsed_date');
+    add({ field: 'date', code: 'parse', text: sqlIdent(dateCol!.name), fails: `$TEXT IS NOT NULL AND ${dateOfText('$TEXT')} IS NULL`, detail: sqlString('a date (YYYYMMDD or YYYY-MM-DD)') }, 'parsed_date');
   } else if (opt.kind === 'minute' && (stampDate || !/^TIMESTAMP/i.test(timeCol!.type))) {
-    add({ field: 'datetime', code: 'parse', text: stampDate ? stampText(stampDate, timeCol!) : sqlIdent(timeCol!.name), fails: `$TEXT IS NOT NULL AND ${stampOfText('$TEXT')} IS NULL`, detail: 'a time stamp (YYYY-MM-DD HH:MM[:SS])' }, 'ts');
+    add({ field: 'datetime', code: 'parse', text: stampDate ? stampText(stampDate, timeCol!) : sqlIdent(timeCol!.name), fails: `$TEXT IS NOT NULL AND ${stampOfText('$TEXT')} IS NULL`, detail: sqlString('a time stamp (YYYY-MM-DD HH:MM[:SS])') }, 'ts');
   }
   const required: Field[] = opt.kind === 'daily' ? ['date', 'close'] : ['datetime', 'open', 'high', 'low', 'close'];
   if (opt.product === null) required.push('symbol');
   for (const f of required) {
     const c = f === 'datetime' ? timeCol : col(f);
-    if (c) add({ field: f, code: 'missing', text: sqlIdent(c.name), fails: '$TEXT IS NULL', detail: null }, null);
+    if (c) add({ field: f, code: 'missing', text: sqlIdent(c.name), fails: '$TEXT IS NULL', detail: 'NULL' }, null);
   }
 
   const sym = col('symbol');
@@ -228,7 +248,7 @@ async function stageFile(store: Store, fileId: number, path: string, format: Fil
                  ${checks.map((c, i) => `${c.text} AS t${i}`).join(', ') || 'NULL AS t0'}
           FROM ${source}))`);
   } catch (e) {
-    throw new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
+    throw await readError(path, format, e);
   }
   // A blank line inside a CSV is skipped by the reader and shifts the lines reported after it.
   // Row ids stay in SQL: inside a transaction they start at 2^55, past exact JS numbers.
@@ -240,13 +260,66 @@ async function stageFile(store: Store, fileId: number, path: string, format: Fil
     const list = checks
       .map((c, i) => {
         const t = textOf(`texts[${i + 1}]`);
-        return `CASE WHEN ${c.fails.replaceAll('$TEXT', t)} THEN {field: '${c.field}', code: '${c.code}', value: ${c.code === 'missing' ? 'NULL' : t}, detail: ${c.detail === null ? 'NULL' : sqlString(c.detail)}} END`;
+        return `CASE WHEN ${c.fails.replaceAll('$TEXT', t)} THEN {field: '${c.field}', code: '${c.code}', value: ${c.code === 'missing' ? 'NULL' : t}, detail: ${c.detail.replaceAll('$TEXT', t)}} END`;
       })
       .join(',\n');
     await store.run(`
       INSERT INTO rej
       SELECT ${fileId}, line, r.field, r.code, r.value, r.detail
       FROM (SELECT line, unnest(list_filter([${list}], x -> x IS NOT NULL)) AS r FROM stage WHERE file_id = ${fileId} AND bad)`);
+    if (finiteFields.length > 0) {
+      await store.run(`
+        UPDATE stage_t SET ${finiteFields.map((f) => `${f} = CASE WHEN isfinite(${f}) THEN ${f} END`).join(', ')}
+        WHERE file_id = ${fileId} AND bad`);
+    }
+    // From here on `bad` means the row has a reject of its own, so later rules need not repeat it.
+    await store.run(`
+      UPDATE stage_t SET bad = false
+      WHERE file_id = ${fileId} AND bad AND rowid NOT IN (
+        SELECT f.first_rowid + r.line - f.first_line FROM rej r JOIN files f USING (file_id) WHERE r.file_id = ${fileId})`);
   }
   return { fileId, path, format, layout, rows };
+}
+
+/**
+ * The error for a file DuckDB could not read. A CSV that is not UTF-8 (Chinese vendor exports are
+ * often GBK / GB18030) gets a message of its own, found from the file's bytes rather than from the
+ * reader's wording; anything else keeps the reader's first line.
+ */
+async function readError(path: string, format: FileFormat, e: unknown): Promise<DataError> {
+  const bad = format === 'csv' ? await firstNonUtf8Line(path).catch(() => null) : null;
+  if (bad === null) return new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
+  const gb = bad.gb18030 ? ' and looks like GBK/GB18030' : '';
+  const from = bad.gb18030 ? 'GB18030' : '<its encoding>';
+  const out = path.replace(/(\.csv)?(\.gz)?$/i, '.utf8.csv');
+  const sh = (p: string): string => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replaceAll("'", "'\\''")}'`);
+  const cat = /\.gz$/i.test(path) ? `gzip -dc ${sh(path)} | iconv -f ${from} -t UTF-8` : `iconv -f ${from} -t UTF-8 ${sh(path)}`;
+  return new DataError(
+    'file_unreadable',
+    `${path}: not UTF-8 text (line ${bad.line} is not valid UTF-8${gb}); convert it first, e.g. \`${cat} > ${sh(out)}\``,
+    { file: path, line: bad.line },
+  );
+}
+
+/** The first line (1-based) of a CSV (gzip or plain) that is not valid UTF-8, and whether it reads as GB18030; null when all of it is UTF-8. */
+async function firstNonUtf8Line(path: string): Promise<{ line: number; gb18030: boolean } | null> {
+  let buf = await readFile(path);
+  if (/\.gz$/i.test(path)) buf = gunzipSync(buf);
+  if (isUtf8(buf)) return null;
+  for (let start = 0, line = 1; start < buf.length; line++) {
+    const nl = buf.indexOf(10, start);
+    const end = nl < 0 ? buf.length : nl;
+    const text = buf.subarray(start, end);
+    if (!isUtf8(text)) {
+      let gb18030 = false;
+      try {
+        gb18030 = /[\u4e00-\u9fff]/.test(new TextDecoder('gb18030', { fatal: true }).decode(text));
+      } catch {
+        // not GB18030 either
+      }
+      return { line, gb18030 };
+    }
+    start = end + 1;
+  }
+  return null;
 }

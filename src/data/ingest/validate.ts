@@ -88,13 +88,13 @@ async function applyRules(store: Store, from: string, rules: readonly Rule[], fi
  * Row rules. Needs temp tables `ci` (contract facts), `cal` (day facts) and, for minute bars,
  * `file_interval` (file_id, interval_min). `product` is --product when given.
  */
-export async function rowRules(store: Store, kind: BarKind, product: string | null): Promise<void> {
+export async function rowRules(store: Store, kind: BarKind, product: string | null, today: string): Promise<void> {
   const minute = kind === 'minute';
   // Facts per (product, day) are few; joining them by equality keeps the big scan a hash probe.
   await store.run(`
     CREATE OR REPLACE TEMP TABLE dayspec AS
     SELECT p.product, p.trade_date, sp.tick, sp.limit_pct, sp.am_open, sp.am_close, sp.pm_open, sp.pm_close,
-           cal.trading, cal.why, cal.prev_d
+           cal.trading, cal.day_code, cal.why, cal.prev_d
     FROM (SELECT DISTINCT product, trade_date FROM stage_t WHERE trade_date IS NOT NULL) p
     LEFT JOIN instrument_specs sp ON sp.product = p.product
          AND p.trade_date BETWEEN sp.valid_from AND coalesce(sp.valid_to, DATE '9999-12-31')
@@ -104,10 +104,13 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
   const live = `s.trade_date IS NOT NULL AND s.contract IS NOT NULL AND s.valid AND s.trading`;
   const dayText = minute ? `strftime(s.ts, '%Y-%m-%d %H:%M')` : `strftime(s.trade_date, '%Y-%m-%d')`;
   const dayField = minute ? 'datetime' : 'date';
-  // Rules that look only at the symbol, the product and the day.
+  // Rules that look only at the symbol, the product and the day. A day breaks at most one of
+  // not_trading_day, future_date and calendar_unknown (cal.day_code).
   const dayRules: Rule[] = [
-    { field: 'symbol', code: 'bad_symbol', when: `s.symbol IS NOT NULL AND NOT coalesce(s.valid, false)`, value: 's.symbol', detail: 'NULL' },
-    { field: dayField, code: 'not_trading_day', when: `s.trade_date IS NOT NULL AND NOT s.trading`, value: dayText, detail: 's.day_why' },
+    { field: 'symbol', code: 'bad_symbol', when: `s.symbol IS NOT NULL AND NOT coalesce(s.valid, false)`, value: 's.symbol', detail: 's.bad_month' },
+    ...(['not_trading_day', 'future_date', 'calendar_unknown'] as const).map(
+      (code): Rule => ({ field: dayField, code, when: `s.trade_date IS NOT NULL AND s.day_code = '${code}'`, value: dayText, detail: 's.day_why' }),
+    ),
     {
       field: dayField,
       code: 'before_launch',
@@ -121,7 +124,8 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
       when: `${live} AND s.trade_date >= s.launch AND (s.listing_date IS NULL OR s.trade_date < s.listing_date OR s.trade_date > s.last_trading_day)`,
       value: dayText,
       detail: `CASE WHEN s.listing_date IS NULL THEN s.contract || ' was never listed'
-               ELSE s.contract || ' listed ' || strftime(s.listing_date, '%Y-%m-%d') || ', last trading day ' || strftime(s.last_trading_day, '%Y-%m-%d') END`,
+               ELSE s.contract || CASE WHEN s.listing_date > DATE '${today}' THEN ' lists ' ELSE ' listed ' END || strftime(s.listing_date, '%Y-%m-%d')
+                    || ', last trading day ' || strftime(s.last_trading_day, '%Y-%m-%d') END`,
     },
   ];
   if (product !== null) {
@@ -147,8 +151,8 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
            s.ps_known + (s.ps_known * s.lim + s.tick + 1e-9) - 1e-10 AS band_hi
     FROM (
       SELECT coalesce(k.contract, '') AS ck, coalesce(k.product, '') AS pk, k.contract, k.contract AS symbol, k.product, k.trade_date,
-             ci.valid, ci.listing_date, ci.last_trading_day, ci.launch,
-             d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.why AS day_why, d.prev_d,
+             ci.valid, ci.bad_month, ci.listing_date, ci.last_trading_day, ci.launch,
+             d.tick, d.limit_pct, d.am_open, d.am_close, d.pm_open, d.pm_close, d.trading, d.day_code, d.why AS day_why, d.prev_d,
              ${minute ? 'coalesce(td.pre_settle, h.settle)' : 'h.settle'} AS ps_known,
              d.limit_pct * CASE WHEN ft.d IS NULL OR k.trade_date <= ft.d THEN 2 ELSE 1 END AS lim
       FROM (SELECT DISTINCT contract, product, trade_date FROM stage_t) k
@@ -162,8 +166,8 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
   const intervalSql = intervals.length > 0 ? `CASE s.file_id ${intervals.map((f) => `WHEN ${f.file_id} THEN ${f.interval_min}`).join(' ')} END` : 'NULL::SMALLINT';
   await store.run(`
     CREATE OR REPLACE TEMP VIEW v AS
-    SELECT s.*, s.rowid AS rid, c.valid, c.listing_date, c.last_trading_day, c.launch,
-           c.tick, c.limit_pct, c.am_open, c.am_close, c.pm_open, c.pm_close, c.trading, c.day_why, c.prev_d,
+    SELECT s.*, s.rowid AS rid, c.valid, c.bad_month, c.listing_date, c.last_trading_day, c.launch,
+           c.tick, c.limit_pct, c.am_open, c.am_close, c.pm_open, c.pm_close, c.trading, c.day_code, c.day_why, c.prev_d,
            c.day_flag, c.live_sess, c.am_open_ms, c.am_close_ms, c.pm_open_ms, c.pm_close_ms, c.band, c.band_lo, c.band_hi,
            ${intervalSql} AS interval_min, ${minute ? 'hour(s.ts) * 60 + minute(s.ts)' : 'NULL'} AS m,
            ${minute ? 'c.ps_known' : 'coalesce(s.pre_settle, c.ps_known)'} AS ps, c.lim
@@ -187,12 +191,13 @@ export async function rowRules(store: Store, kind: BarKind, product: string | nu
   const prices = minute ? ['open', 'high', 'low', 'close'] : ['open', 'high', 'low', 'close', 'settle', 'pre_settle'];
   for (const p of prices) rules.push({ field: p, code: 'non_positive', when: `s.${p} <= 0`, value: `s.${p}`, detail: 'NULL' });
   for (const q of ['volume', 'open_interest', 'amount']) rules.push({ field: q, code: 'negative', when: `s.${q} < 0`, value: `s.${q}`, detail: 'NULL' });
-  // A bar with trades needs its whole OHLC; a no-trade day may carry only close / settle.
+  // A bar with trades needs its whole OHLC; a no-trade day may carry only close / settle. A price
+  // that did not parse is empty here but already rejected (bad), so it is not reported twice.
   if (!minute) {
     rules.push({
       field: 'open/high/low',
       code: 'missing',
-      when: `(s.open IS NULL OR s.high IS NULL OR s.low IS NULL) AND s.volume > 0`,
+      when: `(s.open IS NULL OR s.high IS NULL OR s.low IS NULL) AND s.volume > 0 AND NOT coalesce(s.bad, false)`,
       value: 'NULL',
       detail: `'volume is ' || CAST(CAST(s.volume AS BIGINT) AS VARCHAR)`,
     });
