@@ -19,6 +19,8 @@ import { walkForwardCommand } from './commands/walk-forward.js';
 import { runsCommand } from './commands/runs.js';
 import { overfitCheckCommand } from './commands/overfit-check.js';
 import { CheckFailed, EXIT, EXIT_TABLE } from './exit-codes.js';
+import { checkNumbers, UsageError } from './options.js';
+import { ignoreClosedPipes } from './output.js';
 
 /** Errors a user can fix: bad data, config, model folder or backend choice. */
 function isUserError(e: unknown): e is Error {
@@ -33,8 +35,12 @@ function exitCodeOf(e: unknown): number {
   return EXIT.internal;
 }
 
+/** A usage error as one line (yargs may give several, e.g. a suggestion). */
+function usageLine(msg: string): string {
+  return `bft: ${msg.trim().replace(/\s*\n\s*/g, '; ')} (see --help)\n`;
+}
+
 export async function main(argv: string[]): Promise<number> {
-  let usageError: string | null = null;
   try {
     await yargs(argv)
       .scriptName('bft')
@@ -49,23 +55,26 @@ export async function main(argv: string[]): Promise<number> {
       .command(walkForwardCommand)
       .command(runsCommand)
       .command(overfitCheckCommand)
-      .demandCommand(1, 'name a command (bft --help lists them)')
+      .demandCommand(1, 'name a command')
       .strict()
       .recommendCommands()
       .epilogue(`Store: --db PATH, else $BFT_DB, else datasets/bft.duckdb.\n${EXIT_TABLE}`)
       .wrap(Math.min(110, process.stdout.columns ?? 110))
+      .middleware((a) => checkNumbers(a), true)
       .fail((msg, err) => {
-        // yargs' own validation errors (YError) are usage errors; anything else came from a command
+        // Thrown, not recorded: yargs runs a command's handler after a failed check unless the
+        // failure throws. yargs' own validation errors (YError) become usage errors; anything
+        // else came from a command and goes on as it is.
         if (err && err.name !== 'YError') throw err;
-        usageError = msg ?? err?.message ?? 'invalid arguments';
+        throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
       })
       .help()
       .version()
       .parseAsync();
   } catch (e) {
-    // a failed .check() in a command builder reaches here as a bare string or a YError
-    if (typeof e === 'string' || (e instanceof Error && e.name === 'YError')) {
-      process.stderr.write(`bft: ${typeof e === 'string' ? e : e.message}\nRun bft --help for usage.\n`);
+    // a failed .check() in a command builder may reach here as a bare string
+    if (typeof e === 'string' || e instanceof UsageError) {
+      process.stderr.write(usageLine(typeof e === 'string' ? e : e.message));
       return EXIT.badInput;
     }
     if (e instanceof CheckFailed) {
@@ -80,13 +89,10 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env['BFT_DEBUG'] && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
     return EXIT.internal;
   }
-  if (usageError !== null) {
-    process.stderr.write(`bft: ${usageError}\nRun bft --help for usage.\n`);
-    return EXIT.badInput;
-  }
   return EXIT.ok;
 }
 
+ignoreClosedPipes();
 main(hideBin(process.argv)).then((code) => {
   process.exitCode = code;
 });

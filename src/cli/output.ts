@@ -20,6 +20,19 @@ export interface Progress {
   stop(): void;
 }
 
+/**
+ * A reader that closes the pipe early (`bft data status | head -n 1`) is not an error: the rest
+ * of the output is dropped and the command finishes as it would have, without a stack trace.
+ */
+export function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 const NO_PROGRESS: Progress = { update: () => undefined, stop: () => undefined };
 
 export function terminalOutput(quiet: boolean): Output {

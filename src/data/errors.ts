@@ -7,6 +7,7 @@ export type DataErrorCode =
   | 'bad_option'
   | 'too_many_rejects'
   | 'store_unavailable'
+  | 'store_missing'
   | 'interval_unknown'
   | 'no_data';
 

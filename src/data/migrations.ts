@@ -126,13 +126,30 @@ async function v3(s: Store): Promise<void> {
   `);
 }
 
+// The process running a run (src/eval/runs.ts): a run left `running` by a killed process is shown
+// as stopped when its pid is gone. IF NOT EXISTS: a store rolled back to an earlier version by
+// deleting its migration rows keeps the columns.
+async function v4(s: Store): Promise<void> {
+  await s.run(`
+    ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid INTEGER;
+    ALTER TABLE runs ADD COLUMN IF NOT EXISTS host VARCHAR;
+  `);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'bars, specs, ingest log, continuous', up: v1 },
   { version: 2, name: 'walk-forward runs, jobs, predictions', up: v2 },
   { version: 3, name: 'predictions keyed by fold (CPCV)', up: v3 },
+  { version: 4, name: 'runs record the process running them', up: v4 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Versions of the migrations not among `applied`. */
+export function pendingMigrations(applied: readonly number[]): number[] {
+  const done = new Set(applied);
+  return MIGRATIONS.filter((m) => !done.has(m.version)).map((m) => m.version);
+}
 
 export async function migrate(s: Store): Promise<number[]> {
   await s.run(`CREATE TABLE IF NOT EXISTS schema_migrations (

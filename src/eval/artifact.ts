@@ -10,7 +10,7 @@ import type { Scalers } from '../dataset/inputs.js';
 import { ModelError } from '../models/errors.js';
 import { loadModel, saveModel } from '../models/io.js';
 import type { ModelSpec } from '../models/presets.js';
-import type { ResolvedExperiment } from './experiment.js';
+import { FOLDER_NAME_RULE, isFolderName, pathInside, type ResolvedExperiment } from './experiment.js';
 
 export const ARTIFACT_FORMAT = 'bft-model';
 export const ARTIFACT_VERSION = 1;
@@ -70,7 +70,22 @@ export function newModelId(seed: number, now = new Date()): string {
   return `${t}-s${seed}`;
 }
 
+/**
+ * modelsDir/<name>/<id>, refused (ModelError) unless both are single folder names and the path
+ * stays under modelsDir.
+ */
+export function modelDir(modelsDir: string, name: string, id: string): string {
+  const dir = isFolderName(name) && isFolderName(id) ? pathInside(modelsDir, name, id) : null;
+  if (dir === null) throw new ModelError('bad_config', `model ${JSON.stringify(name)}, id ${JSON.stringify(id)}: not a model folder under ${modelsDir} (each must be ${FOLDER_NAME_RULE})`, { name, id, root: modelsDir });
+  return dir;
+}
+
+/** Writes a model folder, which must be <models>/<meta.name>/<meta.id> (see modelDir). */
 export async function writeArtifact(dir: string, model: tf.LayersModel, meta: ArtifactMeta, scalers: Scalers): Promise<void> {
+  // Whoever built `dir`, a name such as ".." must not place the model beside the models folder.
+  if (modelDir(resolve(dir, '..', '..'), meta.name, meta.id) !== resolve(dir)) {
+    throw new ModelError('bad_config', `${dir} is not a folder <models>/${meta.name}/${meta.id}`, { dir, name: meta.name, id: meta.id });
+  }
   mkdirSync(dir, { recursive: true });
   await saveModel(model, dir);
   writeFileSync(join(dir, 'scalers.json'), `${JSON.stringify(scalers, null, 1)}\n`);
@@ -105,17 +120,25 @@ export async function readArtifact(dir: string): Promise<Artifact> {
 }
 
 /**
- * Finds a model folder from what a user typed: a path to it; an id under modelsDir/<name>/; or a
- * name, meaning its newest id.
+ * Finds a model folder from what a user typed: a path to it; name/id or an id under
+ * modelsDir/<name>/; or a name, meaning its newest id. Names and ids are single folder names, so
+ * a ref such as ../../x is only ever a path, never looked up under modelsDir.
  */
 export function resolveModelDir(modelsDir: string, ref: string): string {
   const isModel = (d: string): boolean => existsSync(join(d, 'meta.json'));
   if (isModel(ref)) return resolve(ref);
-  const names = existsSync(modelsDir) ? readdirSync(modelsDir).filter((n) => statSync(join(modelsDir, n)).isDirectory()) : [];
-  if (names.includes(ref)) {
-    const ids = readdirSync(join(modelsDir, ref)).filter((i) => isModel(join(modelsDir, ref, i))).sort();
-    if (ids.length > 0) return resolve(modelsDir, ref, ids[ids.length - 1]!);
+  const names = existsSync(modelsDir) ? readdirSync(modelsDir).filter((n) => isFolderName(n) && statSync(join(modelsDir, n)).isDirectory()) : [];
+  const [name, id, ...rest] = ref.split('/');
+  if (rest.length === 0 && name !== undefined && id !== undefined && isFolderName(name) && isFolderName(id)) {
+    const dir = modelDir(modelsDir, name, id);
+    if (isModel(dir)) return dir;
   }
-  for (const n of names) if (isModel(join(modelsDir, n, ref))) return resolve(modelsDir, n, ref);
-  throw new ModelError('bad_config', `no model "${ref}": give a model folder, an id or a name under ${modelsDir} (bft train writes them)`);
+  if (isFolderName(ref)) {
+    if (names.includes(ref)) {
+      const ids = readdirSync(join(modelsDir, ref)).filter((i) => isFolderName(i) && isModel(join(modelsDir, ref, i))).sort();
+      if (ids.length > 0) return modelDir(modelsDir, ref, ids[ids.length - 1]!);
+    }
+    for (const n of names) if (isModel(join(modelsDir, n, ref))) return modelDir(modelsDir, n, ref);
+  }
+  throw new ModelError('bad_config', `no model "${ref}": give a model folder, a name, name/id or an id under ${modelsDir} (bft train writes them)`, { ref, root: modelsDir });
 }

@@ -2,14 +2,47 @@
 // once into a fully defaulted object that is saved with every model it produces.
 
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { datasetConfigSchema } from '../dataset/config.js';
 import { DatasetError } from '../dataset/errors.js';
+import { isoDateProblem } from '../market/calendar.js';
+import { isModelError } from '../models/errors.js';
+import { ModelSpecSchema, resolvePreset, type ModelSpecOverrides } from '../models/presets.js';
 import { checkFoldPlanConfig, FoldPlanError, type FoldPlanConfig } from './folds.js';
 import { overfitConfigSchema } from './overfit/config.js';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+// Dates are judged by the one check every command uses (an impossible 2020-02-30 included).
+const isoDate = z.string().superRefine((s, ctx) => {
+  const problem = isoDateProblem(s);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/** Longest experiment or model name: it becomes a folder name. */
+export const NAME_MAX = 64;
+
+/** What an experiment or model name, a run or model id must be: it names a folder of its own. */
+export const FOLDER_NAME_RULE = `one folder name of letters, digits, dot, dash or underscore, not starting with a dot, at most ${NAME_MAX} characters`;
+
+/** One path segment, so never `.`, `..` or a hidden folder (see FOLDER_NAME_RULE). */
+export function isFolderName(name: string): boolean {
+  return name.length > 0 && name.length <= NAME_MAX && !name.startsWith('.') && /^[A-Za-z0-9._-]+$/.test(name);
+}
+
+const folderName = z.string().superRefine((s, ctx) => {
+  if (!isFolderName(s)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(s)} is not ${FOLDER_NAME_RULE}` });
+});
+
+/**
+ * root/segments resolved, or null when that leaves root or is root itself. Names are checked
+ * where they are read; output paths check again here, whatever built them.
+ */
+export function pathInside(root: string, ...segments: string[]): string | null {
+  const base = resolve(root);
+  const path = resolve(base, ...segments);
+  const rel = relative(base, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel) ? path : null;
+}
 
 export const trainConfigSchema = z
   .object({
@@ -87,8 +120,8 @@ const modelEntrySchema = z
 
 export const experimentSchema = z
   .object({
-    /** Names the model folder models/<name>/; defaults to the config file's name. */
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').optional(),
+    /** Names the model folder models/<name>/ and experiments/<name>/; defaults to the config file's name. */
+    name: folderName.optional(),
     seed: z.number().int().min(0).default(42),
     backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
     dataset: datasetConfigSchema.prefault({}),
@@ -117,6 +150,27 @@ export const experimentSchema = z
     if (x.overfit.pboBlocks % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['overfit', 'pboBlocks'], message: `pboBlocks must be even, got ${x.overfit.pboBlocks}` });
     const s = x.strategy.rule;
     if (s.kind === 'threshold' && s.short > s.long) ctx.addIssue({ code: 'custom', path: ['strategy', 'rule', 'short'], message: `short ${s.short} is above long ${s.long}` });
+    // Presets and their overrides are checked here, as the fold jobs and `bft train` resolve
+    // them, so a plan (which trains nothing) refuses the same configs a run does.
+    const classes = x.dataset.labels === 'three' ? 3 : 2;
+    const entries: [(string | number)[], { preset: string } & Record<string, unknown>][] = [[['model'], x.model]];
+    (x.models ?? []).forEach((m, i) => entries.push([['models', i], m]));
+    const settings = Object.keys(ModelSpecSchema.shape);
+    for (const [path, entry] of entries) {
+      const { preset, label: _label, ...overrides } = entry;
+      const unknown = Object.keys(overrides).find((k) => !settings.includes(k));
+      if (unknown !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [...path, unknown], message: `not a model setting (settings: preset, label, ${settings.join(', ')})` });
+        continue;
+      }
+      try {
+        resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes });
+      } catch (e) {
+        if (!isModelError(e)) throw e;
+        const field = e.context['preset'] !== undefined ? 'preset' : String(e.context['field'] ?? '');
+        ctx.addIssue({ code: 'custom', path: field === '' || field === '(spec)' ? path : [...path, ...field.split('.')], message: e.message });
+      }
+    }
     const labels = (x.models ?? []).map((m) => m.label ?? m.preset);
     const dup = labels.find((l, i) => labels.indexOf(l) !== i);
     if (dup !== undefined) ctx.addIssue({ code: 'custom', path: ['models'], message: `model "${dup}" appears twice (give one a "label")` });
@@ -173,7 +227,10 @@ export function resolveExperiment(raw: unknown, fallbackName: string, where = 'c
     const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
     throw new DatasetError('bad_config', `${where}: ${path}: ${issue.message}`, { file: where });
   }
-  return { ...r.data, name: r.data.name ?? fallbackName };
+  const name = r.data.name ?? fallbackName;
+  // The file's name stands in for a missing "name" and must make a folder as safely.
+  if (!isFolderName(name)) throw new DatasetError('bad_config', `${where}: name: ${JSON.stringify(name)} (from the file name; the config has no "name") is not ${FOLDER_NAME_RULE}`, { file: where });
+  return { ...r.data, name };
 }
 
 /** Reads and resolves experiments/<name>.json (or any path). */

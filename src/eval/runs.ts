@@ -1,12 +1,59 @@
 // The run store: walk-forward runs, their finished jobs and out-of-sample predictions, in the
 // DuckDB store (migration v2). A job's row and its predictions land in one transaction, so the
-// set of finished jobs is exactly what a resumed run may skip.
+// set of finished jobs is exactly what a resumed run may skip. A run records the process that runs
+// it (migration v4), so one whose process died shows as stopped instead of running forever.
 
+import { hostname } from 'node:os';
 import type { Store } from '../data/store.js';
 import { isoDate } from '../market/calendar.js';
+import { EvalError } from './errors.js';
+import { FOLDER_NAME_RULE, isFolderName, pathInside } from './experiment.js';
 import type { JobResult } from './jobs.js';
 
-export type RunStatus = 'running' | 'finished' | 'failed';
+/** What the store records. */
+export type StoredRunStatus = 'running' | 'finished' | 'failed';
+/** What a reader sees: a `running` run whose process is gone is `stopped` (resume it with --resume). */
+export type RunStatus = StoredRunStatus | 'stopped';
+
+/** The process that started or last resumed a run. */
+export interface RunOwner {
+  readonly pid: number;
+  readonly host: string;
+}
+
+export function thisProcess(): RunOwner {
+  return { pid: process.pid, host: hostname() };
+}
+
+/**
+ * Whether the process that owns a run is still there. On this host its pid is asked (EPERM:
+ * there, another user's). A pid on another host cannot be asked: unknown, since a run lets go of
+ * the store file between its writes and a reader here proves nothing. A run recorded before
+ * owners were (null) belongs to a process long gone.
+ */
+export function ownerState(owner: RunOwner | null, here: string = hostname()): 'alive' | 'gone' | 'unknown' {
+  if (owner === null) return 'gone';
+  if (owner.host !== here) return 'unknown';
+  if (owner.pid === process.pid) return 'alive';
+  try {
+    process.kill(owner.pid, 0);
+    return 'alive';
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? 'alive' : 'gone';
+  }
+}
+
+/**
+ * experimentsDir/<experiment>/runs/<runId>, refused (EvalError) unless both names are single
+ * folder names and the path stays under experimentsDir.
+ */
+export function runDir(experimentsDir: string, experiment: string, runId: string): string {
+  const dir = isFolderName(experiment) && isFolderName(runId) ? pathInside(experimentsDir, experiment, 'runs', runId) : null;
+  if (dir === null) {
+    throw new EvalError('bad_config', `experiment ${JSON.stringify(experiment)}, run ${JSON.stringify(runId)}: not a run folder under ${experimentsDir} (each must be ${FOLDER_NAME_RULE})`, { experiment, run: runId, root: experimentsDir });
+  }
+  return dir;
+}
 
 export interface RunRecord {
   readonly runId: string;
@@ -14,6 +61,8 @@ export interface RunRecord {
   readonly createdAt: string;
   readonly finishedAt: string | null;
   readonly status: RunStatus;
+  /** The process that started or last resumed the run; null for runs recorded before owners were. */
+  readonly owner: RunOwner | null;
   /** The resolved experiment config, as JSON. */
   readonly configJson: string;
   readonly planJson: string;
@@ -46,7 +95,9 @@ interface RunRow {
   experiment: string;
   created_at: Date | string;
   finished_at: Date | string | null;
-  status: RunStatus;
+  status: StoredRunStatus;
+  pid: number | null;
+  host: string | null;
   config_json: string;
   plan_json: string;
   commit: string;
@@ -59,12 +110,15 @@ interface RunRow {
 const stamp = (v: Date | string | null): string | null => (v === null ? null : v instanceof Date ? v.toISOString().replace('T', ' ').slice(0, 19) : String(v).slice(0, 19));
 
 function toRecord(r: RunRow): RunRecord {
+  // typeof: a store read before migration v4 has no such columns at all.
+  const owner = typeof r.pid === 'number' && typeof r.host === 'string' ? { pid: r.pid, host: r.host } : null;
   return {
     runId: r.run_id,
     experiment: r.experiment,
     createdAt: stamp(r.created_at)!,
     finishedAt: stamp(r.finished_at),
-    status: r.status,
+    status: r.status === 'running' && ownerState(owner) === 'gone' ? 'stopped' : r.status,
+    owner,
     configJson: r.config_json,
     planJson: r.plan_json,
     commit: r.commit,
@@ -74,11 +128,12 @@ function toRecord(r: RunRow): RunRecord {
   };
 }
 
-export async function createRun(store: Store, r: Omit<RunRecord, 'createdAt' | 'finishedAt' | 'status' | 'summaryJson'>): Promise<void> {
+/** A new run, `running` and owned by `owner` (default: this process). */
+export async function createRun(store: Store, r: Omit<RunRecord, 'createdAt' | 'finishedAt' | 'status' | 'summaryJson' | 'owner'>, owner: RunOwner = thisProcess()): Promise<void> {
   await store.run(
-    `INSERT INTO runs (run_id, experiment, created_at, status, config_json, plan_json, commit, dir, jobs)
-     VALUES ($1, $2, current_timestamp, 'running', $3, $4, $5, $6, $7)`,
-    [r.runId, r.experiment, r.configJson, r.planJson, r.commit, r.dir, r.jobs],
+    `INSERT INTO runs (run_id, experiment, created_at, status, config_json, plan_json, commit, dir, jobs, pid, host)
+     VALUES ($1, $2, current_timestamp, 'running', $3, $4, $5, $6, $7, $8, $9)`,
+    [r.runId, r.experiment, r.configJson, r.planJson, r.commit, r.dir, r.jobs, owner.pid, owner.host],
   );
 }
 
@@ -95,11 +150,15 @@ export async function listRuns(store: Store, experiment?: string): Promise<RunRe
   return rows.map(toRecord);
 }
 
-export async function setRunStatus(store: Store, runId: string, status: RunStatus, summaryJson?: string): Promise<void> {
+/** Sets a run's status; `running` (a resume) makes this process its owner. */
+export async function setRunStatus(store: Store, runId: string, status: StoredRunStatus, summaryJson?: string): Promise<void> {
+  const me = thisProcess();
   await store.run(
     `UPDATE runs SET status = $2, finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE current_timestamp END,
-       summary_json = COALESCE($3, summary_json) WHERE run_id = $1`,
-    [runId, status, summaryJson ?? null],
+       summary_json = COALESCE($3, summary_json),
+       pid = CASE WHEN $2 = 'running' THEN $4 ELSE pid END, host = CASE WHEN $2 = 'running' THEN $5 ELSE host END
+     WHERE run_id = $1`,
+    [runId, status, summaryJson ?? null, me.pid, me.host],
   );
 }
 

@@ -20,7 +20,7 @@ import { jobKey, type FoldJob, type JobResult } from './jobs.js';
 import { runJobs } from './pool.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { evaluatePaths, pathAssembly } from './paths.js';
-import { createRun, finishedJobs, getRun, readJobs, readPredictions, recordJob, setRunStatus, type PredictionRecord } from './runs.js';
+import { createRun, finishedJobs, getRun, ownerState, readJobs, readPredictions, recordJob, runDir, setRunStatus, type PredictionRecord } from './runs.js';
 
 export interface ExperimentModel {
   readonly label: string;
@@ -149,13 +149,18 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
     if (prev === null) throw new EvalError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
     if (trainingConfig(prev.configJson) !== trainingConfig(configJson)) throw new EvalError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
     if (JSON.stringify(parsePlan(prev.planJson)) !== planJson) throw new EvalError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
+    // Two processes on one run would train the same jobs twice and one would fail on the other's rows.
+    if (prev.status === 'running' && prev.owner !== null && prev.owner.pid !== process.pid && ownerState(prev.owner) === 'alive') {
+      throw new EvalError('bad_config', `run ${run.resume} is still running (pid ${prev.owner.pid}); wait for it or stop it before resuming`, { run: run.resume, pid: prev.owner.pid });
+    }
     runId = prev.runId;
-    await setRunStatus(run.store, runId, 'running');
   } else {
     runId = run.runId ?? newRunId();
     if ((await getRun(run.store, runId)) !== null) throw new EvalError('bad_config', `run ${runId} exists already`, { run: runId });
   }
-  const dir = join(run.experimentsDir, x.name, 'runs', runId);
+  const dir = runDir(run.experimentsDir, x.name, runId);
+  // A resumed run is owned by this process from here on (bft runs list: running, not stopped).
+  if (run.resume !== undefined) await setRunStatus(run.store, runId, 'running');
   mkdirSync(dir, { recursive: true });
   if (run.resume === undefined) {
     writeFileSync(join(dir, 'config.json'), JSON.stringify(x, null, 2) + '\n');
@@ -168,9 +173,13 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   log(`run ${runId}: ${plan.folds.length} folds x ${models.length} models x ${x.walkForward.seeds} seeds = ${jobs.length} jobs${done.size > 0 ? `, ${done.size} done before` : ''}; ${Math.min(run.workers, Math.max(1, todo.length))} worker(s)`);
   let finished = done.size;
   const progress = join(dir, 'jobs.log');
+  // Between its writes the run lets go of the store file, so that `bft runs list` or
+  // `bft data status` can look in while it trains.
+  run.store.release();
   try {
     await runJobs(todo, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
       await recordJob(run.store, runId, r, predictionRows(ds, r, plan.folds[r.fold]!));
+      run.store.release();
       finished++;
       appendFileSync(progress, `${new Date().toISOString()} ${jobKey(r)} epochs ${r.epochs} test accuracy ${r.testAccuracy.toFixed(4)} ${r.seconds.toFixed(1)} s\n`);
       run.onJob?.(finished, jobs.length, r);

@@ -7,19 +7,28 @@ import { HOLIDAYS_BY_YEAR, HOLIDAYS_KNOWN } from './holidays.js';
 const MS_PER_DAY = 86_400_000;
 const ISO = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** Day number of an ISO date; throws on a malformed or impossible date. */
-export function dayNumber(iso: string): number {
+/**
+ * Why `iso` is not a calendar date written YYYY-MM-DD ('2020-02-30: no such date'), or null when
+ * it is one. Every date a user gives (options, configs) is checked by this one function.
+ */
+export function isoDateProblem(iso: string): string | null {
   const m = ISO.exec(iso);
-  if (!m) throw new RangeError(`not an ISO date (YYYY-MM-DD): ${iso}`);
+  if (!m) return `${iso}: not an ISO date (YYYY-MM-DD)`;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
+  if (mo < 1 || mo > 12) return `${iso}: no month ${mo}`;
   const t = Date.UTC(y, mo - 1, d);
   const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) {
-    throw new RangeError(`no such date: ${iso}`);
-  }
-  return t / MS_PER_DAY;
+  if (y < 1000 || back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return `${iso}: no such date`;
+  return null;
+}
+
+/** Day number of an ISO date; throws on a malformed or impossible date. */
+export function dayNumber(iso: string): number {
+  const problem = isoDateProblem(iso);
+  if (problem !== null) throw new RangeError(problem);
+  return Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / MS_PER_DAY;
 }
 
 /** ISO date of a day number. */

@@ -90,7 +90,9 @@ describe('bft train / predict', () => {
   });
 
   it('says in one line what is wrong with a preset, a range, a config or a model folder', async () => {
-    await expect(trainExperiment({ store, experiment: experiment({ model: { preset: 'dual-transformer' } }), modelsDir: tmp.dir })).rejects.toBeInstanceOf(ModelError);
+    // An unknown preset is refused when the config is read, and by training as well (a config built in code).
+    expect(() => experiment({ model: { preset: 'dual-transformer' } })).toThrow(/model\.preset: unknown model preset "dual-transformer" \(known: dual-lstm,/);
+    await expect(trainExperiment({ store, experiment: { ...experiment(), model: { preset: 'dual-transformer' } }, modelsDir: tmp.dir })).rejects.toBeInstanceOf(ModelError);
     await expect(trainExperiment({ store, experiment: experiment(), modelsDir: tmp.dir, from: '2030-01-01', to: '2030-12-31' })).rejects.toThrow(/no (training samples|daily bars)/);
     expect(() => resolveExperiment({ dataset: { lookback: 0 } }, 'x')).toThrow(/dataset\.lookback/);
     expect(() => resolveExperiment({ model: { preset: 'dual-lstm' }, trian: {} }, 'x')).toThrow(DatasetError);
@@ -99,5 +101,15 @@ describe('bft train / predict', () => {
     writeFileSync(metaPath, readFileSync(metaPath, 'utf8').replace('"version": 1', '"version": 0'));
     await expect(readArtifact(old.dir)).rejects.toThrow(/model format version 0, this bft reads version 1/);
     expect(() => resolveModelDir(tmp.dir, 'nothing-here')).toThrow(/no model "nothing-here"/);
+  });
+
+  it('writes no model beside the models folder when a name or id is not one folder name', async () => {
+    const models = join(tmp.dir, 'models-root');
+    const x = experiment({ model: { preset: 'logit' }, train: { validationDays: 10, epochs: 1 } });
+    // The schema refuses the name; a config built in code meets the check where the folder is written.
+    expect(() => experiment({ name: '..' })).toThrow(DatasetError);
+    await expect(trainExperiment({ store, experiment: { ...x, name: '..' }, modelsDir: models, id: 'escaped' })).rejects.toBeInstanceOf(ModelError);
+    await expect(trainExperiment({ store, experiment: x, modelsDir: models, id: '../../escaped' })).rejects.toBeInstanceOf(ModelError);
+    expect(existsSync(join(tmp.dir, 'escaped'))).toBe(false);
   });
 });

@@ -1,9 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/data/index.js';
 import { resolveExperiment, type ResolvedExperiment } from '../../src/eval/experiment.js';
-import { getRun, readJobs, readPredictions } from '../../src/eval/runs.js';
+import { EvalError } from '../../src/eval/errors.js';
+import { getRun, listRuns, readJobs, readPredictions } from '../../src/eval/runs.js';
 import { describePlan } from '../../src/eval/folds.js';
 import { evaluateRun, walkForward } from '../../src/eval/walkforward.js';
 import { markdownReport } from '../../src/report/markdown.js';
@@ -55,7 +58,7 @@ describe('walk-forward runner', () => {
       expect([0, 1]).toContain(r.label);
       expect(Number.isFinite(r.nextReturn)).toBe(true);
     }
-    expect((await getRun(store, 'w1'))?.status).toBe('finished');
+    expect(await getRun(store, 'w1')).toMatchObject({ status: 'finished', owner: { pid: process.pid, host: hostname() } });
     const jobs = await readJobs(store, 'w1');
     expect(jobs).toHaveLength(6);
     for (const f of ['config.json', 'plan.json', 'plan.txt', 'jobs.log']) expect(existsSync(join(one.dir, f)), f).toBe(true);
@@ -126,5 +129,41 @@ describe('walk-forward runner', () => {
     const resumed = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, resume: 'cpcv-cut' });
     expect([resumed.jobsRun, resumed.jobsSkipped]).toEqual([17, 3]);
     expect(strip(await readPredictions(store, 'cpcv-cut'))).toEqual(strip(rows));
+  });
+
+  it('writes no run folder outside the experiments folder, and records no run, for a name or run id that would leave it', async () => {
+    const root = join(tmp.dir, 'exp-root');
+    const before = (await listRuns(store)).length;
+    // The schema refuses ".."; a config built in code meets the check where the run folder is made.
+    await expect(walkForward({ store, experiment: { ...experiment(), name: '..' }, experimentsDir: root, workers: 1, runId: 'esc' })).rejects.toBeInstanceOf(EvalError);
+    await expect(walkForward({ store, experiment: experiment(), experimentsDir: root, workers: 1, runId: '../../esc' })).rejects.toThrow(/run "\.\.\/\.\.\/esc": not a run folder under/);
+    expect(existsSync(join(tmp.dir, 'runs'))).toBe(false);
+    expect(existsSync(join(tmp.dir, 'esc'))).toBe(false);
+    expect(existsSync(root) ? readdirSync(root) : []).toEqual([]);
+    expect(await listRuns(store)).toHaveLength(before);
+  });
+
+  it('refuses to resume a run a live process holds, and resumes it once that process is gone', async () => {
+    const x = experiment({ seed: 12 });
+    await expect(
+      walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, runId: 'held', onJob: () => {
+        throw new Error('stopped');
+      } }),
+    ).rejects.toThrow('stopped');
+    // As if another bft on this machine were running it now.
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1000)']);
+    try {
+      await store.run(`UPDATE runs SET status = 'running', pid = $1 WHERE run_id = 'held'`, [holder.pid!]);
+      expect((await getRun(store, 'held'))?.status).toBe('running');
+      await expect(walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, resume: 'held' })).rejects.toThrow(new RegExp(`run held is still running \\(pid ${holder.pid}\\)`));
+    } finally {
+      const exited = new Promise((r) => holder.once('exit', r));
+      holder.kill('SIGKILL');
+      await exited;
+    }
+    expect((await getRun(store, 'held'))?.status).toBe('stopped');
+    const resumed = await walkForward({ store, experiment: x, experimentsDir: tmp.dir, workers: 1, resume: 'held' });
+    expect([resumed.jobsRun, resumed.jobsSkipped]).toEqual([5, 1]);
+    expect(await getRun(store, 'held')).toMatchObject({ status: 'finished', owner: { pid: process.pid } });
   });
 });

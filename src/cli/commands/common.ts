@@ -3,6 +3,7 @@
 
 import type { Argv } from 'yargs';
 import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type IngestSummary } from '../../data/index.js';
+import { removeStoreFiles, type StoreMode } from '../../data/store.js';
 import { table, terminalOutput, type Output } from '../output.js';
 
 export interface StoreArgs {
@@ -12,23 +13,45 @@ export interface StoreArgs {
 
 export function withStoreOptions<T>(y: Argv<T>): Argv<T & StoreArgs> {
   return y
+    // the version is bft's, not a command's: only `bft --version` shows it
+    .version(false)
     .option('db', { type: 'string', describe: `DuckDB store file, or :memory: (default: $BFT_DB, else ${DEFAULT_DB})` })
     .option('quiet', { type: 'boolean', default: false, alias: 'q', describe: 'no progress or status lines (for CI)' }) as Argv<T & StoreArgs>;
 }
 
-async function openStore(args: StoreArgs): Promise<Store> {
-  return Store.open(resolveDbPath(args.db));
-}
-
-/** Opens the store and the terminal output for a command, runs it, and always closes the store. */
-export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
+/**
+ * Opens the store and the terminal output for a command, runs it, and always closes the store.
+ * A command that only reads opens it read-only and never creates one; a command that fails
+ * leaves no store behind where there was none.
+ */
+export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>, mode: StoreMode = 'write'): Promise<T> {
   const out = terminalOutput(args.quiet);
-  const store = await openStore(args);
+  const store = await Store.open(resolveDbPath(args.db), { mode });
+  if (store.report.recoveredWal) {
+    out.warn(`store ${store.path} was not closed cleanly (a process was stopped while writing): its committed work was kept, anything it had not committed was discarded`);
+  }
+  let done = false;
   try {
-    return await run(store, out);
+    const result = await run(store, out);
+    done = true;
+    return result;
   } finally {
     store.close();
+    if (!done && store.report.created) removeStoreFiles(store.path, store.report.createdDir);
   }
+}
+
+/** withStore for a command that only reads: an existing store, opened read-only. */
+export function withStoreToRead<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
+  return withStore(args, run, 'read');
+}
+
+/**
+ * Examples in the epilogue, each command on a line of its own with its note below: yargs' own
+ * example column breaks a long command in the middle.
+ */
+export function withExamples<T>(y: Argv<T>, examples: readonly (readonly [command: string, note: string])[]): Argv<T> {
+  return y.epilogue(`Examples:\n${examples.map(([c, n]) => `  ${c}\n      ${n}`).join('\n')}`);
 }
 
 export function printIngestSummary(out: Output, s: IngestSummary): void {
@@ -41,6 +64,12 @@ export function printIngestSummary(out: Output, s: IngestSummary): void {
   out.result(
     `ingest ${s.ingestId} (${s.kind}): ${s.rowsRead} rows read, ${s.inserted} new, ${s.updated} updated, ${s.unchanged} unchanged, ${s.rejected} rejected, ${s.collapsed} identical duplicates collapsed`,
   );
+  const fields = (counts: Readonly<Record<string, number | undefined>>): string =>
+    Object.entries(counts)
+      .map(([f, n]) => `${f} ${n}`)
+      .join(', ');
+  if (Object.keys(s.changedFields).length > 0) out.result(`stored values replaced: ${fields(s.changedFields)}`);
+  if (Object.keys(s.filledFields).length > 0) out.result(`empty stored fields filled: ${fields(s.filledFields)}`);
   const codes = Object.entries(s.rejectsByCode);
   if (codes.length > 0) {
     out.result(`rejects by reason: ${codes.map(([c, n]) => `${c} ${n}`).join(', ')} (all in the rejects table)`);

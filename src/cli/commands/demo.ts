@@ -7,9 +7,10 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { dataStatus } from '../../data/index.js';
+import { wholeNumberOption } from '../options.js';
 import { withStore } from './common.js';
 import { printStatus } from './status.js';
-import { synthIntoStore, withSynthOptions, type SynthArgs } from './synth.js';
+import { synthIntoStore, synthOptionsOf, withSynthOptions, type SynthArgs } from './synth.js';
 import { DEFAULT_EXPERIMENTS_DIR, runWalkForward } from './walk-forward.js';
 
 interface DemoArgs extends SynthArgs {
@@ -34,16 +35,19 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       .default('signal-rho', DEMO_SYNTH.signalRho)
       .option('full', { type: 'boolean', default: false, describe: 'three seeds per fold, their probabilities averaged (about 3x the time)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
-      .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which demo/runs/<run_id>/ is written' }) as unknown as Argv<DemoArgs>,
-  handler: (args) =>
-    withStore(args, async (store, out) => {
+      .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which demo/runs/<run_id>/ is written' })
+      .coerce('workers', wholeNumberOption('workers', 1)) as unknown as Argv<DemoArgs>,
+  handler: (args) => {
+    const opts = synthOptionsOf(args);
+    return withStore(args, async (store, out) => {
       out.info(`store: ${store.path}`);
-      await synthIntoStore(store, args, out);
+      await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out);
       printStatus(out, await dataStatus(store));
       const { demoExperiment } = await import('../../eval/demo.js');
       const base = demoExperiment(args.full);
       // T (the 10-year) when generated, else the first product asked for.
       const experiment = { ...base, dataset: { ...base.dataset, product: args.product.includes('T') ? 'T' : args.product[0]! } };
       await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers });
-    }),
+    });
+  },
 };

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { CheckFailed } from '../exit-codes.js';
+import { UsageError, wholeNumberOption } from '../options.js';
 import { withStore, withStoreOptions, type StoreArgs } from './common.js';
 import { DEFAULT_EXPERIMENTS_DIR, finishRun, jobProgress } from './walk-forward.js';
 
@@ -21,19 +22,23 @@ interface OverfitCheckArgs extends StoreArgs {
 
 export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
   command: 'overfit-check',
-  describe: 'overfitting and leakage gate: train/OOS gap, PBO, deflated Sharpe, permuted-label null, leak probes; exit 0 pass, 1 fail',
+  describe: 'overfitting and leakage gate: train/OOS gap, PBO, deflated Sharpe, permuted-label null, leak probes; exit 0 pass, 1 fail. Give --config FILE, --run RUN, or both',
   builder: (y: Argv) =>
     withStoreOptions(y)
-      .option('config', { type: 'string', describe: 'experiment config (experiments/<name>.json); its "overfit" block sets probes and thresholds' })
-      .option('run', { type: 'string', describe: 'check this run of the store (finishing it first if it stopped) with its own config' })
+      .option('config', { type: 'string', describe: 'experiment config (experiments/<name>.json); its "overfit" block sets probes and thresholds (this or --run is required)' })
+      .option('run', { type: 'string', describe: 'check this run of the store (finishing it first if it stopped) with its own config (this or --config is required)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
+      .coerce('workers', wholeNumberOption('workers', 1))
+      .check((a) => {
+        if (a.config === undefined && a.run === undefined) throw new UsageError('overfit-check: give --config FILE or --run RUN');
+        return true;
+      })
       .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
       .option('backend', { choices: BACKEND_NAMES, describe: 'override the config backend' })
       .option('rnn', { choices: ['fused', 'stock'] as const, describe: 'recurrent layers (default: fused on wasm/cpu, stock on a native backend)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON on stdout (the verdict still sets the exit code)' }) as unknown as Argv<OverfitCheckArgs>,
   handler: async (args) => {
     const { EvalError } = await import('../../eval/errors.js');
-    if (args.config === undefined && args.run === undefined) throw new EvalError('bad_config', 'overfit-check: give --config FILE or --run RUN');
     const { readExperiment, resolveExperiment } = await import('../../eval/experiment.js');
     const { overfitCheck } = await import('../../eval/overfit/check.js');
     const { defaultWorkers } = await import('../../eval/pool.js');

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { table } from '../output.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { dateOption, outputFileOption } from '../options.js';
+import { withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
 import { DEFAULT_MODELS_DIR } from './train.js';
 
 interface PredictArgs extends StoreArgs {
@@ -27,16 +28,15 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .option('to', { type: 'string', describe: 'last date (YYYY-MM-DD)' })
       .option('backend', { choices: BACKEND_NAMES, describe: 'tfjs backend (default: the one the model was trained on)' })
       .option('models', { type: 'string', default: DEFAULT_MODELS_DIR, describe: 'folder that holds model folders' })
-      .option('csv', { type: 'string', describe: 'also write the predictions to this CSV file' })
-      .check((a) => {
-        for (const k of ['from', 'to'] as const) if (a[k] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(a[k])) throw new Error(`--${k} ${a[k]}: expected YYYY-MM-DD`);
-        return true;
-      }) as unknown as Argv<PredictArgs>,
+      .option('csv', { type: 'string', describe: 'also write the predictions to this CSV file (its folder must exist)' })
+      .coerce('from', dateOption('from'))
+      .coerce('to', dateOption('to'))
+      .coerce('csv', outputFileOption('csv')) as unknown as Argv<PredictArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
     const { predictWithModel, resolveModelDir } = await import('../../eval/index.js');
     const dir = resolveModelDir(resolve(args.models), args.model);
-    await withStore(args, async (store, out) => {
+    await withStoreToRead(args, async (store, out) => {
       const p = await predictWithModel({ store, modelDir: dir, from: args.from, to: args.to, backend: args.backend, log: (l) => out.info(l) });
       const three = p.meta.data.classes === 3;
       const head = ['date', 'contract', 'traded', ...(three ? ['p_down', 'p_flat', 'p_up'] : ['p_up']), 'outcome', 'next_ticks'];

@@ -6,9 +6,11 @@ import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EvalError } from '../../eval/errors.js';
 import type { Evaluation } from '../../eval/evaluate.js';
+import { FOLDER_NAME_RULE, isFolderName } from '../../eval/experiment.js';
 import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/runs.js';
 import { table } from '../output.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { UsageError } from '../options.js';
+import { withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
 
 interface ListArgs extends StoreArgs {
   experiment?: string | undefined;
@@ -41,6 +43,12 @@ function evaluationOf(r: RunRecord): Evaluation {
   return (JSON.parse(readFileSync(file, 'utf8')) as { evaluation: Evaluation }).evaluation;
 }
 
+/** A run id names a folder; a path such as ../../x is never one (checked before the store is opened). */
+function runIdArg(id: string): string {
+  if (!isFolderName(String(id))) throw new UsageError(`no run ${JSON.stringify(id)}: a run id is ${FOLDER_NAME_RULE} (bft runs list shows them)`);
+  return String(id);
+}
+
 async function runOrFail(store: Parameters<typeof getRun>[0], id: string): Promise<RunRecord> {
   const r = await getRun(store, id);
   if (r === null) throw new EvalError('no_run', `no run "${id}" in ${store.path} (bft runs list shows them)`, { run: id });
@@ -55,7 +63,7 @@ const listCommand: CommandModule<object, ListArgs> = {
       .option('experiment', { type: 'string', describe: 'only the runs of this experiment' })
       .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<ListArgs>,
   handler: (args) =>
-    withStore(args, async (store, out) => {
+    withStoreToRead(args, async (store, out) => {
       const runs = await listRuns(store, args.experiment);
       const done = await jobCounts(store);
       if (args.json) {
@@ -84,9 +92,10 @@ const showCommand: CommandModule<object, ShowArgs> = {
   builder: (y: Argv) =>
     withStoreOptions(y)
       .positional('run', { type: 'string', demandOption: true, describe: 'run id (bft runs list)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print metrics.json' }) as unknown as Argv<ShowArgs>,
+      .option('json', { type: 'boolean', default: false, describe: 'print metrics.json' })
+      .coerce('run', runIdArg) as unknown as Argv<ShowArgs>,
   handler: (args) =>
-    withStore(args, async (store, out) => {
+    withStoreToRead(args, async (store, out) => {
       const r = await runOrFail(store, args.run);
       const file = join(r.dir, args.json ? 'metrics.json' : 'report.md');
       if (!existsSync(file)) throw new EvalError('no_run', `run ${r.runId} (${r.status}) has no ${file}${r.status !== 'finished' ? `: resume it with bft walk-forward --resume ${r.runId}` : ''}`, { run: r.runId });
@@ -96,11 +105,13 @@ const showCommand: CommandModule<object, ShowArgs> = {
 
 const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <runs..>',
-  describe: 'models of several runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals (and, for CPCV runs, the Sharpe over the backtest paths)',
+  describe: 'the models of one or more runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals (and, for CPCV runs, the Sharpe over the backtest paths)',
   builder: (y: Argv) =>
-    withStoreOptions(y).positional('runs', { type: 'string', array: true, demandOption: true, describe: 'two or more run ids' }) as unknown as Argv<CompareArgs>,
+    withStoreOptions(y)
+      .positional('runs', { type: 'string', demandOption: true, default: undefined, describe: 'one or more run ids (bft runs list)' })
+      .coerce('runs', (ids: string[]) => ids.map(runIdArg)) as unknown as Argv<CompareArgs>,
   handler: (args) =>
-    withStore(args, async (store, out) => {
+    withStoreToRead(args, async (store, out) => {
       const rows: string[][] = [];
       for (const id of args.runs) {
         const r = await runOrFail(store, id);

@@ -3,7 +3,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { dataStatus, type DataStatus } from '../../data/index.js';
 import { table, type Output } from '../output.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
 
 interface StatusArgs extends StoreArgs {
   json: boolean;
@@ -44,7 +44,7 @@ export const statusCommand: CommandModule<object, StatusArgs> = {
   describe: 'products, contracts, date ranges, bar counts, session gaps and rejects in the store',
   builder: (y: Argv) => withStoreOptions(y).option('json', { type: 'boolean', default: false, describe: 'print the status as JSON' }) as unknown as Argv<StatusArgs>,
   handler: (args) =>
-    withStore(args, async (store, out) => {
+    withStoreToRead(args, async (store, out) => {
       const s = await dataStatus(store);
       if (args.json) out.result(JSON.stringify(s, null, 2));
       else printStatus(out, s);

@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, refreshContinuous, type Store } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
-import { DEFAULT_SYNTH, writeSynthMarket, type SynthOptions } from '../../synth/index.js';
+import { DEFAULT_SYNTH, resolveSynthOptions, writeSynthMarket, type SynthOptions } from '../../synth/index.js';
 import { MODEL } from '../../synth/model.js';
+import { dateOption, wholeNumberOption } from '../options.js';
 import type { Output } from '../output.js';
 import { printIngestSummary, withStore, withStoreOptions, type StoreArgs } from './common.js';
 
@@ -16,12 +17,13 @@ export interface SynthArgs extends StoreArgs {
   to: string;
   seed: number;
   signal: SynthOptions['signal'];
-  signalRho?: number | undefined;
+  signalRho: number;
   regimeDrift: boolean;
   minute: SynthOptions['minute'];
   interval: number;
   product: Product[];
   out?: string | undefined;
+  replace: boolean;
 }
 
 export function withSynthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
@@ -30,17 +32,21 @@ export function withSynthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     .option('to', { type: 'string', default: DEFAULT_SYNTH.to, describe: 'last date (YYYY-MM-DD)' })
     .option('seed', { type: 'number', default: DEFAULT_SYNTH.seed, describe: 'random seed: same seed, same market' })
     .option('signal', { choices: ['minute', 'none'] as const, default: DEFAULT_SYNTH.signal, describe: 'planted truth: a weak minute-bar signal for the next day, or no predictability' })
-    .option('signal-rho', { type: 'number', describe: `with --signal minute: the planted latent's correlation with the next-day move (default ${MODEL.signal.rho})` })
+    .option('signal-rho', { type: 'number', default: MODEL.signal.rho, describe: "with --signal minute: the planted latent's correlation with the next-day move" })
     .option('regime-drift', { type: 'boolean', default: true, describe: 'regimes drift (bull: yields fall, bear: rise); --no-regime-drift leaves only their volatility, so --signal none is a true null' })
     .option('minute', { choices: ['active', 'all', 'none'] as const, default: DEFAULT_SYNTH.minute, describe: 'contracts with intraday bars: the two with most open interest, all listed, or none' })
     .option('interval', { type: 'number', default: DEFAULT_SYNTH.intervalMin, describe: 'intraday bar interval in minutes (1, 3, 5 or 15)' })
     .option('product', { choices: PRODUCTS, array: true, default: [...DEFAULT_SYNTH.products], describe: 'products to generate' })
-    .option('out', { type: 'string', describe: 'keep the generated CSV files (and truth.json) in this folder' }) as unknown as Argv<T & SynthArgs>;
+    .option('out', { type: 'string', describe: 'keep the generated CSV files (and truth.json) in this folder' })
+    .option('replace', { type: 'boolean', default: false, describe: 'overwrite bars the store holds with other values (another seed or other options; else refused as conflicts)' })
+    .coerce('from', dateOption('from'))
+    .coerce('to', dateOption('to'))
+    .coerce('seed', wholeNumberOption('seed', 0)) as unknown as Argv<T & SynthArgs>;
 }
 
-/** Generates the market, ingests daily then intraday bars, rebuilds the continuous series. */
-export async function synthIntoStore(store: Store, args: SynthArgs, out: Output): Promise<void> {
-  const opts: SynthOptions = {
+/** The synth options of the command line, checked (a DataError names the bad one) before any store is opened. */
+export function synthOptionsOf(args: SynthArgs): SynthOptions {
+  return resolveSynthOptions({
     from: args.from,
     to: args.to,
     seed: args.seed,
@@ -50,21 +56,26 @@ export async function synthIntoStore(store: Store, args: SynthArgs, out: Output)
     minute: args.minute,
     intervalMin: args.interval,
     products: args.product,
-  };
-  const dir = args.out ? resolve(args.out) : mkdtempSync(join(tmpdir(), 'bft-synth-'));
+  });
+}
+
+/** Generates the market, ingests daily then intraday bars, rebuilds the continuous series. */
+export async function synthIntoStore(store: Store, opts: SynthOptions, how: { keepIn?: string | undefined; replace: boolean }, out: Output): Promise<void> {
+  const keepIn = how.keepIn;
+  const dir = keepIn ? resolve(keepIn) : mkdtempSync(join(tmpdir(), 'bft-synth-'));
   try {
     const bar = out.progress('generate', 1);
     const t0 = performance.now();
-    const files = await writeSynthMarket(opts, dir, (done, total) => bar.update(done, total)).finally(() => bar.stop());
+    const written = await writeSynthMarket(opts, dir, (done, total) => bar.update(done, total)).finally(() => bar.stop());
     const genS = (performance.now() - t0) / 1000;
-    out.info(`generated ${files.dailyRows} daily and ${files.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal}${opts.signal === 'minute' && opts.signalRho !== undefined ? `, rho ${opts.signalRho}` : ''}${opts.regimeDrift === false ? ', no regime drift' : ''})`);
-    printIngestSummary(out, await ingest(store, { kind: 'daily', files: [files.dailyCsv] }));
-    if (files.minuteCsv) printIngestSummary(out, await ingest(store, { kind: 'minute', files: [files.minuteCsv] }));
+    out.info(`generated ${written.dailyRows} daily and ${written.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal}${opts.signal === 'minute' && opts.signalRho !== undefined ? `, rho ${opts.signalRho}` : ''}${opts.regimeDrift === false ? ', no regime drift' : ''})`);
+    printIngestSummary(out, await ingest(store, { kind: 'daily', files: [written.dailyCsv], replace: how.replace }));
+    if (written.minuteCsv) printIngestSummary(out, await ingest(store, { kind: 'minute', files: [written.minuteCsv], replace: how.replace }));
     const series = await refreshContinuous(store, await continuousKeysFor(store, opts.products));
     out.info(`continuous series: ${series.map((s) => `${s.product} ${s.rolls.length} rolls`).join(', ')}`);
-    if (args.out) out.info(`files kept in ${dir} (truth in ${files.truthJson})`);
+    if (keepIn) out.info(`files kept in ${dir} (truth in ${written.truthJson})`);
   } finally {
-    if (!args.out) rmSync(dir, { recursive: true, force: true });
+    if (!keepIn) rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -72,8 +83,10 @@ export const synthCommand: CommandModule<object, SynthArgs> = {
   command: 'synth',
   describe: 'generate a seeded synthetic TS/TF/T/TL market (planted truth documented) and ingest it',
   builder: (y: Argv) => withSynthOptions(y) as unknown as Argv<SynthArgs>,
-  handler: (args) =>
-    withStore(args, async (store, out) => {
-      await synthIntoStore(store, args, out);
-    }),
+  handler: (args) => {
+    const opts = synthOptionsOf(args);
+    return withStore(args, async (store, out) => {
+      await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out);
+    });
+  },
 };

@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { dateOption } from '../options.js';
+import { withExamples, withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
 
 export const DEFAULT_MODELS_DIR = 'models';
 
@@ -22,24 +23,21 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'train a model from an experiment config and save it under models/<name>/<id>/',
   builder: (y: Argv) =>
-    withStoreOptions(y)
+    withExamples(withStoreOptions(y), [['bft train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store']])
       .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-dual-lstm.json' })
       .option('from', { type: 'string', describe: 'first sample date (YYYY-MM-DD; default the config\'s train.from, else the start of the data)' })
       .option('to', { type: 'string', describe: 'last sample date, validation tail included (YYYY-MM-DD; nothing later is read)' })
       .option('backend', { choices: BACKEND_NAMES, describe: 'tfjs backend (default the config\'s, else auto: GPU/native if it loads, then wasm, then cpu)' })
       .option('rnn', { choices: ['fused', 'stock'] as const, describe: "recurrent layers: bft's fused kernels (default on wasm and cpu) or tfjs's stock ones (default on a native backend)" })
       .option('models', { type: 'string', default: DEFAULT_MODELS_DIR, describe: 'folder that holds model folders' })
-      .example('$0 train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store')
-      .check((a) => {
-        for (const k of ['from', 'to'] as const) if (a[k] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(a[k])) throw new Error(`--${k} ${a[k]}: expected YYYY-MM-DD`);
-        return true;
-      }) as unknown as Argv<TrainArgs>,
+      .coerce('from', dateOption('from'))
+      .coerce('to', dateOption('to')) as unknown as Argv<TrainArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
     const { readExperiment, trainExperiment } = await import('../../eval/index.js');
     const config = readExperiment(args.config);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
-    await withStore(args, async (store, out) => {
+    await withStoreToRead(args, async (store, out) => {
       const bar = out.progress('train', experiment.train.epochs);
       let trained;
       try {

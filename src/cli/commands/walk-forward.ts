@@ -12,7 +12,8 @@ import type { WalkForwardOutcome } from '../../eval/walkforward.js';
 import type { RunFiles } from '../../report/run-files.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import type { Output } from '../output.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { wholeNumberOption } from '../options.js';
+import { withExamples, withStore, withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
 
 export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
 
@@ -30,7 +31,11 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
   command: 'walk-forward',
   describe: 'retrain per fold (walk-forward windows, or CPCV with walkForward.scheme "cpcv") and collect out-of-sample predictions for every test date (a run)',
   builder: (y: Argv) =>
-    withStoreOptions(y)
+    withExamples(withStoreOptions(y), [
+      ['bft walk-forward --config experiments/synth-walk-forward.json --plan', 'show the folds'],
+      ['bft walk-forward --config experiments/synth-walk-forward.json --workers 2', 'run it on two cores'],
+      ['bft walk-forward --config experiments/synth-cpcv.json', 'combinatorial purged CV: 15 folds, 5 backtest paths'],
+    ])
       .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-walk-forward.json' })
       .option('plan', { type: 'boolean', default: false, describe: 'print the fold plan and stop (nothing is trained or written)' })
       .option('workers', { type: 'number', describe: 'worker threads training folds in parallel (default: the number of cores)' })
@@ -38,26 +43,23 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
       .option('backend', { choices: BACKEND_NAMES, describe: "tfjs backend (default the config's)" })
       .option('rnn', { choices: ['fused', 'stock'] as const, describe: "recurrent layers: bft's fused kernels (default on wasm and cpu) or tfjs's stock ones" })
       .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
-      .example('$0 walk-forward --config experiments/synth-walk-forward.json --plan', 'show the folds')
-      .example('$0 walk-forward --config experiments/synth-walk-forward.json --workers 2', 'run it on two cores')
-      .example('$0 walk-forward --config experiments/synth-cpcv.json', 'combinatorial purged CV: 15 folds, 5 backtest paths')
-      .check((a) => {
-        if (a.workers !== undefined && (!Number.isInteger(a.workers) || a.workers < 1)) throw new Error(`--workers ${a.workers}: expected a whole number >= 1`);
-        return true;
-      }) as unknown as Argv<WalkForwardArgs>,
+      .coerce('workers', wholeNumberOption('workers', 1)) as unknown as Argv<WalkForwardArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
     const { readExperiment } = await import('../../eval/experiment.js');
     const config = readExperiment(args.config);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
-    await withStore(args, async (store, out) => {
-      if (args.plan) {
+    if (args.plan) {
+      // the plan only reads: it may look in while another process writes now and then
+      await withStoreToRead(args, async (store, out) => {
         const wf = await import('../../eval/walkforward.js');
         const { describePlan } = await import('../../eval/folds.js');
         const { dataset: ds } = await wf.walkForwardDataset(store, experiment);
         for (const line of describePlan(wf.planOf(ds, experiment), ds.samples.date)) out.result(line);
-        return;
-      }
+      });
+      return;
+    }
+    await withStore(args, async (store, out) => {
       await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, resume: args.resume, rnn: args.rnn });
     });
   },

@@ -1,0 +1,85 @@
+// Checks of option values shared by every command, so a date, a count, a share or an output file
+// is judged the same way wherever it is given. Each check throws UsageError: one line, exit 2,
+// before the command opens the store or writes anything.
+
+import { statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { isoDateProblem } from '../market/calendar.js';
+
+/** A bad option value, found before any work: one line on stderr and exit 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A date option (YYYY-MM-DD, a real calendar day); undefined passes. */
+export function dateOption(option: string): (v: string | undefined) => string | undefined {
+  return (v) => {
+    if (v === undefined) return v;
+    const problem = isoDateProblem(String(v));
+    if (problem !== null) throw new UsageError(`--${option} ${problem}`);
+    return String(v);
+  };
+}
+
+/** A whole-number option of at least `min`; undefined passes. */
+export function wholeNumberOption(option: string, min: number): (v: number | undefined) => number | undefined {
+  return (v) => {
+    if (v === undefined) return v;
+    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${option} ${shown(option, v)}: expected a whole number of at least ${min}`);
+    return v;
+  };
+}
+
+/** A share option: a number from 0 to 1. */
+export function shareOption(option: string): (v: number) => number {
+  return (v) => {
+    if (!(v >= 0 && v <= 1)) throw new UsageError(`--${option} ${shown(option, v)}: expected a number from 0 to 1`);
+    return v;
+  };
+}
+
+/**
+ * A file the command will write: its folder must exist, and it must not be a folder itself.
+ * Checked up front, so a long command does not fail at its last step.
+ */
+export function outputFileOption(option: string): (v: string | undefined) => string | undefined {
+  return (v) => {
+    if (v === undefined) return v;
+    const path = resolve(String(v));
+    const folder = statOrNull(dirname(path));
+    if (folder === null || !folder.isDirectory()) throw new UsageError(`--${option} ${v}: the folder ${dirname(path)} does not exist`);
+    if (statOrNull(path)?.isDirectory()) throw new UsageError(`--${option} ${v}: is a folder; give a file name`);
+    return String(v);
+  };
+}
+
+/**
+ * The text the user typed for a numeric option: yargs has already turned 'abc' into NaN, so the
+ * original is taken from the command line when it can be found there.
+ */
+function shown(option: string, v: number): string {
+  if (!Number.isNaN(v)) return String(v);
+  const argv = process.argv;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === `--${option}` && i + 1 < argv.length) return JSON.stringify(argv[i + 1]);
+    if (a.startsWith(`--${option}=`)) return JSON.stringify(a.slice(option.length + 3));
+  }
+  return 'NaN';
+}
+
+/** Every numeric option that did not read as a number (yargs gives NaN): the first one, as a UsageError. */
+export function checkNumbers(argv: Readonly<Record<string, unknown>>): void {
+  for (const [k, v] of Object.entries(argv)) {
+    // yargs lists each option under its dashed and camel-cased names; report the dashed one
+    if (typeof v === 'number' && Number.isNaN(v) && !/[A-Z]/.test(k)) throw new UsageError(`--${k} ${shown(k, v)}: expected a number`);
+  }
+}
+
+function statOrNull(p: string): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
