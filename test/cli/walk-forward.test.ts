@@ -135,6 +135,11 @@ describe('bft walk-forward', () => {
     expect(partial.length).toBeGreaterThan(0);
     expect(partial.length).toBeLessThan(72);
 
+    // The killed run's process is gone: it lists as stopped, not running.
+    const stopped = bft(['runs', 'list', '--db', db]);
+    expect(stopped.code, stopped.err).toBe(0);
+    expect(stopped.out).toMatch(new RegExp(`${runId}\\s+wf\\s+stopped `));
+
     const resumed = bft(['walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '2', '--resume', runId]);
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.out).toMatch(new RegExp(`run ${runId}: \\d jobs run, \\d finished before`));
@@ -154,4 +159,54 @@ describe('bft walk-forward', () => {
     expect(none.code).toBe(2);
     expect(none.err.trim()).toMatch(/^bft: no run "nope"/);
   }, 300_000);
+
+  it('lets readers look in while a run trains: runs list and data status open the store between its writes', async () => {
+    const experiments = join(tmp.dir, 'experiments');
+    // Slow enough (a few seconds a job) that the readers below run while jobs 2 and 3 train.
+    const slow = writeLines(tmp.dir, 'slow.json', [
+      JSON.stringify({
+        seed: 2,
+        backend: 'wasm',
+        models: [{ preset: 'daily-gru', units: 8, head: [4], dropout: 0 }],
+        train: { epochs: 200, batchSize: 16, patience: 0 },
+        walkForward: { trainDays: 75, validationDays: 10, testDays: 12, maxFolds: 3 },
+      }),
+    ]);
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'walk-forward', '--config', slow, '--db', db, '--experiments', experiments, '--workers', '1'], { cwd: ROOT });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+    const runId = await new Promise<string>((res, rej) => {
+      const timer = setInterval(() => {
+        const id = /run (\d{8}-\d{6}): 3 folds/.exec(err)?.[1];
+        const log = id === undefined ? '' : join(experiments, 'slow', 'runs', id, 'jobs.log');
+        if (id !== undefined && existsSync(log) && readFileSync(log, 'utf8').trim().length > 0) {
+          clearInterval(timer);
+          res(id);
+        }
+      }, 20);
+      void exited.then(() => {
+        clearInterval(timer);
+        rej(new Error(`the run ended before a reader could look in: ${err}`));
+      });
+    });
+    const reader = (args: string[]): Promise<{ code: number | null; out: string; err: string }> =>
+      new Promise((res) => {
+        const p = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, '--db', db], { cwd: ROOT });
+        let out = '';
+        let e = '';
+        p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        p.stderr.on('data', (d: Buffer) => (e += d.toString()));
+        p.on('close', (code) => res({ code, out, err: e }));
+      });
+    const [list, status] = await Promise.all([reader(['runs', 'list']), reader(['data', 'status', '--json'])]);
+    expect(list.code, list.err).toBe(0);
+    // still training when the reader looked: running, with fewer than all jobs done
+    expect(list.out).toMatch(new RegExp(`${runId}\\s+slow\\s+running .* [12]/3`));
+    expect(status.code, status.err).toBe(0);
+    expect(JSON.parse(status.out).products.map((p: { product: string }) => p.product)).toEqual(['T', 'TF']);
+    expect(await exited, err).toBe(0);
+    const after = bft(['runs', 'list', '--db', db]);
+    expect(after.out).toMatch(new RegExp(`${runId}\\s+slow\\s+finished .* 3/3`));
+  }, 180_000);
 });
