@@ -29,6 +29,8 @@ export type StoreMode = 'write' | 'read';
 
 export interface OpenOptions {
   readonly mode?: StoreMode | undefined;
+  /** In 'write' mode, create the store when missing (default true; commands that only update an existing store say false). */
+  readonly create?: boolean | undefined;
   /** How long to wait for another process's lock before giving up (default 5 s). */
   readonly lockWaitMs?: number | undefined;
 }
@@ -80,7 +82,7 @@ export class Store {
       return store;
     }
     const existed = existsSync(path);
-    if (!existed && mode === 'read') {
+    if (!existed && (mode === 'read' || opts.create === false)) {
       throw new DataError('store_missing', `no store at ${path}: check --db (or $BFT_DB), or create one with bft ingest or bft synth`, { path });
     }
     const recoveredWal = existed && existsSync(`${path}.wal`);

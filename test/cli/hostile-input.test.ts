@@ -107,6 +107,8 @@ const CASES: readonly Case[] = [
   },
   // the store
   { name: 'data status of a mistyped store path', args: ['data', 'status', '--db', '$TMP/typo/bft.duckdb'], code: 2, says: /no store at .*typo\/bft\.duckdb/, creates: ['typo'] },
+  { name: 'continuous on a mistyped store path', args: ['continuous', '--db', '$TMP/typo3/bft.duckdb'], code: 2, says: /no store at .*typo3\/bft\.duckdb/, creates: ['typo3'] },
+  { name: 'walk-forward on a mistyped store path', args: ['walk-forward', '--config', 'experiments/synth-walk-forward.json', '--db', '$TMP/typo4.duckdb'], code: 2, says: /no store at .*typo4\.duckdb/, creates: ['typo4.duckdb'] },
   { name: 'runs list of a mistyped store path', args: ['runs', 'list', '--db', '$TMP/typo2.duckdb'], code: 2, says: /no store at .*typo2\.duckdb/, creates: ['typo2.duckdb'] },
   { name: 'data status of a half-truncated store', args: ['data', 'status', '--db', '$TMP/cut.duckdb'], code: 3, says: /cut\.duckdb.*Could not read enough bytes/ },
   { name: 'an ingest into a half-truncated store', args: ['ingest', 'daily', '$TMP/bars.csv', '--db', '$TMP/cut.duckdb'], code: 3, says: /cut\.duckdb.*Could not read enough bytes/ },

@@ -3,7 +3,7 @@
 
 import type { Argv } from 'yargs';
 import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type IngestSummary } from '../../data/index.js';
-import { removeStoreFiles, type StoreMode } from '../../data/store.js';
+import { removeStoreFiles, type OpenOptions } from '../../data/store.js';
 import { table, terminalOutput, type Output } from '../output.js';
 
 export interface StoreArgs {
@@ -24,9 +24,9 @@ export function withStoreOptions<T>(y: Argv<T>): Argv<T & StoreArgs> {
  * A command that only reads opens it read-only and never creates one; a command that fails
  * leaves no store behind where there was none.
  */
-export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>, mode: StoreMode = 'write'): Promise<T> {
+export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>, how: OpenOptions = {}): Promise<T> {
   const out = terminalOutput(args.quiet);
-  const store = await Store.open(resolveDbPath(args.db), { mode });
+  const store = await Store.open(resolveDbPath(args.db), how);
   if (store.report.recoveredWal) {
     out.warn(`store ${store.path} was not closed cleanly (a process was stopped while writing): its committed work was kept, anything it had not committed was discarded`);
   }
@@ -43,7 +43,12 @@ export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Out
 
 /** withStore for a command that only reads: an existing store, opened read-only. */
 export function withStoreToRead<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
-  return withStore(args, run, 'read');
+  return withStore(args, run, { mode: 'read' });
+}
+
+/** withStore for a command that writes to a store that must exist already (it reads its bars first). */
+export function withExistingStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
+  return withStore(args, run, { mode: 'write', create: false });
 }
 
 /**

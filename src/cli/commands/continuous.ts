@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { refreshContinuous, type Adjustment, type RollRule } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import { table } from '../output.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { withExistingStore, withStoreOptions, type StoreArgs } from './common.js';
 
 interface ContinuousArgs extends StoreArgs {
   product?: Product[] | undefined;
@@ -23,7 +23,7 @@ export const continuousCommand: CommandModule<object, ContinuousArgs> = {
       .option('adjust', { choices: ['ratio', 'difference'] as const, default: 'ratio' as const, describe: 'back-adjustment at rolls' })
       .option('rolls', { type: 'boolean', default: true, describe: 'print the roll log' }) as unknown as Argv<ContinuousArgs>,
   handler: (args) =>
-    withStore(args, async (store, out) => {
+    withExistingStore(args, async (store, out) => {
       const have = (await store.all<{ product: Product }>('SELECT DISTINCT product FROM bars_daily ORDER BY 1')).map((r) => r.product);
       const products = args.product ?? have;
       const missing = products.filter((p) => !have.includes(p));

@@ -7,7 +7,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { CheckFailed } from '../exit-codes.js';
 import { UsageError, wholeNumberOption } from '../options.js';
-import { withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { withExistingStore, withStoreOptions, type StoreArgs } from './common.js';
 import { DEFAULT_EXPERIMENTS_DIR, finishRun, jobProgress } from './walk-forward.js';
 
 interface OverfitCheckArgs extends StoreArgs {
@@ -46,7 +46,7 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
     const { overfitFigures, verdictLine } = await import('../../report/overfit.js');
     const { toJson } = await import('../../report/run-files.js');
     const fromConfig = args.config !== undefined ? readExperiment(args.config) : null;
-    const verdict = await withStore(args, async (store, out) => {
+    const verdict = await withExistingStore(args, async (store, out) => {
       let experiment = fromConfig;
       if (args.run !== undefined) {
         const prev = await getRun(store, args.run);

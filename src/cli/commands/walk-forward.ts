@@ -13,7 +13,7 @@ import type { RunFiles } from '../../report/run-files.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import type { Output } from '../output.js';
 import { wholeNumberOption } from '../options.js';
-import { withExamples, withStore, withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
+import { withExamples, withExistingStore, withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
 
 export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
 
@@ -59,7 +59,7 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
       });
       return;
     }
-    await withStore(args, async (store, out) => {
+    await withExistingStore(args, async (store, out) => {
       await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, resume: args.resume, rnn: args.rnn });
     });
   },
