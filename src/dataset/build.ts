@@ -41,7 +41,8 @@ export interface Samples {
 export interface Dataset {
   readonly product: Product;
   readonly config: ResolvedDatasetConfig;
-  readonly intervalMin: number;
+  /** Interval of the minute channel's bars; null for a daily-only dataset (bars 0, no minute features). */
+  readonly intervalMin: number | null;
   readonly lookback: number;
   readonly bars: number;
   readonly classes: 2 | 3;
@@ -156,7 +157,8 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
   const asksLeak = cfg.dailyFeatures?.includes(LEAK_FEATURE) ?? false;
   const all = asksLeak ? withLeakFeature(honest, s) : honest;
   const dCols = pick(all.names, cfg.dailyFeatures, 'dailyFeatures');
-  const mCols = pick(MINUTE_FEATURES, cfg.minuteFeatures, 'minuteFeatures');
+  const withMinute = market.intervalMin !== null;
+  const mCols = withMinute ? pick(MINUTE_FEATURES, cfg.minuteFeatures, 'minuteFeatures') : [];
   const dailyNames = dCols.map((j) => all.names[j]!);
   const minuteNames = mCols.map((j) => MINUTE_FEATURES[j]!);
   const N = s.date.length;
@@ -166,11 +168,12 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
 
   const L = cfg.lookback;
   if (L > N) throw new DatasetError('lookback_too_long', `lookback ${L} is longer than the ${N} trading days of ${market.product} in the store`, { lookback: L });
-  const grid = minuteGrid(market.product, market.intervalMin);
+  const grid = market.intervalMin === null ? new Int32Array(0) : minuteGrid(market.product, market.intervalMin);
   const T = grid.length;
   const Fm = mCols.length;
-  // Without a start date, samples start where the intraday bars do (daily history is often longer).
-  const firstMinute = Math.min(...market.minute.keys());
+  // Without a start date, samples start where the intraday bars do (daily history is often longer);
+  // a daily-only dataset starts with the daily history.
+  const firstMinute = withMinute ? Math.min(...market.minute.keys()) : Number.NaN;
   const from = range.from ?? isoDate(Math.max(s.date[0]!, Number.isFinite(firstMinute) ? firstMinute : s.date[0]!));
   const to = range.to ?? isoDate(s.date[N - 1]!);
 
@@ -212,13 +215,13 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
       dropped.push({ date, ...gap });
       continue;
     }
-    const day = market.minute.get(s.date[i]!);
-    if (!day) {
+    const day = withMinute ? market.minute.get(s.date[i]!) : undefined;
+    if (withMinute && !day) {
       dropped.push({ date, kind: 'no_minute_bars', reason: `no ${market.intervalMin}-minute bars of ${s.contract[i]} on ${date}` });
       continue;
     }
-    const mf = minuteFeatures(day.bars, { grid, prevClose: day.prevClose, prevOpenInterest: day.prevOpenInterest });
-    const few = dropDay(mf.present, T, cfg.minBarShare);
+    const mf = day ? minuteFeatures(day.bars, { grid, prevClose: day.prevClose, prevOpenInterest: day.prevOpenInterest }) : null;
+    const few = mf ? dropDay(mf.present, T, cfg.minBarShare) : null;
     if (few !== null) {
       dropped.push({ date, kind: 'few_minute_bars', reason: `${s.contract[i]} on ${date}: ${few}` });
       continue;
@@ -239,8 +242,10 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
       label = l;
     }
     const block = new Float32Array(T * Fm);
-    const Fall = mf.names.length;
-    for (let r = 0; r < T; r++) for (let k = 0; k < Fm; k++) block[r * Fm + k] = mf.values[r * Fall + mCols[k]!]!;
+    if (mf) {
+      const Fall = mf.names.length;
+      for (let r = 0; r < T; r++) for (let k = 0; k < Fm; k++) block[r * Fm + k] = mf.values[r * Fall + mCols[k]!]!;
+    }
     rows.push(i);
     minuteBlocks.push(block);
     labels.push(label);

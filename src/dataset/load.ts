@@ -38,7 +38,8 @@ export interface MinuteDay {
 
 export interface MarketData {
   readonly product: Product;
-  readonly intervalMin: number;
+  /** Interval of the intraday bars; null when none were asked for (daily-only models). */
+  readonly intervalMin: number | null;
   /** Every product the store has daily bars of (the timed one included), for curve features. */
   readonly daily: ReadonlyMap<Product, ContinuousDaily>;
   readonly minute: ReadonlyMap<number, MinuteDay>;
@@ -51,6 +52,11 @@ export interface LoadOptions {
   readonly to?: string | undefined;
   /** First date whose intraday bars are needed (ISO); daily history is always loaded whole. */
   readonly minuteFrom?: string | undefined;
+  /**
+   * Whether intraday bars are read at all (default true). Daily-only models need none, so they
+   * run for a product the store has no intraday bars of, over its whole daily history.
+   */
+  readonly minute?: boolean | undefined;
 }
 
 const nan = (v: number | null | undefined): number => (v === null || v === undefined ? Number.NaN : v);
@@ -171,6 +177,7 @@ export async function loadMarket(store: Store, opts: LoadOptions): Promise<Marke
   }
   const own = daily.get(opts.product);
   if (!own) throw new DatasetError('no_data', `the store has no daily bars of ${opts.product}${opts.to ? ` up to ${opts.to}` : ''}`, { product: opts.product });
+  if (opts.minute === false) return { product: opts.product, intervalMin: null, daily, minute: new Map() };
   const intervalMin = await minuteInterval(store, opts.product, opts.intervalMin);
   const from = opts.minuteFrom ? dayNumber(opts.minuteFrom) : own.date[0]!;
   const minute = await loadMinuteDays(store, own, intervalMin, from);

@@ -33,7 +33,8 @@ export interface ArtifactMeta {
   readonly spec: ModelSpec;
   readonly data: {
     readonly product: string;
-    readonly intervalMin: number;
+    /** null: a daily-only model, trained without intraday bars. */
+    readonly intervalMin: number | null;
     readonly lookback: number;
     readonly bars: number;
     readonly classes: 2 | 3;

@@ -12,6 +12,7 @@ import { loadMarket } from '../dataset/load.js';
 import { isoDate } from '../market/calendar.js';
 import { initBackend } from '../models/backend.js';
 import { buildModel } from '../models/build.js';
+import { channelsOf } from '../models/registry.js';
 import { resolvePreset, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
 import { predictProba, trainModel, type EpochLog } from '../models/train.js';
 import { gitCommit, newModelId, writeArtifact, type ArtifactMeta, type Range } from './artifact.js';
@@ -91,9 +92,10 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
 
   const from = run.from ?? x.train.from;
   const to = run.to ?? x.train.to;
-  const market = await loadMarket(run.store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, to, minuteFrom: from });
+  const minute = channelsOf(spec.kind).includes('minute');
+  const market = await loadMarket(run.store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, minute, to, minuteFrom: from });
   const ds = buildDataset(market, x.dataset, { from, to });
-  log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features); ${droppedSummary(ds.dropped)}`);
+  log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.intervalMin === null ? 'no intraday bars' : `${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features`}); ${droppedSummary(ds.dropped)}`);
   const { train, validation } = splitTail(ds, x.train.validationDays, x.train.purgeDays);
   if (train.length === 0) {
     throw new DatasetError('no_data', `no training samples for ${ds.product} in ${from ?? 'the start'}..${to ?? 'the end'} (${ds.samples.n} samples before the validation tail of ${x.train.validationDays}; ${droppedSummary(ds.dropped)})`);

@@ -11,6 +11,7 @@ import { loadMarket } from '../dataset/load.js';
 import { isoDate } from '../market/calendar.js';
 import { initBackend } from '../models/backend.js';
 import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
+import { channelsOf } from '../models/registry.js';
 import { deriveSeed } from '../models/seed.js';
 import { gitCommit } from './artifact.js';
 import { EvalError } from './errors.js';
@@ -75,7 +76,10 @@ export interface CloseSeries {
 /** Dataset of a walk-forward (the whole range; folds select from it) and the timed product's closes. */
 export async function walkForwardDataset(store: Store, x: ResolvedExperiment): Promise<{ dataset: Dataset; series: CloseSeries }> {
   const w = x.walkForward;
-  const market = await loadMarket(store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, to: w.to, minuteFrom: w.from });
+  // Intraday bars only when some model reads them: daily-only experiments run on the whole daily
+  // history, for products without intraday bars too.
+  const minute = experimentModels(x, 'fused').some((m) => channelsOf(m.spec.kind).includes('minute'));
+  const market = await loadMarket(store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, minute, to: w.to, minuteFrom: w.from });
   const c = market.daily.get(x.dataset.product)!;
   return { dataset: buildDataset(market, x.dataset, { from: w.from, to: w.to }), series: { date: c.date, close: c.close } };
 }
@@ -137,7 +141,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   const rnn = run.rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
   const models = experimentModels(x, rnn);
   const { dataset: ds, series } = await walkForwardDataset(run.store, x);
-  log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.bars} ${ds.intervalMin}-minute bars); ${droppedSummary(ds.dropped)}`);
+  log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`}); ${droppedSummary(ds.dropped)}`);
   const plan = planOf(ds, x);
   const jobs = planJobs(x, models, plan);
   const configJson = JSON.stringify(x);

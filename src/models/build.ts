@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ModelError } from './errors.js';
 import { quietly } from './quiet.js';
 import { validateSpec, type ModelSpec } from './presets.js';
-import { checkShapes, getModelKind, registerModelKind, type ChannelName, type InputShapes } from './registry.js';
+import { BUILTIN_CHANNELS, checkShapes, getModelKind, registerModelKind, type ChannelName, type InputShapes } from './registry.js';
 import { fusedGru, fusedLstm } from './rnn/index.js';
 import { deriveSeed } from './seed.js';
 
@@ -127,7 +127,7 @@ function modelName(spec: ModelSpec): string {
   return spec.kind === 'logit' ? 'logit' : `${spec.kind}_${spec.cell}`;
 }
 
-registerModelKind('dual', { inputs: ['daily', 'minute'], build: buildDual });
-registerModelKind('daily', { inputs: ['daily'], build: buildSingle('daily') });
-registerModelKind('minute', { inputs: ['minute'], build: buildSingle('minute') });
-registerModelKind('logit', { inputs: ['daily'], build: buildLogit });
+registerModelKind('dual', { inputs: BUILTIN_CHANNELS.dual, build: buildDual });
+registerModelKind('daily', { inputs: BUILTIN_CHANNELS.daily, build: buildSingle('daily') });
+registerModelKind('minute', { inputs: BUILTIN_CHANNELS.minute, build: buildSingle('minute') });
+registerModelKind('logit', { inputs: BUILTIN_CHANNELS.logit, build: buildLogit });

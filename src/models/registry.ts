@@ -24,6 +24,14 @@ export interface ModelKindDef {
   build(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel;
 }
 
+/** The channels each built-in kind reads (build.ts registers them with these). */
+export const BUILTIN_CHANNELS: Readonly<Record<'dual' | 'daily' | 'minute' | 'logit', readonly ChannelName[]>> = {
+  dual: ['daily', 'minute'],
+  daily: ['daily'],
+  minute: ['minute'],
+  logit: ['daily'],
+};
+
 const kinds = new Map<string, ModelKindDef>();
 
 /** Adds a kind. Re-registering a name is refused unless `replace` is set (tests, hot swaps). */
@@ -41,6 +49,14 @@ export function getModelKind(kind: string): ModelKindDef {
     throw new ModelError('bad_config', `unknown model kind "${kind}" (known: ${listModelKinds().join(', ')})`, { kind });
   }
   return def;
+}
+
+/**
+ * The channels a kind reads, without building it (and without loading tfjs for a built-in kind):
+ * a dataset of daily-only models needs no intraday bars.
+ */
+export function channelsOf(kind: string): readonly ChannelName[] {
+  return kinds.get(kind)?.inputs ?? BUILTIN_CHANNELS[kind as keyof typeof BUILTIN_CHANNELS] ?? getModelKind(kind).inputs;
 }
 
 export function listModelKinds(): string[] {

@@ -152,4 +152,33 @@ describe('dataset builder', () => {
       bare.close();
     }
   });
+
+  it('a daily-only dataset reads no intraday bars: it starts with the daily history and runs for a product with none', async () => {
+    const withBars = await build();
+    const resolved = datasetConfigSchema.parse({});
+    const daily = buildDataset(await loadMarket(store, { product: 'T', minute: false }), resolved);
+    expect(daily.intervalMin).toBeNull();
+    expect(daily.bars).toBe(0);
+    expect(daily.minuteNames).toEqual([]);
+    expect(daily.samples.minute.length).toBe(0);
+    expect(daily.dropped.some((d) => d.kind === 'no_minute_bars' || d.kind === 'few_minute_bars')).toBe(false);
+    // the same daily windows, over at least the dates that had intraday bars
+    expect(daily.samples.n).toBeGreaterThanOrEqual(withBars.samples.n);
+    const k = daily.samples.date.indexOf(withBars.samples.date[0]!);
+    expect(k).toBeGreaterThanOrEqual(0);
+    expect(daily.samples.label[k]).toBe(withBars.samples.label[0]);
+    // a store without intraday bars at all
+    const bare = await synthStore({ minute: 'none' });
+    try {
+      await expect(loadMarket(bare, { product: 'T' })).rejects.toThrow(/no intraday bars of T/);
+      const only = buildDataset(await loadMarket(bare, { product: 'T', minute: false }), resolved);
+      expect(only.samples.n).toBe(daily.samples.n);
+      expect(Array.from(only.samples.label)).toEqual(Array.from(daily.samples.label));
+      const input = modelInputs(only, fitScalers(only, Int32Array.from([0, 1, 2])), Int32Array.from([3, 4]));
+      expect(input.minute.data.length).toBe(0);
+      expect(input.daily.data.length).toBe(2 * only.lookback * only.dailyNames.length);
+    } finally {
+      bare.close();
+    }
+  });
 });

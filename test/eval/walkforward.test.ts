@@ -166,4 +166,19 @@ describe('walk-forward runner', () => {
     expect([resumed.jobsRun, resumed.jobsSkipped]).toEqual([5, 1]);
     expect(await getRun(store, 'held')).toMatchObject({ status: 'finished', owner: { pid: process.pid } });
   });
+
+  it('walks daily-only models forward on a store without intraday bars, over the whole daily history', async () => {
+    const bare = await synthStore({ minute: 'none' });
+    try {
+      const x = experiment({ models: [{ preset: 'logit' }, { preset: 'daily-gru', units: 4, head: [4], dropout: 0 }] });
+      const out = await walkForward({ store: bare, experiment: x, experimentsDir: tmp.dir, workers: 1, runId: 'daily-only' });
+      expect(out.dataset.intervalMin).toBeNull();
+      expect(out.plan.folds).toHaveLength(3);
+      expect(await readPredictions(bare, 'daily-only')).toHaveLength(3 * 12 * 2);
+      // a model that reads intraday bars cannot run there, and says why
+      await expect(walkForward({ store: bare, experiment: experiment(), experimentsDir: tmp.dir, workers: 1, runId: 'dual-none' })).rejects.toThrow(/no intraday bars of T/);
+    } finally {
+      bare.close();
+    }
+  }, 120_000);
 });

@@ -54,7 +54,7 @@ export async function lookaheadProbe(store: Store, x: ResolvedExperiment, full: 
   for (const date of dates) {
     const k = full.samples.date.findIndex((d) => isoDate(d) === date);
     if (k < 0) throw new Error(`lookahead probe: ${date} is not a sample date`);
-    const market = await loadMarket(store, { product: x.dataset.product, intervalMin: full.intervalMin, to: date, minuteFrom: w.from });
+    const market = await loadMarket(store, { product: x.dataset.product, intervalMin: full.intervalMin ?? undefined, minute: full.intervalMin !== null, to: date, minuteFrom: w.from });
     const cut = buildDataset(market, x.dataset, { from: w.from, to: date });
     const j = cut.samples.date.findIndex((d) => isoDate(d) === date);
     if (j < 0) {
