@@ -28,8 +28,10 @@ export interface Samples {
   readonly contract: readonly string[];
   /** Contract traded for the label (main at t+1: the roll is decided at the close of t). */
   readonly tradedContract: readonly (string | null)[];
-  /** Day t's intraday features, [n x bars x minuteFeatures]. */
+  /** Day t's intraday features, [n x bars x minuteFeatures]; zeros where hasMinute is 0. */
   readonly minute: Float32Array;
+  /** 1 where day t had usable intraday bars; 0 for a masked minute channel (and in a daily-only dataset). */
+  readonly hasMinute: Uint8Array;
   /** Class index (0 down, 1 up; or 0 down, 1 flat, 2 up), -1 when t+1 is not known yet. */
   readonly label: Int32Array;
   /** Next-day move under the execution: fraction, price points, ticks (NaN when unknown). */
@@ -53,6 +55,8 @@ export interface Dataset {
   readonly rowDates: Int32Array;
   readonly samples: Samples;
   readonly dropped: readonly DroppedDate[];
+  /** Sample dates kept with a masked minute channel (missingMinute 'mask'), and why. */
+  readonly masked: readonly DroppedDate[];
 }
 
 export interface BuildRange {
@@ -172,8 +176,9 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
   const T = grid.length;
   const Fm = mCols.length;
   // Without a start date, samples start where the intraday bars do (daily history is often longer);
-  // a daily-only dataset starts with the daily history.
-  const firstMinute = withMinute ? Math.min(...market.minute.keys()) : Number.NaN;
+  // a daily-only dataset, or one that masks missing intraday bars, starts with the daily history.
+  const mask = cfg.missingMinute === 'mask';
+  const firstMinute = withMinute && !mask ? Math.min(...market.minute.keys()) : Number.NaN;
   const from = range.from ?? isoDate(Math.max(s.date[0]!, Number.isFinite(firstMinute) ? firstMinute : s.date[0]!));
   const to = range.to ?? isoDate(s.date[N - 1]!);
 
@@ -203,6 +208,8 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
 
   const rows: number[] = [];
   const minuteBlocks: Float32Array[] = [];
+  const hasMinute: number[] = [];
+  const masked: DroppedDate[] = [];
   const labels: number[] = [];
   const moves: { ret: number; price: number; ticks: number }[] = [];
   const traded: (string | null)[] = [];
@@ -216,15 +223,22 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
       continue;
     }
     const day = withMinute ? market.minute.get(s.date[i]!) : undefined;
-    if (withMinute && !day) {
-      dropped.push({ date, kind: 'no_minute_bars', reason: `no ${market.intervalMin}-minute bars of ${s.contract[i]} on ${date}` });
-      continue;
-    }
-    const mf = day ? minuteFeatures(day.bars, { grid, prevClose: day.prevClose, prevOpenInterest: day.prevOpenInterest }) : null;
-    const few = mf ? dropDay(mf.present, T, cfg.minBarShare) : null;
-    if (few !== null) {
-      dropped.push({ date, kind: 'few_minute_bars', reason: `${s.contract[i]} on ${date}: ${few}` });
-      continue;
+    let mf = day ? minuteFeatures(day.bars, { grid, prevClose: day.prevClose, prevOpenInterest: day.prevOpenInterest }) : null;
+    if (withMinute) {
+      const few = mf ? dropDay(mf.present, T, cfg.minBarShare) : null;
+      const missing: DroppedDate | null = !day
+        ? { date, kind: 'no_minute_bars', reason: `no ${market.intervalMin}-minute bars of ${s.contract[i]} on ${date}` }
+        : few !== null
+          ? { date, kind: 'few_minute_bars', reason: `${s.contract[i]} on ${date}: ${few}` }
+          : null;
+      if (missing !== null && !mask) {
+        dropped.push(missing);
+        continue;
+      }
+      if (missing !== null) {
+        masked.push(missing);
+        mf = null;
+      }
     }
     let label = -1;
     let move = { ret: Number.NaN, price: Number.NaN, ticks: Number.NaN };
@@ -248,6 +262,7 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
     }
     rows.push(i);
     minuteBlocks.push(block);
+    hasMinute.push(mf ? 1 : 0);
     labels.push(label);
     moves.push(move);
     traded.push(i + 1 < N ? s.contract[i + 1]! : null);
@@ -275,19 +290,24 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
       contract: rows.map((i) => s.contract[i]!),
       tradedContract: traded,
       minute,
+      hasMinute: Uint8Array.from(hasMinute),
       label: Int32Array.from(labels),
       nextReturn: Float64Array.from(moves, (m) => m.ret),
       nextPrice: Float64Array.from(moves, (m) => m.price),
       nextTicks: Float64Array.from(moves, (m) => m.ticks),
     },
     dropped,
+    masked,
   };
 }
 
-/** Counts of dropped dates by kind, for a one-line summary. */
-export function droppedSummary(d: readonly DroppedDate[]): string {
-  if (d.length === 0) return 'no dates dropped';
-  const counts = new Map<string, number>();
-  for (const x of d) counts.set(x.kind, (counts.get(x.kind) ?? 0) + 1);
-  return `${d.length} dates dropped: ${[...counts].map(([k, v]) => `${v} ${k.replaceAll('_', ' ')}`).join(', ')}`;
+/** Counts of dropped (and masked) dates by kind, for a one-line summary. */
+export function droppedSummary(d: readonly DroppedDate[], masked: readonly DroppedDate[] = []): string {
+  const byKind = (xs: readonly DroppedDate[]): string => {
+    const counts = new Map<string, number>();
+    for (const x of xs) counts.set(x.kind, (counts.get(x.kind) ?? 0) + 1);
+    return [...counts].map(([k, v]) => `${v} ${k.replaceAll('_', ' ')}`).join(', ');
+  };
+  const dropped = d.length === 0 ? 'no dates dropped' : `${d.length} dates dropped: ${byKind(d)}`;
+  return masked.length === 0 ? dropped : `${dropped}; ${masked.length} kept with the minute channel masked: ${byKind(masked)}`;
 }

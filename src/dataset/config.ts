@@ -26,8 +26,14 @@ export const datasetConfigSchema = z
     neutralTicks: z.number().min(0).default(0),
     /** Intraday bar interval (minutes) of the minute channel; default: the one the store holds. */
     intervalMin: z.number().int().positive().optional(),
-    /** A day with fewer than this share of its bars is dropped, with the reason logged. */
+    /** A day with fewer than this share of its bars has no usable intraday bars (reason logged). */
     minBarShare: z.number().min(0).max(1).default(0.8),
+    /**
+     * A date without usable intraday bars: 'drop' it, or 'mask' its minute channel (zeros, the
+     * mask feature 0) and keep the sample, so the daily channel learns from the whole daily
+     * history (real intraday files are far shorter than the daily ones).
+     */
+    missingMinute: z.enum(['drop', 'mask']).default('drop'),
     /** Feature names (default: all that the store can feed); unknown names are an error. */
     dailyFeatures: z.array(z.string()).optional(),
     minuteFeatures: z.array(z.string()).optional(),

@@ -30,8 +30,9 @@ export function fitScalers(ds: Dataset, train: Int32Array): Scalers {
   for (const k of train) for (let r = ds.samples.row[k]! - L + 1; r <= ds.samples.row[k]!; r++) seen[r] = 1;
   const daily = fitScaler(ds.dailyRows, Fd, ds.dailyNames, { clip: ds.config.clip, use: (r) => seen[r] === 1 });
   const T = ds.bars;
+  // Masked minute channels (no intraday bars that day) are zeros, not data: they fit nothing.
   const inTrain = new Uint8Array(ds.samples.n);
-  for (const k of train) inTrain[k] = 1;
+  for (const k of train) inTrain[k] = ds.samples.hasMinute[k]!;
   const minute = fitScaler(ds.samples.minute, ds.minuteNames.length, ds.minuteNames, {
     clip: ds.config.clip,
     passthrough: UNSCALED_MINUTE,
@@ -55,7 +56,8 @@ export function modelInputs(ds: Dataset, scalers: Scalers, pick: Int32Array): Mo
     const k = pick[s]!;
     const first = ds.samples.row[k]! - L + 1;
     daily.set(scaledRows.subarray(first * Fd, (first + L) * Fd), s * L * Fd);
-    minute.set(applyScaler(scalers.minute, ds.samples.minute.subarray(k * T * Fm, (k + 1) * T * Fm)), s * T * Fm);
+    // A masked channel stays exact zeros after scaling too (the mask feature 0 says so).
+    if (ds.samples.hasMinute[k]) minute.set(applyScaler(scalers.minute, ds.samples.minute.subarray(k * T * Fm, (k + 1) * T * Fm)), s * T * Fm);
     y[s] = ds.samples.label[k]!;
   }
   return { n, daily: { data: daily, lookback: L, features: Fd }, minute: { data: minute, bars: T, features: Fm }, y };

@@ -65,5 +65,5 @@ export async function predictWithModel(run: PredictRun): Promise<Predictions> {
       nextTicks: known ? ds.samples.nextTicks[k]! : null,
     });
   }
-  return { meta: m, backend: backend.backend, rows, dropped: droppedSummary(ds.dropped) };
+  return { meta: m, backend: backend.backend, rows, dropped: droppedSummary(ds.dropped, ds.masked) };
 }

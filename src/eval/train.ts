@@ -95,10 +95,10 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const minute = channelsOf(spec.kind).includes('minute');
   const market = await loadMarket(run.store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, minute, to, minuteFrom: from });
   const ds = buildDataset(market, x.dataset, { from, to });
-  log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.intervalMin === null ? 'no intraday bars' : `${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features`}); ${droppedSummary(ds.dropped)}`);
+  log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.intervalMin === null ? 'no intraday bars' : `${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features`}); ${droppedSummary(ds.dropped, ds.masked)}`);
   const { train, validation } = splitTail(ds, x.train.validationDays, x.train.purgeDays);
   if (train.length === 0) {
-    throw new DatasetError('no_data', `no training samples for ${ds.product} in ${from ?? 'the start'}..${to ?? 'the end'} (${ds.samples.n} samples before the validation tail of ${x.train.validationDays}; ${droppedSummary(ds.dropped)})`);
+    throw new DatasetError('no_data', `no training samples for ${ds.product} in ${from ?? 'the start'}..${to ?? 'the end'} (${ds.samples.n} samples before the validation tail of ${x.train.validationDays}; ${droppedSummary(ds.dropped, ds.masked)})`);
   }
   const scalers = fitScalers(ds, train);
   const trainIn = modelInputs(ds, scalers, train);
@@ -140,7 +140,7 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
       minuteFeatures: ds.minuteNames,
       train: rangeOf(ds, train),
       validation: validation.length > 0 ? rangeOf(ds, validation) : null,
-      dropped: droppedSummary(ds.dropped),
+      dropped: droppedSummary(ds.dropped, ds.masked),
     },
     metrics: {
       epochs: result.history.length,

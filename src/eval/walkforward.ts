@@ -141,7 +141,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   const rnn = run.rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
   const models = experimentModels(x, rnn);
   const { dataset: ds, series } = await walkForwardDataset(run.store, x);
-  log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`}); ${droppedSummary(ds.dropped)}`);
+  log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`}); ${droppedSummary(ds.dropped, ds.masked)}`);
   const plan = planOf(ds, x);
   const jobs = planJobs(x, models, plan);
   const configJson = JSON.stringify(x);

@@ -181,4 +181,41 @@ describe('dataset builder', () => {
       bare.close();
     }
   });
+
+  it('masks the minute channel of dates without intraday bars instead of dropping them, and fits no scaler on them', async () => {
+    const cut = '2019-01-15';
+    // intraday bars only from `cut` on: drop starts the samples there, mask keeps the daily history
+    await store.run(`CREATE TEMP TABLE kept_minute AS SELECT * FROM bars_minute`);
+    try {
+      await store.run(`DELETE FROM bars_minute WHERE trade_date < DATE '${cut}'`);
+      const drop = await build();
+      const mask = await build({ missingMinute: 'mask' });
+      expect(isoDate(drop.samples.date[0]!) >= cut).toBe(true);
+      expect(mask.samples.date[0]!).toBeLessThan(drop.samples.date[0]!);
+      const masked = Array.from(mask.samples.hasMinute).filter((h) => h === 0).length;
+      expect(masked).toBe(mask.masked.length);
+      expect(mask.masked.every((m) => m.date < cut && m.kind === 'no_minute_bars')).toBe(true);
+      expect(mask.samples.n).toBe(drop.samples.n + masked);
+      // the samples both keep have the same minute features
+      const T = mask.bars;
+      const Fm = mask.minuteNames.length;
+      const at = (ds: Dataset, day: number): Float32Array => {
+        const k = ds.samples.date.indexOf(day);
+        return ds.samples.minute.subarray(k * T * Fm, (k + 1) * T * Fm);
+      };
+      const d0 = drop.samples.date[0]!;
+      expect(Array.from(at(mask, d0))).toEqual(Array.from(at(drop, d0)));
+      // scalers see only days with bars: fit on every sample, mask equals drop's fit on its own
+      const all = (ds: Dataset): Int32Array => Int32Array.from({ length: ds.samples.n }, (_, k) => k);
+      expect(fitScalers(mask, all(mask)).minute).toEqual(fitScalers(drop, all(drop)).minute);
+      // a masked sample's minute input is exact zeros after scaling, its daily input is real
+      const input = modelInputs(mask, fitScalers(mask, all(mask)), Int32Array.from([0]));
+      expect(input.minute.data.every((v) => v === 0)).toBe(true);
+      expect(input.daily.data.some((v) => v !== 0)).toBe(true);
+    } finally {
+      await store.run(`DELETE FROM bars_minute`);
+      await store.run(`INSERT INTO bars_minute SELECT * FROM kept_minute`);
+      await store.run(`DROP TABLE kept_minute`);
+    }
+  });
 });
