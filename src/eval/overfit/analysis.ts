@@ -156,11 +156,15 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
     pbo = { configs: keys, blocks, splits: r.splits, pbo: r.pbo, degradationSlope: r.degradation.slope, probOosLoss: r.probOosLoss };
   }
 
-  // Deflated Sharpe of the headline model given N configurations tried.
+  // Deflated Sharpe of the headline model given the configurations tried: this run's N and the
+  // ones tried before it on the same test days. Their Sharpe variance is estimated from this
+  // run's configurations (the earlier ones' returns are not at hand); with one configuration and
+  // earlier trials, from the sampling variance of a per-period Sharpe with no skill, 1 / days.
   const hr = netReturnsOf(p, moves, input.rule, input.costs);
   const m = returnMoments(hr);
-  const srVar = N >= 2 ? sampleVariance(colSharpe) : 0;
-  const d = deflatedSharpe(m.sharpe, m.n, m.skew, m.kurtosis, srVar, Math.max(1, N));
+  const srVar = N >= 2 ? sampleVariance(colSharpe) : cfg.priorTrials > 0 && m.n > 0 ? 1 / m.n : 0;
+  const trials = Math.max(1, N + cfg.priorTrials);
+  const d = deflatedSharpe(m.sharpe, m.n, m.skew, m.kurtosis, srVar, trials);
   // CPCV: the folds averaged are an ensemble no single backtest shows; each path is one.
   const pathDsr = input.paths
     ? input.paths.paths.map((_, path) => {
@@ -170,7 +174,7 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
         const c = ensembleByDate(pathPredictions(relabelled, input.paths!, path), keys);
         const cm = testDayMoves(input.product, c.dates, c.rows);
         const sharpes = keys.map((k) => returnMoments(netReturnsOf(c.prob.get(k)!, cm, input.rule, input.costs)).sharpe);
-        return deflatedSharpe(hm.sharpe, hm.n, hm.skew, hm.kurtosis, N >= 2 ? sampleVariance(sharpes) : 0, Math.max(1, N)).dsr;
+        return deflatedSharpe(hm.sharpe, hm.n, hm.skew, hm.kurtosis, N >= 2 ? sampleVariance(sharpes) : 0, trials).dsr;
       })
     : undefined;
   const sharpe = {
@@ -181,7 +185,7 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
     psr: probabilisticSharpe(m.sharpe, m.n, m.skew, m.kurtosis, 0),
     dsr: d.dsr,
     threshold: d.threshold,
-    trials: Math.max(1, N),
+    trials,
     minTrackRecordDays: minTrackRecordLength(m.sharpe, m.skew, m.kurtosis, 0, 0.95),
     ...(pathDsr ? { pathDsr: { values: pathDsr, median: lowerMedian(pathDsr), below: pathDsr.filter((x) => x < th.dsr).length, limit: th.dsr } } : {}),
   };

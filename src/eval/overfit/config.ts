@@ -40,6 +40,13 @@ export const overfitConfigSchema = z
     lookaheadDates: z.number().int().min(0).max(50).default(5),
     /** CSCV blocks S (even); lowered to fit the test days when there are too few. */
     pboBlocks: z.number().int().min(2).max(30).default(16),
+    /**
+     * Configurations tried on the same test days before this one, outside this run (settings
+     * compared by their results while the config was chosen; docs/model-quality.md keeps the
+     * ledger). They are added to the run's own models x seeds as trials of the deflated Sharpe:
+     * the more was tried, the higher the Sharpe luck alone reaches.
+     */
+    priorTrials: z.number().int().min(0).default(0),
     thresholds: overfitThresholdsSchema.prefault({}),
   })
   .strict();

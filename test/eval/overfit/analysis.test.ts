@@ -103,4 +103,17 @@ describe('analyseOverfitting', () => {
     expect(r.pass).toBe(true);
     expect(r.checks.every((c) => c.ok)).toBe(true);
   });
+
+  it('counts configurations tried before the run as trials: the luck threshold rises, the deflated Sharpe cannot', () => {
+    // one configuration in the run (coin#0): earlier trials alone set the threshold
+    const runs = [0, 5, 50].map((priorTrials) => analyseOverfitting(input({ models: ['coin'], config: overfitConfigSchema.parse({ priorTrials }) })));
+    expect(runs.map((r) => r.sharpe.trials)).toEqual([1, 6, 51]);
+    expect(runs[0]!.sharpe.threshold).toBe(0);
+    expect(runs[1]!.sharpe.threshold).toBeGreaterThan(0);
+    expect(runs[2]!.sharpe.threshold).toBeGreaterThan(runs[1]!.sharpe.threshold);
+    expect(runs[1]!.sharpe.dsr).toBeLessThan(runs[0]!.sharpe.dsr);
+    expect(runs[2]!.sharpe.dsr).toBeLessThan(runs[1]!.sharpe.dsr);
+    // with two configurations in the run (coin#0, long#0), earlier trials add to them
+    expect(analyseOverfitting(input({ config: overfitConfigSchema.parse({ priorTrials: 3 }) })).sharpe.trials).toBe(5);
+  });
 });
