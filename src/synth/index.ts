@@ -10,9 +10,12 @@
 // simulated as bars on the session grid of the spec in force (END-stamped, morning only on the expiring
 // contract's last day), prices on the tick and inside the limit band around the previous settle; the
 // daily row is the exact aggregate of those bars (written or not), settle the last hour's VWAP on the
-// tick. Planted truth ('minute'): a latent z_t per product tilts day t's last-hour volume towards up
-// bars (z > 0) or down bars (z < 0) and moves day t+1 by rho (0.15 unless --signal-rho) daily sd per unit of z; the daily
-// bars of day t do not carry z. truth.json says exactly what was planted and what the files show.
+// tick. Planted truth ('minute'): a latent z_t per product shows in day t's minute bars, where and how
+// the design says (designs.ts: by default it tilts the last hour's volume towards up bars (z > 0) or
+// down bars (z < 0); or the last hour's bar returns lean with z; or the opening half hour's volume; or
+// the whole session's volume goes with or against the day's move), and moves day t+1 by rho (0.15
+// unless --signal-rho) daily sd per unit of z; the daily bars of day t do not carry z. truth.json
+// says exactly what was planted and what the files show.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +25,7 @@ import { HOLIDAYS_KNOWN } from '../market/holidays.js';
 import { dividesSessions } from '../market/sessions.js';
 import { isProduct, LAUNCH, PRODUCTS, SPEC_VERSIONS, type Product } from '../market/specs.js';
 import { CsvBytes } from './csv.js';
+import { DEFAULT_DESIGN, designGamma, designText, DESIGNS, EXPECTED, expectedCorr, expectedCorrList, isDesign, type Design } from './designs.js';
 import { MODEL, REGIMES, TENOR_OF, TENORS } from './model.js';
 import { LEAK_FEATURES, ProductSim, ProductStats } from './product.js';
 import { Corr, type CorrSummary } from './stats.js';
@@ -29,12 +33,13 @@ import { generateYields, type YieldPath } from './yields.js';
 
 export { Rng } from './rng.js';
 export { generateYields, tenorSd, type YieldPath } from './yields.js';
-export { buildContractBars, buildFairPath, dayGrid, allocBars, type Bars, type ContractDay, type DayAggregate, type DayGrid } from './intraday.js';
+export { buildContractBars, buildFairPath, dayGrid, allocBars, tiltKeepingVwap, type Bars, type ContractDay, type DayAggregate, type DayGrid } from './intraday.js';
 export { rollShares, tradingDaysUntil, ProductSim } from './product.js';
 export { priceFormat, tickDecimals, type PriceFormat } from './format.js';
 export { CsvBytes } from './csv.js';
 export { Corr } from './stats.js';
 export { MODEL, REGIMES, TENORS, TENOR_OF, type Regime } from './model.js';
+export { DEFAULT_DESIGN, DESIGNS, DESIGN_SUMMARY, EXPECTED, designGamma, expectedCorr, isDesign, lean, leanStep, normCdf, type Design } from './designs.js';
 
 export interface SynthOptions {
   /** First date (ISO), inclusive. */
@@ -46,6 +51,12 @@ export interface SynthOptions {
   products: Product[];
   /** Planted truth: a weak minute-bar signal for the next day, or no planted predictability. */
   signal: 'none' | 'minute';
+  /**
+   * Under 'minute': where and how z shows in day t's minute bars (designs.ts; default
+   * 'last-hour-volume', the original design). Under 'none' nothing is planted whatever the design:
+   * the files are the same for every design.
+   */
+  design?: Design | undefined;
   /** Contracts with intraday rows: none; the two with the most open interest each day; all listed. */
   minute: 'none' | 'active' | 'all';
   /** Intraday bar interval in minutes; must divide every session (1, 3, 5, 15). */
@@ -100,6 +111,7 @@ export function resolveSynthOptions(o: SynthOptions): SynthOptions {
   }
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw bad(`--seed must be a non-negative integer, got ${o.seed}`);
   if (o.signal !== 'none' && o.signal !== 'minute') throw bad(`--signal must be none or minute, got ${String(o.signal)}`);
+  if (o.design !== undefined && !isDesign(o.design)) throw bad(`--design must be one of ${DESIGNS.join(', ')}, got ${String(o.design)}`);
   if (o.signalRho !== undefined && !(o.signalRho > 0 && o.signalRho < 1)) throw bad(`--signal-rho must be above 0 and below 1, got ${o.signalRho}`);
   if (o.minute !== 'none' && o.minute !== 'active' && o.minute !== 'all') throw bad(`--minute must be none, active or all, got ${String(o.minute)}`);
   if (o.products.length === 0) throw bad('no products given');
@@ -108,7 +120,7 @@ export function resolveSynthOptions(o: SynthOptions): SynthOptions {
   if (!sessionsUsed.every((s) => dividesSessions(o.intervalMin, s))) {
     throw bad(`--interval ${o.intervalMin}: a bar must divide every session (120, 135 minutes): use 1, 3, 5 or 15`);
   }
-  return { ...o, products: PRODUCTS.filter((p) => o.products.includes(p)) };
+  return { ...o, products: PRODUCTS.filter((p) => o.products.includes(p)), design: o.design ?? DEFAULT_DESIGN };
 }
 
 /**
@@ -124,7 +136,7 @@ export async function writeSynthMarket(
   mkdirSync(outDir, { recursive: true });
   const days = tradingDays(o.from, o.to);
   const yields = generateYields(days, o.seed, o.signal, o.signalRho ?? MODEL.signal.rho, o.regimeDrift ?? true);
-  const sims = o.products.map((p) => new ProductSim(p, o.seed, yields, o.intervalMin, o.minute));
+  const sims = o.products.map((p) => new ProductSim(p, o.seed, yields, o.intervalMin, o.minute, o.design ?? DEFAULT_DESIGN));
   const dailyCsv = join(outDir, FILE_NAMES.daily);
   const minuteCsv = o.minute === 'none' ? null : join(outDir, FILE_NAMES.minute);
   const truthJson = join(outDir, FILE_NAMES.truth);
@@ -177,14 +189,30 @@ export interface SynthTruth {
 
 export interface SignalTruth {
   mode: 'none' | 'minute';
+  /** Where and how z shows in day t's minute bars (designs.ts). */
+  design: Design;
   planted: string;
   feature: { name: string; definition: string; mainContract: string; target: string };
   coefficients: { rho: number; gamma: number };
-  expected: { corr: number; hitRate: number; note: string };
+  expected: {
+    corr: number;
+    hitRate: number;
+    note: string;
+    /** corr(feature, z) expected at this interval: the share of the latent the feature recovers. */
+    share: number;
+    /**
+     * The design's measured accuracy at every interval and both of the suite's strengths (ten-year
+     * runs, three seeds; designs.ts EXPECTED): corr and hit rate against the next-day return, share =
+     * corr(feature, z).
+     */
+    calibration: { intervalMin: number; rho: number; corr: number; hitRate: number; share: number }[];
+  };
   whyDailyBarsCannotSeeIt: string;
   realised: {
     feature: { pooled: CorrSummary; byProduct: Record<string, CorrSummary> };
     latent: { pooled: CorrSummary; byProduct: Record<string, CorrSummary> };
+    /** corr(feature of day t, z[t]): the realised share (the hit rate: signs of feature and z agreeing). */
+    featureVsLatent: { pooled: CorrSummary; byProduct: Record<string, CorrSummary> };
   };
   leakCheck: {
     note: string;
@@ -201,13 +229,6 @@ export interface SignalTruth {
 }
 
 const r4 = (x: number): number => Math.round(x * 1e4) / 1e4;
-
-/**
- * Expected corr(feature, next-day return) by bar interval, pooled over the four products (each
- * standardised), from ten-year runs over several seeds; a run's realised value scatters around it by
- * about 1/sqrt(pairs). Coarser bars carry less of it: fewer bars to tilt.
- */
-export const EXPECTED_FEATURE_CORR: Readonly<Record<number, number>> = { 1: 0.14, 3: 0.125, 5: 0.11, 15: 0.09 };
 
 /** Pooled over products, each standardised first (see Corr.pooled). */
 function pooled(stats: readonly ProductStats[], pick: (s: ProductStats) => Corr): CorrSummary {
@@ -242,49 +263,45 @@ function buildTruth(
   const down = stats.reduce((a, s) => a + s.downDays, 0);
   const all = stats.reduce((a, s) => a + s.returnDays, 0);
   const minuteMode = o.signal === 'minute';
+  const design = o.design ?? DEFAULT_DESIGN;
+  const text = designText(design);
+  const table = EXPECTED[design];
   // Measured at the default rho; the feature's correlation with the next day scales with rho.
-  const expected = ((EXPECTED_FEATURE_CORR[o.intervalMin] ?? Number.NaN) * y.rho) / MODEL.signal.rho;
-  const lastHour = MODEL.signal.lastHourMinutes;
+  const expected = expectedCorr(design, o.intervalMin, y.rho);
+  const hit = (c: number): number => r4(0.5 + Math.asin(c) / Math.PI);
+  const calibration = Object.entries(table).flatMap(([min, e]) => [
+    { intervalMin: Number(min), rho: MODEL.signal.suiteRho[0], corr: e.corr.rho15, hitRate: e.hitRate.rho15, share: e.share },
+    { intervalMin: Number(min), rho: MODEL.signal.suiteRho[1], corr: e.corr.rho30, hitRate: e.hitRate.rho30, share: e.share },
+  ]);
   const signal: SignalTruth = {
     mode: o.signal,
+    design,
     planted: minuteMode
-      ? `For each product p and trading day t a latent z[p][t] ~ N(0,1) is drawn, independent of everything else. ` +
-        `(1) Day t: every bar of every contract of p whose end stamp lies in the last ${lastHour} minutes of the day's trading ` +
-        `has its volume weight multiplied by exp(gamma * z * sign(close - open)) before the day's fixed total volume is ` +
-        `spread over the bars; nothing else of day t depends on z. (2) Day t+1: p's yield change gets ` +
-        `-rho * sd * z[p][t], with the rest of its random part scaled by sqrt(1 - rho^2) (sd = that day's regime sd), ` +
-        `so every contract of p moves by about +rho standard deviations of its daily return per unit of z.`
+      ? text.planted
       : `Nothing is planted: gamma = rho = 0. The latent z is still drawn (so other random numbers match the 'minute' ` +
         `mode) but nothing reads it; next-day returns do not depend on any intraday quantity of earlier days.`,
     feature: {
-      name: 'last_hour_signed_volume_imbalance',
-      definition:
-        `On day t, for the main contract, over its intraday bars whose end stamp lies in the last ${lastHour} minutes of ` +
-        `its trading day (14:16..15:15 at 1 minute, 14:20..15:15 at 5 minutes; 10:31..11:30 on a last trading day): ` +
-        `(sum of volume of bars with close > open - sum of volume of bars with close < open) / sum of volume; ` +
-        `bars with close = open count in the denominator only. Undefined when that hour had no volume.`,
+      name: text.feature.name,
+      definition: text.feature.definition,
       mainContract: 'the contract of the product with the largest open_interest in the daily file on day t (the nearer delivery on a tie)',
       target: 'close(t+1) / close(t) - 1 of that same contract, from the daily file',
     },
-    coefficients: { rho: y.rho, gamma: minuteMode ? MODEL.signal.gamma : 0 },
+    coefficients: { rho: y.rho, gamma: minuteMode ? designGamma(design, o.intervalMin) : 0 },
     expected: {
       corr: minuteMode ? expected : 0,
-      hitRate: minuteMode ? r4(0.5 + Math.asin(expected) / Math.PI) : 0.5,
+      hitRate: minuteMode ? hit(expected) : 0.5,
       note:
         `At ${o.intervalMin}-minute bars, pooled over products (each standardised), averaged over ten-year runs of ` +
-        `several seeds at rho ${MODEL.signal.rho} (1 min 0.14, 3 min 0.125, 5 min 0.11, 15 min 0.09), scaled by rho / ${MODEL.signal.rho}; hit rate = 1/2 + asin(corr)/pi for a ` +
+        `several seeds at rho ${MODEL.signal.rho} (${expectedCorrList(design)}), scaled by rho / ${MODEL.signal.rho}; hit rate = 1/2 + asin(corr)/pi for a ` +
         'bivariate normal. realised below is measured on these files and scatters by about 1/sqrt(n).',
+      share: minuteMode ? (table[o.intervalMin]?.share ?? Number.NaN) : 0,
+      calibration,
     },
-    whyDailyBarsCannotSeeIt:
-      `z changes only how day t's fixed total volume is divided among the last-hour bars; the price path, every ` +
-      `traded price, the day's open/high/low/close, total volume and open interest are drawn without z. Daily ` +
-      `bars show a bar's volume only summed over the whole day, and sum(up-bar volume) - sum(down-bar volume) needs ` +
-      `each bar's direction next to its volume, which a daily bar does not have. The only daily fields that weigh ` +
-      `prices by intraday volume are amount (day VWAP) and settle (last-hour VWAP): moving volume between up and down ` +
-      `bars shifts them by a fraction of one bar's move (well under a tick), which leakCheck measures as ~0.`,
+    whyDailyBarsCannotSeeIt: text.whyDailyBarsCannotSeeIt,
     realised: {
       feature: { pooled: pooled(stats, (s) => s.feature), byProduct: byProduct((s) => s.feature) },
       latent: { pooled: pooled(stats, (s) => s.latent), byProduct: byProduct((s) => s.latent) },
+      featureVsLatent: { pooled: pooled(stats, (s) => s.featureLatent), byProduct: byProduct((s) => s.featureLatent) },
     },
     leakCheck: {
       note: 'Daily-bar features of the main contract on day t: their correlation with z[t] (should be ~0, |corr| < 2/sqrt(n)) and with the next-day return.',

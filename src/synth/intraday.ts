@@ -4,6 +4,7 @@
 
 import { barEndMinutes } from '../market/sessions.js';
 import type { Session } from '../market/specs.js';
+import { leanStep, type DesignKind, type Lean } from './designs.js';
 import { MODEL } from './model.js';
 import type { Rng } from './rng.js';
 
@@ -23,6 +24,10 @@ export interface DayGrid {
   /** Bars of the morning session (the whole of an expiring contract's last day), and their last hour. */
   readonly nMorning: number;
   readonly lastHourFromMorning: number;
+  /** Bars of the opening window (ending in the first MODEL.signal.openingMinutes of the day), from bar 0. */
+  readonly openingTo: number;
+  /** The hour before the last hour of a normal day: bars [preSettleFrom, lastHourFrom), ending in (close - 120, close - 60]. */
+  readonly preSettleFrom: number;
 }
 
 const pad2 = (x: number): string => (x < 10 ? `0${x}` : String(x));
@@ -69,16 +74,27 @@ export function dayGrid(sessions: readonly Session[], intervalMin: number): DayG
   while (nMorning < n && stamps[nMorning]! <= first.close) nMorning++;
   let lastHourFromMorning = nMorning;
   while (lastHourFromMorning > 0 && stamps[lastHourFromMorning - 1]! > first.close - lastHour) lastHourFromMorning--;
+  let openingTo = 0;
+  while (openingTo < n && stamps[openingTo]! <= first.open + MODEL.signal.openingMinutes) openingTo++;
+  let preSettleFrom = lastHourFrom;
+  while (preSettleFrom > 0 && stamps[preSettleFrom - 1]! > last.close - 2 * lastHour) preSettleFrom--;
   const hhmm = Array.from(stamps, (m) => `${pad2(Math.floor(m / 60))}:${pad2(m % 60)}`);
-  const grid: DayGrid = { n, stamps, hhmm, volShape, varShare, lastHourFrom, nMorning, lastHourFromMorning };
+  const grid: DayGrid = { n, stamps, hhmm, volShape, varShare, lastHourFrom, nMorning, lastHourFromMorning, openingTo, preSettleFrom };
   gridCache.set(key, grid);
   return grid;
 }
+
+let leanSteps = new Float64Array(0);
 
 /**
  * The product's latent price path through the day: path[0] is the open, path[i] the level at the
  * end of bar i, path[n] = close. A Brownian bridge from open to close whose per-bar variance follows
  * the grid's U-shape, with total intraday variance sdIntraday^2. barSd[i] gets bar i's sd.
+ *
+ * With a lean (afternoon-momentum), the bars [leanFrom, leanTo) are rebuilt from the same normal
+ * draws: each step s N becomes s eps(N) (designs.ts), and their sum is put back to the drawn move
+ * path[leanTo] - path[leanFrom], so the path outside the window is as drawn. The random numbers drawn
+ * are the same either way.
  */
 export function buildFairPath(
   grid: DayGrid,
@@ -88,14 +104,21 @@ export function buildFairPath(
   rng: Rng,
   path: Float64Array,
   barSd: Float64Array,
+  leanFrom = 0,
+  leanTo = 0,
+  lean: Lean | null = null,
 ): void {
   const n = grid.n;
+  const leaning = lean !== null && lean.kappa !== 0 && leanFrom < leanTo && leanTo <= n;
+  if (leaning && leanSteps.length < n) leanSteps = new Float64Array(n);
   let w = 0;
   path[0] = 0;
   for (let i = 0; i < n; i++) {
     const s = sdIntraday * Math.sqrt(grid.varShare[i]!);
     barSd[i] = s;
-    w += s * rng.normal();
+    const e = rng.normal();
+    if (leaning && i >= leanFrom && i < leanTo) leanSteps[i] = s * leanStep(e, lean);
+    w += s * e;
     path[i + 1] = w;
   }
   // Pin the end: subtract the excess in proportion to the variance elapsed.
@@ -107,6 +130,25 @@ export function buildFairPath(
   }
   path[0] = open;
   path[n] = close;
+  if (!leaning) return;
+  // The leaning steps, their sum put back to the drawn move of the window by the steps against z, in
+  // proportion to their size: the many small steps with z keep their sign.
+  let sum = 0;
+  let against = 0;
+  let share = 0;
+  const k = lean.kappa;
+  for (let i = leanFrom; i < leanTo; i++) {
+    const e = leanSteps[i]!;
+    sum += e;
+    if (k > 0 ? e < 0 : e > 0) against += Math.abs(e);
+    share += grid.varShare[i]!;
+  }
+  const r = path[leanTo]! - path[leanFrom]! - sum;
+  for (let i = leanFrom; i < leanTo - 1; i++) {
+    const e = leanSteps[i]!;
+    const fix = against > 0 ? ((k > 0 ? e < 0 : e > 0) ? (r * Math.abs(e)) / against : 0) : (r * grid.varShare[i]!) / share;
+    path[i + 1] = path[i]! + e + fix;
+  }
 }
 
 /** A contract's bars of one day; prices in ticks of the day's tick size. */
@@ -145,8 +187,8 @@ export interface DayAggregate {
   vwapLastHour: number;
   /** Volume-weighted price of the day (price units). */
   vwap: number;
-  /** The planted feature: last-hour signed-volume imbalance (NaN when the last hour had no trades). */
-  imbalance: number;
+  /** The design's oracle feature of these bars (designs.ts; NaN when undefined, e.g. no trade in its window). */
+  feature: number;
 }
 
 export interface ContractDay {
@@ -167,7 +209,16 @@ export interface ContractDay {
   volume: number;
   oiStart: number;
   oiEnd: number;
-  /** log-weight tilt of last-hour volume towards up bars (gamma * z), 0 without a planted signal. */
+  /**
+   * The design: how z acts (designs.ts, DesignKind: 'volume' and 'flow' tilt the window's volume
+   * towards up bars, 'flow' keeping the window's volume and VWAP; 'divergence' tilts every bar's
+   * volume towards the bars going the day's way, keeping volume and VWAP before and in the last hour;
+   * 'returns': nothing here, the path leans), the window [from, to) of bars it acts on and its
+   * feature reads, and the tilt (gamma * z, 0 without a planted signal).
+   */
+  kind: DesignKind;
+  from: number;
+  to: number;
   tilt: number;
 }
 
@@ -186,6 +237,7 @@ export function buildContractBars(d: ContractDay, rng: Rng, out: Bars): DayAggre
   const inv = 1 / tick;
   const off = d.offset;
   const noise = I.noiseTicks;
+  const tiltWindow = d.kind === 'volume' && d.tilt !== 0;
   let wSum = 0;
   const w = out.amount; // scratch for the weights, overwritten with amounts below
   for (let i = 0; i < n; i++) {
@@ -199,9 +251,22 @@ export function buildContractBars(d: ContractDay, rng: Rng, out: Bars): DayAggre
     out.h[i] = clamp((o > c ? o : c) + up, lo, hi);
     out.l[i] = clamp((o < c ? o : c) - dn, lo, hi);
     let wi = grid.volShape[i]! * Math.exp(I.volumeNoise * rng.normal()) * (1 + (I.volumeVolSlope * (out.h[i]! - out.l[i]!)) / (1 + barSd[i]! * inv));
-    if (i >= d.lastHourFrom && d.tilt !== 0) wi *= Math.exp(d.tilt * (c > o ? 1 : c < o ? -1 : 0));
+    if (tiltWindow && i >= d.from && i < d.to) wi *= Math.exp(d.tilt * (c > o ? 1 : c < o ? -1 : 0));
     w[i] = wi;
     wSum += wi;
+  }
+  if (d.kind === 'flow' && d.tilt !== 0) {
+    tiltKeepingVwap(out, w, d.from, d.to, d.tilt);
+    wSum = sum(w, n);
+  } else if (d.kind === 'divergence' && d.tilt !== 0) {
+    // Towards the bars going the day's way (z > 0) or against it: the day's move as drawn.
+    const day = out.c[n - 1]! - out.o[0]!;
+    const t = day > 0 ? d.tilt : day < 0 ? -d.tilt : 0;
+    if (t !== 0) {
+      tiltKeepingVwap(out, w, 0, d.lastHourFrom, t);
+      tiltKeepingVwap(out, w, d.lastHourFrom, n, t);
+      wSum = sum(w, n);
+    }
   }
   // Integer volumes by cumulative rounding: they sum to the day's volume exactly.
   const V = d.volume;
@@ -227,7 +292,11 @@ export function buildContractBars(d: ContractDay, rng: Rng, out: Bars): DayAggre
   let amount = 0;
   let lhVol = 0;
   let lhAmt = 0;
-  let lhSigned = 0;
+  // The feature's window: volume, signed volume, bars up and down.
+  let fVol = 0;
+  let fSigned = 0;
+  let fUp = 0;
+  let fDown = 0;
   for (let i = 0; i < n; i++) {
     const v = out.v[i]!;
     if (v === 0) {
@@ -251,9 +320,24 @@ export function buildContractBars(d: ContractDay, rng: Rng, out: Bars): DayAggre
     if (i >= d.lastHourFrom) {
       lhVol += v;
       lhAmt += a;
-      lhSigned += c > o ? v : c < o ? -v : 0;
+    }
+    if (i >= d.from && i < d.to) {
+      fVol += v;
+      if (c > o) {
+        fSigned += v;
+        fUp++;
+      } else if (c < o) {
+        fSigned -= v;
+        fDown++;
+      }
     }
   }
+  let feature: number;
+  if (d.kind === 'returns') feature = fUp + fDown > 0 ? (fUp - fDown) / (fUp + fDown) : Number.NaN;
+  else if (d.kind === 'divergence') {
+    const dir = last > out.o[0]! ? 1 : last < out.o[0]! ? -1 : 0;
+    feature = fVol > 0 ? (dir * fSigned) / fVol : Number.NaN;
+  } else feature = fVol > 0 ? fSigned / fVol : Number.NaN;
   fillOpenInterest(d, rng, out);
   return {
     open: out.o[0]!,
@@ -265,9 +349,69 @@ export function buildContractBars(d: ContractDay, rng: Rng, out: Bars): DayAggre
     openInterest: d.oiEnd,
     vwapLastHour: lhVol > 0 ? lhAmt / (lhVol * mult) : amount / (V * mult),
     vwap: amount / (V * mult),
-    imbalance: lhVol > 0 ? lhSigned / lhVol : Number.NaN,
+    feature,
   };
 }
+
+function sum(x: Float64Array, n: number): number {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += x[i]!;
+  return s;
+}
+
+/**
+ * Tilts the volume weights w of bars [from, to) by exp(tilt * sign(close - open)) while keeping their
+ * sum and their weighted mean price (o + h + l + c) / 4: each weight also gets exp(a + b (mid - M)),
+ * with b solving the mean (the mean is increasing in b) and a the sum. So the day's amount, and the
+ * settle when the window is the last hour, move only by rounding, whatever the tilt: day t's daily
+ * bar does not see it, while the window's up bars still carry more (z > 0) or less volume. A window of
+ * one or two bars (the opening half hour at 15 minutes) keeps only its sum: holding its mean as well
+ * would leave no tilt at all.
+ */
+export function tiltKeepingVwap(bars: Bars, w: Float64Array, from: number, to: number, tilt: number): void {
+  const hold = to - from >= 3;
+  let W = 0;
+  let WM = 0;
+  for (let i = from; i < to; i++) {
+    W += w[i]!;
+    WM += w[i]! * mid(bars, i);
+  }
+  if (!(W > 0)) return;
+  const M = WM / W;
+  // Tilted weights u_i, then b by safeguarded Newton on g(b) = sum u_i e^{b x_i} x_i, x_i = mid_i - M.
+  let lo = -Infinity;
+  let hi = Infinity;
+  let b = 0;
+  for (let it = 0; hold && it < 60; it++) {
+    let g = 0;
+    let dg = 0;
+    let scale = 0;
+    for (let i = from; i < to; i++) {
+      const x = mid(bars, i) - M;
+      const u = w[i]! * Math.exp(tilt * sign(bars, i) + b * x);
+      g += u * x;
+      dg += u * x * x;
+      scale += u * Math.abs(x);
+    }
+    if (!(dg > 0) || Math.abs(g) <= 1e-12 * scale) break;
+    if (g > 0) hi = b;
+    else lo = b;
+    let next = b - g / dg;
+    if (!(next > lo && next < hi)) next = Number.isFinite(lo) && Number.isFinite(hi) ? (lo + hi) / 2 : g > 0 ? b - 1 : b + 1;
+    b = next;
+  }
+  let U = 0;
+  for (let i = from; i < to; i++) {
+    const u = w[i]! * Math.exp(tilt * sign(bars, i) + b * (mid(bars, i) - M));
+    w[i] = u;
+    U += u;
+  }
+  const k = W / U;
+  for (let i = from; i < to; i++) w[i]! *= k;
+}
+
+const mid = (b: Bars, i: number): number => (b.o[i]! + b.h[i]! + b.l[i]! + b.c[i]!) / 4;
+const sign = (b: Bars, i: number): number => (b.c[i]! > b.o[i]! ? 1 : b.c[i]! < b.o[i]! ? -1 : 0);
 
 /**
  * Intraday open interest: from oiStart to oiEnd in step with cumulative volume, plus a wander that

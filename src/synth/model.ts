@@ -113,6 +113,25 @@ export const MODEL = {
     gamma: 0.4,
     /** Bars counted in the feature: those ending in the last `lastHourMinutes` of the day's trading. */
     lastHourMinutes: 60,
+    /** The opening-flow design's window: bars ending in the first `openingMinutes` of the day's trading. */
+    openingMinutes: 30,
+    /**
+     * How strongly z shows in day t's bars, per design other than last-hour-volume (whose gamma is
+     * `gamma` above at every interval), by bar interval in minutes: chosen so that the design's oracle
+     * feature recovers the same share of z (corr(feature, z)) at 1-, 3- and 5-minute bars: about 0.58
+     * (afternoon-momentum, the most it reaches at 5 minutes), 0.76 (opening-flow, likewise) and 0.80
+     * (session-divergence, at 15 minutes too). afternoon-momentum: the lean of its hour's bar returns
+     * (kappa = gamma z, designs.ts); opening-flow and session-divergence: log volume-weight tilt, as
+     * gamma above. At 15 minutes the opening half hour is two bars and the afternoon hour four: their
+     * gamma is where the share stops growing (0.39, 0.37).
+     */
+    designGamma: {
+      'afternoon-momentum': { 1: 0.33, 3: 0.36, 5: 0.5, 15: 0.5 },
+      'opening-flow': { 1: 0.3, 3: 0.64, 5: 1.3, 15: 1.5 },
+      'session-divergence': { 1: 0.1, 3: 0.172, 5: 0.225, 15: 0.48 },
+    } as Record<string, Record<number, number>>,
+    /** The suite's two strengths (rho): the default, and the stronger one the demo and the acceptance use. */
+    suiteRho: [0.15, 0.3],
   },
 } as const;
 

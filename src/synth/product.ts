@@ -5,6 +5,7 @@ import { dayNumber, isoDate, isTradingDay, previousTradingDay } from '../market/
 import { lastTradingDay, listedContracts, listingDay } from '../market/contracts.js';
 import { LAUNCH, specFor, type Product } from '../market/specs.js';
 import type { CsvBytes } from './csv.js';
+import { DESIGN_KIND, DESIGN_WINDOW, designGamma, lean, type Design } from './designs.js';
 import { priceFormat, type PriceFormat } from './format.js';
 import { allocBars, buildContractBars, buildFairPath, dayGrid, type Bars, type DayAggregate } from './intraday.js';
 import { MODEL, TENOR_OF } from './model.js';
@@ -52,7 +53,7 @@ export function tradingDaysUntil(from: number, to: number): number {
 interface MainOfDay {
   code: string;
   close: number;
-  imbalance: number;
+  feature: number;
   z: number;
   momentum: number;
   features: number[];
@@ -65,11 +66,18 @@ export const LEAK_FEATURES = [
   '(vwap - close)/close',
   '(high + low - 2 close)/close',
   'close-to-close return of day t',
+  '(high - low)/close',
+  'sign(close - open) * (vwap - close)/close',
+  'sign(close - open) * (settle - close)/close',
+  'sign(settle - close)',
+  'sign(vwap - close)',
 ] as const;
 
 export class ProductStats {
+  /** The design's feature of day t against the return into t+1; the latent z[t] against it; feature against z[t]. */
   readonly feature = new Corr();
   readonly latent = new Corr();
+  readonly featureLatent = new Corr();
   readonly regimeOracle = new Corr();
   readonly momentum20 = new Corr();
   readonly leakZ = LEAK_FEATURES.map(() => new Corr());
@@ -101,6 +109,7 @@ export class ProductSim {
   private readonly shares = new Float64Array(3);
   private prevMain: MainOfDay | null = null;
   private readonly returns: number[] = [];
+  private readonly gamma: number;
 
   constructor(
     readonly product: Product,
@@ -108,9 +117,11 @@ export class ProductSim {
     private readonly yields: YieldPath,
     private readonly intervalMin: number,
     private readonly minute: MinuteMode,
+    private readonly design: Design,
   ) {
     this.rng = new Rng(seed, `product:${product}`);
     this.launch = dayNumber(LAUNCH[product]);
+    this.gamma = designGamma(design, intervalMin);
   }
 
   /** Simulates day index k of the yield path and writes its rows (none before launch). */
@@ -145,14 +156,19 @@ export class ProductSim {
     const carryPrev = this.carry;
     this.carry = P.carryMean[p] + P.carryPersistence * (this.carry - P.carryMean[p]) + P.carrySd[p] * rng.normal();
 
-    // Intraday path of the fair price on today's grid.
+    // Intraday path of the fair price on today's grid (the hour before the last leaning with z under afternoon-momentum).
     const grid = dayGrid(spec.sessions, this.intervalMin);
     if (this.path.length < grid.n + 1) {
       this.path = new Float64Array(grid.n + 1);
       this.barSd = new Float64Array(grid.n);
       this.bars = [allocBars(grid.n), allocBars(grid.n), allocBars(grid.n)];
     }
-    buildFairPath(grid, fairOpen, fairClose, fairPrev * sdRet * Math.sqrt(1 - f), rng, this.path, this.barSd);
+    const z = this.yields.latent[j]![k]!;
+    const tilt = this.yields.rho > 0 ? this.gamma * z : 0;
+    const kind = DESIGN_KIND[this.design];
+    const window = DESIGN_WINDOW[this.design];
+    const leaning = kind === 'returns' && tilt !== 0 ? lean(tilt) : null;
+    buildFairPath(grid, fairOpen, fairClose, fairPrev * sdRet * Math.sqrt(1 - f), rng, this.path, this.barSd, grid.preSettleFrom, grid.lastHourFrom, leaning);
 
     // Open interest level and the roll schedule.
     const O = MODEL.openInterest;
@@ -174,8 +190,6 @@ export class ProductSim {
     const activity = Math.exp(V.activityNoise * rng.normal() + V.activityVol * (Math.abs(ret) / sdRet - 0.8));
     const fmt = priceFormat(spec.tick);
     const tick = spec.tick;
-    const z = this.yields.latent[j]![k]!;
-    const tilt = this.yields.rho > 0 ? MODEL.signal.gamma * z : 0;
     const aggs: (DayAggregate | null)[] = [];
     const oiEnds: number[] = [];
     const settles: number[] = [];
@@ -214,6 +228,13 @@ export class ProductSim {
       const lo = Math.ceil((s.preSettle * (1 - lim)) / tick - 1e-9);
       const hi = Math.floor((s.preSettle * (1 + lim)) / tick + 1e-9);
       const nBars = isLast ? grid.nMorning : grid.n;
+      const lastHourFrom = isLast ? grid.lastHourFromMorning : grid.lastHourFrom;
+      // The design's window on this contract's bars (the afternoon's is empty on a last trading day).
+      let from = 0;
+      let to = nBars;
+      if (window === 'lastHour') from = lastHourFrom;
+      else if (window === 'opening') to = Math.min(grid.openingTo, nBars);
+      else if (window === 'preSettle') [from, to] = isLast ? [nBars, nBars] : [grid.preSettleFrom, grid.lastHourFrom];
       let agg: DayAggregate | null = null;
       let settle: number;
       let close: number;
@@ -222,7 +243,7 @@ export class ProductSim {
           {
             grid,
             nBars,
-            lastHourFrom: isLast ? grid.lastHourFromMorning : grid.lastHourFrom,
+            lastHourFrom,
             path: this.path,
             barSd: this.barSd,
             offset,
@@ -233,6 +254,9 @@ export class ProductSim {
             volume: vol,
             oiStart: s.prevOi,
             oiEnd,
+            kind,
+            from,
+            to,
             tilt,
           },
           rng,
@@ -298,7 +322,7 @@ export class ProductSim {
       const r = closeOf(pm.code) / pm.close - 1;
       todayRet = r;
       const st = this.stats;
-      st.feature.add(pm.imbalance, r);
+      st.feature.add(pm.feature, r);
       st.latent.add(pm.z, r);
       st.regimeOracle.add(-this.yields.drift[j]![k]!, r);
       st.momentum20.add(pm.momentum, r);
@@ -311,15 +335,25 @@ export class ProductSim {
     }
     const ma = aggs[m];
     const mClose = closes[m]! * tick;
-    const features = ma
-      ? [
-          Math.log(ma.close / ma.open),
-          (settles[m]! * tick - mClose) / mClose,
-          (ma.vwap - mClose) / mClose,
-          ((ma.high + ma.low - 2 * ma.close) * tick) / mClose,
-          todayRet,
-        ]
-      : LEAK_FEATURES.map(() => Number.NaN);
+    let features: number[];
+    if (ma) {
+      const dir = Math.sign(ma.close - ma.open);
+      const settleGap = (settles[m]! * tick - mClose) / mClose;
+      const vwapGap = (ma.vwap - mClose) / mClose;
+      features = [
+        Math.log(ma.close / ma.open),
+        settleGap,
+        vwapGap,
+        ((ma.high + ma.low - 2 * ma.close) * tick) / mClose,
+        todayRet,
+        ((ma.high - ma.low) * tick) / mClose,
+        dir * vwapGap,
+        dir * settleGap,
+        Math.sign(settles[m]! - closes[m]!),
+        Math.sign(vwapGap),
+      ];
+      this.stats.featureLatent.add(ma.feature, z);
+    } else features = LEAK_FEATURES.map(() => Number.NaN);
     for (let q = 0; q < features.length; q++) this.stats.leakZ[q]!.add(features[q]!, z);
     const n20 = this.returns.length;
     let mom = Number.NaN;
@@ -328,7 +362,7 @@ export class ProductSim {
       for (let q = n20 - 20; q < n20; q++) mom += this.returns[q]!;
     }
     if (n20 > 64) this.returns.splice(0, n20 - 20);
-    this.prevMain = { code: states[m]!.code, close: mClose, imbalance: ma ? ma.imbalance : Number.NaN, z, momentum: mom, features, k };
+    this.prevMain = { code: states[m]!.code, close: mClose, feature: ma ? ma.feature : Number.NaN, z, momentum: mom, features, k };
 
     // Carry the state to the next day.
     for (let i = 0; i < states.length; i++) {

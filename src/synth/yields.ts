@@ -20,7 +20,7 @@ export interface YieldPath {
   readonly drift: readonly Float64Array[];
   /**
    * Planted latent z[p][t] ~ N(0, 1), one per tenor (= product) and day: it moves day t+1's yield
-   * change by -rho * sd[p][t+1] * z[p][t] and tilts day t's last-hour volume. Drawn in both signal
+   * change by -rho * sd[p][t+1] * z[p][t] and shows in day t's minute bars as the design says. Drawn in both signal
    * modes (so the rest of the market draws the same random numbers); rho is 0 under 'none'.
    */
   readonly latent: readonly Float64Array[];

@@ -5,7 +5,7 @@ import { dayNumber } from '../../src/market/calendar.js';
 import { lastTradingDay, listedContracts, listingDay, parseContract } from '../../src/market/contracts.js';
 import { barEndMinutes } from '../../src/market/sessions.js';
 import { specFor } from '../../src/market/specs.js';
-import { writeSynthMarket, type SynthFiles, type SynthOptions } from '../../src/synth/index.js';
+import { DEFAULT_DESIGN, DESIGNS, writeSynthMarket, type SynthFiles, type SynthOptions } from '../../src/synth/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { groupBy, onTick, productOf, readDaily, readMinute, type DailyBar, type MinuteBar } from './read.js';
 
@@ -185,6 +185,20 @@ describe('generated rows', () => {
     checkMinute(readMinute(b.minuteCsv!), daily, RUN_B, P);
     expect(P.list).toEqual([]);
     expect(daily.some((r) => r.symbol.startsWith('TS') && r.date >= '2023-11-07' && r.volume > 0 && !onTick(r.close, 0.005))).toBe(true);
+  });
+
+  // The other designs move volume between bars (keeping its sum) or lean the path inside an hour of
+  // the afternoon (keeping its ends): every rule holds for them as well.
+  it.each(DESIGNS.filter((d) => d !== DEFAULT_DESIGN))('keep every rule under --design %s, at 1- and 5-minute bars', async (design) => {
+    for (const run of [RUN_A, RUN_B]) {
+      const opts = { ...run, design };
+      const f = await writeSynthMarket(opts, `${tmp.dir}/rules-${design}-${run.intervalMin}`);
+      const daily = readDaily(f.dailyCsv);
+      const P = new Problems();
+      checkDaily(daily, opts, P);
+      checkMinute(readMinute(f.minuteCsv!), daily, opts, P);
+      expect(P.list, `${design} at ${run.intervalMin} min`).toEqual([]);
+    }
   });
 
   it('have no-trade days in thin deferred contracts, written as the exchange does', () => {

@@ -6,25 +6,13 @@ import { deliveryOrdinal, lastTradingDay, parseContract } from '../../src/market
 import { specFor } from '../../src/market/specs.js';
 import { generateYields, MODEL, writeSynthMarket, type SynthOptions, type SynthTruth } from '../../src/synth/index.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { productOf, readDaily, type DailyBar } from './read.js';
+import { mainContracts, pearson, readDaily } from './read.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeAll(() => {
   tmp = tempDir('bft-synth-market-');
 });
 afterAll(() => tmp.cleanup());
-
-/** Per product, per date: the contract with the most open interest (the nearer one on a tie). */
-function mainContracts(daily: readonly DailyBar[]): Map<string, Map<string, DailyBar>> {
-  const out = new Map<string, Map<string, DailyBar>>();
-  for (const r of daily) {
-    const p = productOf(r.symbol);
-    const m = out.get(p) ?? out.set(p, new Map()).get(p)!;
-    const cur = m.get(r.date);
-    if (!cur || r.oi > cur.oi) m.set(r.date, r);
-  }
-  return out;
-}
 
 describe('yields', () => {
   const days = tradingDays('2016-01-01', '2025-12-31');
@@ -163,21 +151,6 @@ function measureSignal(dailyCsv: string, minuteCsv: string): Map<string, { x: nu
     out.set(p, pairs);
   }
   return out;
-}
-
-function pearson(x: readonly number[], y: readonly number[]): number {
-  const n = x.length;
-  const mx = x.reduce((a, b) => a + b, 0) / n;
-  const my = y.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0;
-  let sxx = 0;
-  let syy = 0;
-  for (let i = 0; i < n; i++) {
-    sxy += (x[i]! - mx) * (y[i]! - my);
-    sxx += (x[i]! - mx) ** 2;
-    syy += (y[i]! - my) ** 2;
-  }
-  return sxy / Math.sqrt(sxx * syy);
 }
 
 describe('the planted signal', () => {

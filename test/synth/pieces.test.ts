@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { specFor } from '../../src/market/specs.js';
-import { allocBars, buildContractBars, buildFairPath, CsvBytes, dayGrid, priceFormat, Rng, rollShares } from '../../src/synth/index.js';
+import { allocBars, buildContractBars, buildFairPath, CsvBytes, dayGrid, lean, leanStep, normCdf, priceFormat, Rng, rollShares, tiltKeepingVwap } from '../../src/synth/index.js';
 
 describe('Rng', () => {
   it('draws uniforms inside (0, 1) and standard normals, the same for the same seed and stream', () => {
@@ -80,7 +80,7 @@ describe('intraday bars', () => {
     expect(path[grid.n]).toBe(100.3);
     const out = allocBars(grid.n);
     const agg = buildContractBars(
-      { grid, nBars: grid.n, lastHourFrom: grid.lastHourFrom, path, barSd: sd, offset: 0, tick: 0.005, multiplier: 10_000, lo: 19_600, hi: 20_400, volume: 5000, oiStart: 1000, oiEnd: 1400, tilt: 0 },
+      { grid, nBars: grid.n, lastHourFrom: grid.lastHourFrom, path, barSd: sd, offset: 0, tick: 0.005, multiplier: 10_000, lo: 19_600, hi: 20_400, volume: 5000, oiStart: 1000, oiEnd: 1400, kind: 'volume', from: grid.lastHourFrom, to: grid.n, tilt: 0 },
       rng,
       out,
     );
@@ -104,5 +104,94 @@ describe('rollShares', () => {
       if (crossed >= 0) expect(s[1]!).toBeGreaterThan(s[0]!);
     }
     expect(crossed).toBe(18);
+  });
+});
+
+describe('the lean of afternoon-momentum', () => {
+  it('keeps a step at mean 0 and variance 1 while a share Phi(kappa) of steps go its way', () => {
+    expect(normCdf(0)).toBeCloseTo(0.5, 7);
+    expect(normCdf(1.96)).toBeCloseTo(0.975, 4);
+    expect(normCdf(-1)).toBeCloseTo(0.158655, 5);
+    for (const kappa of [-1.2, -0.4, 0.3, 0.8]) {
+      const l = lean(kappa);
+      const rng = new Rng(3, `lean${kappa}`);
+      const n = 200_000;
+      let s = 0;
+      let ss = 0;
+      let up = 0;
+      for (let i = 0; i < n; i++) {
+        const e = leanStep(rng.normal(), l);
+        s += e;
+        ss += e * e;
+        if (e > 0) up++;
+      }
+      expect(Math.abs(s / n), `kappa ${kappa}`).toBeLessThan(0.01);
+      expect(Math.abs(ss / n - 1), `kappa ${kappa}`).toBeLessThan(0.02);
+      expect(up / n).toBeCloseTo(normCdf(kappa), 2);
+    }
+    // no lean: the draw itself
+    expect(leanStep(0.7, lean(0))).toBeCloseTo(0.7, 12);
+  });
+
+  it('rebuilds only the hour before the last, from the same draws, keeping both its ends', () => {
+    const grid = dayGrid(specFor('T', '2024-01-02')!.sessions, 1);
+    const plain = new Float64Array(grid.n + 1);
+    const leaned = new Float64Array(grid.n + 1);
+    const sd = new Float64Array(grid.n);
+    const a = new Rng(9, 'path');
+    const b = new Rng(9, 'path');
+    buildFairPath(grid, 100, 100.2, 0.2, a, plain, sd);
+    buildFairPath(grid, 100, 100.2, 0.2, b, leaned, sd, grid.preSettleFrom, grid.lastHourFrom, lean(0.8));
+    expect(a.u32()).toBe(b.u32()); // the same random numbers drawn
+    expect([grid.hhmm[grid.preSettleFrom], grid.hhmm[grid.lastHourFrom - 1]]).toEqual(['13:16', '14:15']);
+    let ups = 0;
+    let upsBefore = 0;
+    for (let i = 0; i <= grid.n; i++) {
+      const inside = i > grid.preSettleFrom && i < grid.lastHourFrom;
+      if (!inside) expect(leaned[i], `level ${i}`).toBe(plain[i]);
+      if (i >= grid.preSettleFrom && i < grid.lastHourFrom) {
+        if (leaned[i + 1]! > leaned[i]!) ups++;
+        if (plain[i + 1]! > plain[i]!) upsBefore++;
+      }
+    }
+    // kappa 0.8: about Phi(0.8) = 79% of the hour's 60 steps go up
+    expect(ups).toBeGreaterThan(upsBefore);
+    expect(ups).toBeGreaterThan(40);
+  });
+});
+
+describe('tiltKeepingVwap', () => {
+  it('moves volume towards up bars but keeps the window\'s volume and volume-weighted mean price', () => {
+    const bars = allocBars(8);
+    const o = [100, 103, 101, 104, 104, 99, 101, 105];
+    const c = [103, 101, 104, 104, 99, 101, 105, 102];
+    for (let i = 0; i < 8; i++) {
+      bars.o[i] = o[i]!;
+      bars.c[i] = c[i]!;
+      bars.h[i] = Math.max(o[i]!, c[i]!) + 1;
+      bars.l[i] = Math.min(o[i]!, c[i]!) - 1;
+    }
+    const w = Float64Array.from([3, 2, 1, 1, 1, 2, 1, 4]);
+    const before = Float64Array.from(w);
+    const mid = (i: number): number => (bars.o[i]! + bars.h[i]! + bars.l[i]! + bars.c[i]!) / 4;
+    const stats = (x: Float64Array): [number, number, number] => {
+      let v = 0;
+      let pv = 0;
+      let up = 0;
+      for (let i = 1; i < 7; i++) {
+        v += x[i]!;
+        pv += x[i]! * mid(i);
+        up += bars.c[i]! > bars.o[i]! ? x[i]! : 0;
+      }
+      return [v, pv / v, up / v];
+    };
+    tiltKeepingVwap(bars, w, 1, 7, 0.6);
+    const [v0, m0, up0] = stats(before);
+    const [v1, m1, up1] = stats(w);
+    expect(v1).toBeCloseTo(v0, 10);
+    expect(m1).toBeCloseTo(m0, 10);
+    expect(up1).toBeGreaterThan(up0 + 0.05);
+    // bars outside the window untouched
+    expect([w[0], w[7]]).toEqual([3, 4]);
   });
 });

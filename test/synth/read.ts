@@ -101,3 +101,61 @@ export function groupBy<T>(xs: readonly T[], key: (x: T) => string): Map<string,
   }
   return m;
 }
+
+/** An intraday bar reduced to what the planted features read. */
+export interface LightBar {
+  minute: number;
+  open: number;
+  close: number;
+  volume: number;
+}
+
+/**
+ * The intraday bars of the contract-days `keys` ('SYMBOL|YYYY-MM-DD') of a minute file, in file order:
+ * a light scan of a file too big to turn into objects row by row.
+ */
+export function scanMinute(path: string, keys: ReadonlySet<string>): Map<string, LightBar[]> {
+  const out = new Map<string, LightBar[]>();
+  const text = readFileSync(path, 'utf8');
+  let at = text.indexOf('\n') + 1;
+  while (at < text.length) {
+    const eol = text.indexOf('\n', at);
+    const c1 = text.indexOf(',', at);
+    const key = `${text.slice(at, c1)}|${text.slice(c1 + 1, c1 + 11)}`;
+    if (keys.has(key)) {
+      const minute = Number(text.slice(c1 + 12, c1 + 14)) * 60 + Number(text.slice(c1 + 15, c1 + 17));
+      const f = text.slice(c1 + 18, eol).split(',');
+      const bars = out.get(key) ?? out.set(key, []).get(key)!;
+      bars.push({ minute, open: Number(f[0]), close: Number(f[3]), volume: Number(f[4]) });
+    }
+    at = eol + 1;
+  }
+  return out;
+}
+
+/** Per product, per date: the contract with the most open interest (the nearer one on a tie). */
+export function mainContracts(daily: readonly DailyBar[]): Map<string, Map<string, DailyBar>> {
+  const out = new Map<string, Map<string, DailyBar>>();
+  for (const r of daily) {
+    const p = productOf(r.symbol);
+    const m = out.get(p) ?? out.set(p, new Map()).get(p)!;
+    const cur = m.get(r.date);
+    if (!cur || r.oi > cur.oi) m.set(r.date, r);
+  }
+  return out;
+}
+
+export function pearson(x: readonly number[], y: readonly number[]): number {
+  const n = x.length;
+  const mx = x.reduce((a, b) => a + b, 0) / n;
+  const my = y.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i]! - mx) * (y[i]! - my);
+    sxx += (x[i]! - mx) ** 2;
+    syy += (y[i]! - my) ** 2;
+  }
+  return sxy / Math.sqrt(sxx * syy);
+}

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, refreshContinuous, type Store } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
-import { DEFAULT_SYNTH, resolveSynthOptions, writeSynthMarket, type SynthOptions } from '../../synth/index.js';
+import { DEFAULT_DESIGN, DEFAULT_SYNTH, DESIGN_SUMMARY, DESIGNS, resolveSynthOptions, writeSynthMarket, type Design, type SynthOptions } from '../../synth/index.js';
 import { MODEL } from '../../synth/model.js';
 import { dateOption, wholeNumberOption } from '../options.js';
 import type { Output } from '../output.js';
@@ -17,6 +17,7 @@ export interface SynthArgs extends StoreArgs {
   to: string;
   seed: number;
   signal: SynthOptions['signal'];
+  design: Design;
   signalRho: number;
   regimeDrift: boolean;
   minute: SynthOptions['minute'];
@@ -32,7 +33,16 @@ export function withSynthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     .option('to', { type: 'string', default: DEFAULT_SYNTH.to, describe: 'last date (YYYY-MM-DD)' })
     .option('seed', { type: 'number', default: DEFAULT_SYNTH.seed, describe: 'random seed: same seed, same market' })
     .option('signal', { choices: ['minute', 'none'] as const, default: DEFAULT_SYNTH.signal, describe: 'planted truth: a weak minute-bar signal for the next day, or no predictability' })
-    .option('signal-rho', { type: 'number', default: MODEL.signal.rho, describe: "with --signal minute: the planted latent's correlation with the next-day move" })
+    .option('design', {
+      choices: DESIGNS,
+      default: DEFAULT_DESIGN,
+      describe: `with --signal minute: where the latent shows in the minute bars (src/synth/README.md): ${DESIGNS.map((d) => `${d}: ${DESIGN_SUMMARY[d]}`).join('; ')}`,
+    })
+    .option('signal-rho', {
+      type: 'number',
+      default: MODEL.signal.rho,
+      describe: `with --signal minute: the planted latent's correlation with the next-day move; the suite uses ${MODEL.signal.suiteRho.join(' and ')} (the stronger for the demo)`,
+    })
     .option('regime-drift', { type: 'boolean', default: true, describe: 'regimes drift (bull: yields fall, bear: rise); --no-regime-drift leaves only their volatility, so --signal none is a true null' })
     .option('minute', { choices: ['active', 'all', 'none'] as const, default: DEFAULT_SYNTH.minute, describe: 'contracts with intraday bars: the two with most open interest, all listed, or none' })
     .option('interval', { type: 'number', default: DEFAULT_SYNTH.intervalMin, describe: 'intraday bar interval in minutes (1, 3, 5 or 15)' })
@@ -51,6 +61,7 @@ export function synthOptionsOf(args: SynthArgs): SynthOptions {
     to: args.to,
     seed: args.seed,
     signal: args.signal,
+    design: args.design,
     signalRho: args.signalRho,
     regimeDrift: args.regimeDrift,
     minute: args.minute,
@@ -68,7 +79,7 @@ export async function synthIntoStore(store: Store, opts: SynthOptions, how: { ke
     const t0 = performance.now();
     const written = await writeSynthMarket(opts, dir, (done, total) => bar.update(done, total)).finally(() => bar.stop());
     const genS = (performance.now() - t0) / 1000;
-    out.info(`generated ${written.dailyRows} daily and ${written.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal}${opts.signal === 'minute' && opts.signalRho !== undefined ? `, rho ${opts.signalRho}` : ''}${opts.regimeDrift === false ? ', no regime drift' : ''})`);
+    out.info(`generated ${written.dailyRows} daily and ${written.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal}${opts.signal === 'minute' ? `, design ${opts.design ?? DEFAULT_DESIGN}` : ''}${opts.signal === 'minute' && opts.signalRho !== undefined ? `, rho ${opts.signalRho}` : ''}${opts.regimeDrift === false ? ', no regime drift' : ''})`);
     printIngestSummary(out, await ingest(store, { kind: 'daily', files: [written.dailyCsv], replace: how.replace }));
     if (written.minuteCsv) printIngestSummary(out, await ingest(store, { kind: 'minute', files: [written.minuteCsv], replace: how.replace }));
     const series = await refreshContinuous(store, await continuousKeysFor(store, opts.products));
