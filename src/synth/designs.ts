@@ -15,14 +15,6 @@ export const DEFAULT_DESIGN: Design = 'last-hour-volume';
 
 export const isDesign = (x: unknown): x is Design => (DESIGNS as readonly unknown[]).includes(x);
 
-/** One line per design, for --help. */
-export const DESIGN_SUMMARY: Readonly<Record<Design, string>> = {
-  'last-hour-volume': "last hour's volume leans to up (z > 0) or down bars",
-  'afternoon-momentum': "13:15-14:15 bar returns lean with z (most bars move its way, the hour's move kept)",
-  'opening-flow': "first half hour's volume leans to up or down bars",
-  'session-divergence': "the whole session's volume confirms (z > 0) or fights the day's move",
-};
-
 /**
  * How z acts on a contract's bars (what buildContractBars and buildFairPath need to know): 'volume'
  * tilts the window's volume weights towards up bars, exactly as the generator always has; 'flow' does
@@ -32,24 +24,18 @@ export const DESIGN_SUMMARY: Readonly<Record<Design, string>> = {
  */
 export type DesignKind = 'volume' | 'flow' | 'divergence' | 'returns';
 
-export const DESIGN_KIND: Readonly<Record<Design, DesignKind>> = {
-  'last-hour-volume': 'volume',
-  'afternoon-momentum': 'returns',
-  'opening-flow': 'flow',
-  'session-divergence': 'divergence',
-};
-
 /**
  * Which bars a design acts on and measures: the day's last hour, its first half hour, all of it, or
  * the hour before the last (bars ending in (close - 120, close - 60] minutes: 13:16..14:15).
  */
 export type DesignWindow = 'lastHour' | 'opening' | 'session' | 'preSettle';
 
-export const DESIGN_WINDOW: Readonly<Record<Design, DesignWindow>> = {
-  'last-hour-volume': 'lastHour',
-  'afternoon-momentum': 'preSettle',
-  'opening-flow': 'opening',
-  'session-divergence': 'session',
+/** Each design in one row: its line for --help, how z acts, and on which bars. */
+export const DESIGN_DEFS: Readonly<Record<Design, { readonly summary: string; readonly kind: DesignKind; readonly window: DesignWindow }>> = {
+  'last-hour-volume': { summary: "last hour's volume leans to up (z > 0) or down bars", kind: 'volume', window: 'lastHour' },
+  'afternoon-momentum': { summary: "13:15-14:15 bar returns lean with z (most bars move its way, the hour's move kept)", kind: 'returns', window: 'preSettle' },
+  'opening-flow': { summary: "first half hour's volume leans to up or down bars", kind: 'flow', window: 'opening' },
+  'session-divergence': { summary: "the whole session's volume confirms (z > 0) or fights the day's move", kind: 'divergence', window: 'session' },
 };
 
 /** gamma of a design at a bar interval (MODEL.signal: one gamma for last-hour-volume, a table for the others). */

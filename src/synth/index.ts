@@ -39,7 +39,7 @@ export { priceFormat, tickDecimals, type PriceFormat } from './format.js';
 export { CsvBytes } from './csv.js';
 export { Corr } from './stats.js';
 export { MODEL, REGIMES, TENORS, TENOR_OF, type Regime } from './model.js';
-export { DEFAULT_DESIGN, DESIGNS, DESIGN_SUMMARY, EXPECTED, designGamma, expectedCorr, isDesign, lean, leanStep, normCdf, type Design } from './designs.js';
+export { DEFAULT_DESIGN, DESIGNS, DESIGN_DEFS, EXPECTED, designGamma, expectedCorr, isDesign, lean, leanStep, normCdf, type Design } from './designs.js';
 
 export interface SynthOptions {
   /** First date (ISO), inclusive. */

@@ -5,7 +5,7 @@ import { dayNumber, isoDate, isTradingDay, previousTradingDay } from '../market/
 import { lastTradingDay, listedContracts, listingDay } from '../market/contracts.js';
 import { LAUNCH, specFor, type Product } from '../market/specs.js';
 import type { CsvBytes } from './csv.js';
-import { DESIGN_KIND, DESIGN_WINDOW, designGamma, lean, type Design } from './designs.js';
+import { DESIGN_DEFS, designGamma, lean, type Design } from './designs.js';
 import { priceFormat, type PriceFormat } from './format.js';
 import { allocBars, buildContractBars, buildFairPath, dayGrid, type Bars, type DayAggregate } from './intraday.js';
 import { MODEL, TENOR_OF } from './model.js';
@@ -165,8 +165,7 @@ export class ProductSim {
     }
     const z = this.yields.latent[j]![k]!;
     const tilt = this.yields.rho > 0 ? this.gamma * z : 0;
-    const kind = DESIGN_KIND[this.design];
-    const window = DESIGN_WINDOW[this.design];
+    const { kind, window } = DESIGN_DEFS[this.design];
     const leaning = kind === 'returns' && tilt !== 0 ? lean(tilt) : null;
     buildFairPath(grid, fairOpen, fairClose, fairPrev * sdRet * Math.sqrt(1 - f), rng, this.path, this.barSd, grid.preSettleFrom, grid.lastHourFrom, leaning);
 

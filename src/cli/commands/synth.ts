@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, refreshContinuous, type Store } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
-import { DEFAULT_DESIGN, DEFAULT_SYNTH, DESIGN_SUMMARY, DESIGNS, resolveSynthOptions, writeSynthMarket, type Design, type SynthOptions } from '../../synth/index.js';
+import { DEFAULT_DESIGN, DEFAULT_SYNTH, DESIGN_DEFS, DESIGNS, resolveSynthOptions, writeSynthMarket, type Design, type SynthOptions } from '../../synth/index.js';
 import { MODEL } from '../../synth/model.js';
 import { dateOption, wholeNumberOption } from '../options.js';
 import type { Output } from '../output.js';
@@ -36,7 +36,7 @@ export function withSynthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
     .option('design', {
       choices: DESIGNS,
       default: DEFAULT_DESIGN,
-      describe: `with --signal minute: where the latent shows in the minute bars (src/synth/README.md): ${DESIGNS.map((d) => `${d}: ${DESIGN_SUMMARY[d]}`).join('; ')}`,
+      describe: `with --signal minute: where the latent shows in the minute bars (src/synth/README.md): ${DESIGNS.map((d) => `${d}: ${DESIGN_DEFS[d].summary}`).join('; ')}`,
     })
     .option('signal-rho', {
       type: 'number',
