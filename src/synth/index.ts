@@ -63,7 +63,7 @@ export interface SynthOptions {
   intervalMin: number;
   /**
    * Under 'minute': corr of the planted latent with the next-day move (default MODEL.signal.rho,
-   * 0.15). A stronger truth gives a test bed with more power on few test days; see the README.
+   * 0.15). A stronger truth gives a test bed with more power on few test days; see docs/synthetic-market.md.
    */
   signalRho?: number | undefined;
   /**
