@@ -144,11 +144,15 @@ export function oracleProbs(truth: TruthSummary, ds: Dataset, market: MarketData
   let feature: Float64Array | null = null;
   let featureCorr: number | null = null;
   const name = truth.featureName ?? '';
+  // The market's bars, not the dataset's: an experiment of daily-only models (ds.intervalMin null)
+  // still has an oracle, read from the intraday bars its models leave aside.
+  const intervalMin = market.intervalMin;
   if (truth.mode === 'none') notes.push('nothing planted (signal none): no oracle');
-  else if (ds.intervalMin !== null && (PLANTED_FEATURES as readonly string[]).includes(name)) {
+  else if (intervalMin === null) notes.push('no intraday bars loaded: oracle feature left out');
+  else if ((PLANTED_FEATURES as readonly string[]).includes(name)) {
     const values = Float64Array.from(s.date, (d) => {
       const day = market.minute.get(d);
-      return day ? plantedFeature(name, day.bars, ds.intervalMin!, truth)! : Number.NaN;
+      return day ? plantedFeature(name, day.bars, intervalMin, truth)! : Number.NaN;
     });
     feature = Float64Array.from(values, (f) => (Number.isFinite(f) ? (1 + Math.max(-1, Math.min(1, f))) / 2 : 0.5));
     const undefinedDays = values.filter((f) => !Number.isFinite(f)).length;
