@@ -41,15 +41,20 @@ export function channelInput(channel: ChannelName, shapes: InputShapes): Sym {
   return tf.input({ name: channel, shape, dtype: 'float32' });
 }
 
-/** Stacked LSTM/GRU layers; all but the last return sequences so the next layer sees every step. */
+/**
+ * Stacked LSTM/GRU layers, then the channel's summary: all but the last layer return sequences
+ * so the next layer sees every step; the last one too when the minute channel is pooled
+ * (spec.pool). The daily channel is always read at its last step: its 20 days end at t.
+ */
 export function recurrentStack(x: Sym, channel: ChannelName, spec: ModelSpec, seed: number): Sym {
+  const pool = channel === 'minute' ? spec.pool : 'last';
   let out = x;
   for (let i = 0; i < spec.layers; i++) {
     const name = `${channel}_${spec.cell}_${i + 1}`;
     const args = {
       name,
       units: spec.units,
-      returnSequences: i < spec.layers - 1,
+      returnSequences: i < spec.layers - 1 || pool !== 'last',
       dropout: spec.dropout,
       recurrentDropout: spec.recurrentDropout,
       kernelInitializer: tf.initializers.glorotUniform({ seed: deriveSeed(seed, `${name}/kernel`) }),
@@ -63,7 +68,43 @@ export function recurrentStack(x: Sym, channel: ChannelName, spec: ModelSpec, se
         : (fused ? fusedGru : tf.layers.gru)(args);
     out = layer.apply(out) as Sym;
   }
-  return out;
+  return pool === 'last' ? out : poolSteps(out, channel, pool, seed);
+}
+
+/** Blocks the session is cut into by pool 'blocks' (about half an hour each on a CFFEX day). */
+export const POOL_BLOCKS = 8;
+/** Features each step is projected to before its block is averaged (pool 'blocks'). */
+const BLOCK_FEATURES = 4;
+
+/**
+ * The summary of a channel's step outputs [batch, steps, units]. Built from standard layers only
+ * (no custom classes), so a saved model loads anywhere.
+ * - mean: the mean of every step's output;
+ * - attention: a softmax-weighted mean, each step's weight scored from its output by one dense unit;
+ * - blocks: the last step's output, beside each step's output projected to a few features and
+ *   averaged over POOL_BLOCKS consecutive blocks of the session (a weight per block and feature in
+ *   the head), so an edge that sits in the opening half hour is as close to the output as one in
+ *   the last.
+ */
+function poolSteps(steps: Sym, channel: ChannelName, pool: Exclude<ModelSpec['pool'], 'last'>, seed: number): Sym {
+  const [, t, h] = steps.shape as [null, number, number];
+  const init = (label: string) => tf.initializers.glorotUniform({ seed: deriveSeed(seed, `${channel}_${label}/kernel`) });
+  if (pool === 'mean') return tf.layers.globalAveragePooling1d({ name: `${channel}_mean` }).apply(steps) as Sym;
+  if (pool === 'attention') {
+    const score = tf.layers.dense({ name: `${channel}_attention_score`, units: 1, kernelInitializer: init('attention_score') }).apply(steps) as Sym;
+    const flat = tf.layers.flatten({ name: `${channel}_attention_flat` }).apply(score) as Sym;
+    const weights = tf.layers.softmax({ name: `${channel}_attention_weights` }).apply(flat) as Sym;
+    return tf.layers.dot({ name: `${channel}_attention`, axes: 1 }).apply([weights, steps]) as Sym;
+  }
+  // The last step, by standard layers (tfjs has no cropping1D): as an image, cropped to its last row.
+  const image = tf.layers.reshape({ name: `${channel}_steps_image`, targetShape: [t, h, 1] }).apply(steps);
+  const lastRow = tf.layers.cropping2D({ name: `${channel}_last_step`, cropping: [[t - 1, 0], [0, 0]] }).apply(image);
+  const last = tf.layers.flatten({ name: `${channel}_last` }).apply(lastRow) as Sym;
+  const size = Math.ceil(t / POOL_BLOCKS);
+  const projected = tf.layers.dense({ name: `${channel}_block_proj`, units: BLOCK_FEATURES, kernelInitializer: init('block_proj') }).apply(steps) as Sym;
+  const averaged = tf.layers.averagePooling1d({ name: `${channel}_blocks`, poolSize: size, strides: size, padding: 'same' }).apply(projected) as Sym;
+  const blocks = tf.layers.flatten({ name: `${channel}_blocks_flat` }).apply(averaged) as Sym;
+  return tf.layers.concatenate({ name: `${channel}_last_blocks` }).apply([last, blocks]) as Sym;
 }
 
 /** Dense relu layers, then the output: 1 sigmoid unit (binary) or a softmax over the classes. */

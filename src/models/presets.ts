@@ -24,6 +24,7 @@ export const ModelSpecSchema = z
     head: z.array(z.number().int().min(1).max(4096)).max(8),
     classes: z.union([z.literal(2), z.literal(3)]),
     rnn: z.enum(['fused', 'stock']),
+    pool: z.enum(['last', 'mean', 'attention', 'blocks']).default('last'),
   })
   .strict();
 
@@ -47,18 +48,26 @@ export interface ModelSpec {
    * (GPU) backend unless the config says.
    */
   rnn: RnnImpl;
+  /**
+   * How a recurrent channel's steps become its summary: 'last', the last step's output (the
+   * classic read-out); 'mean', the mean of every step's output; 'attention', a softmax-weighted
+   * mean with weights scored from each step's output (one dense unit), so that a model can read
+   * the opening bars of a day as easily as the closing ones. A saved spec without it reads 'last'.
+   */
+  pool: PoolKind;
 }
 
 export type RnnImpl = 'fused' | 'stock';
+export type PoolKind = 'last' | 'mean' | 'attention' | 'blocks';
 
 export type ModelSpecOverrides = Partial<ModelSpec>;
 
 // Compile-time check that the schema and the interface agree.
-type SchemaOut = z.infer<typeof ModelSpecSchema>;
+type SchemaOut = z.output<typeof ModelSpecSchema>;
 const _schemaMatches: [SchemaOut extends ModelSpec ? true : false, ModelSpec extends SchemaOut ? true : false] = [true, true];
 void _schemaMatches;
 
-const RNN_DEFAULTS = { units: 32, layers: 1, dropout: 0.1, recurrentDropout: 0, classes: 2, rnn: 'fused' } as const;
+const RNN_DEFAULTS = { units: 32, layers: 1, dropout: 0.1, recurrentDropout: 0, classes: 2, rnn: 'fused', pool: 'last' } as const;
 
 const PRESETS: Readonly<Record<string, ModelSpec>> = {
   'dual-lstm': { kind: 'dual', cell: 'lstm', ...RNN_DEFAULTS, head: [32] },
@@ -68,7 +77,7 @@ const PRESETS: Readonly<Record<string, ModelSpec>> = {
   'minute-lstm': { kind: 'minute', cell: 'lstm', ...RNN_DEFAULTS, head: [16] },
   'minute-gru': { kind: 'minute', cell: 'gru', ...RNN_DEFAULTS, head: [16] },
   // Logistic regression on the last day's features: cell/units/layers are unused.
-  logit: { kind: 'logit', cell: 'lstm', units: 1, layers: 1, dropout: 0, recurrentDropout: 0, head: [], classes: 2, rnn: 'stock' },
+  logit: { kind: 'logit', cell: 'lstm', units: 1, layers: 1, dropout: 0, recurrentDropout: 0, head: [], classes: 2, rnn: 'stock', pool: 'last' },
 };
 
 export function listPresets(): string[] {
