@@ -72,7 +72,7 @@ export function recurrentStack(x: Sym, channel: ChannelName, spec: ModelSpec, se
 }
 
 /** Blocks the session is cut into by pool 'blocks' (about half an hour each on a CFFEX day). */
-export const POOL_BLOCKS = 8;
+const POOL_BLOCKS = 8;
 /** Features each step is projected to before its block is averaged (pool 'blocks'). */
 const BLOCK_FEATURES = 2; // 2 and 4 were compared on the synthetic suite: docs/model-quality.md
 

@@ -49,10 +49,12 @@ export interface ModelSpec {
    */
   rnn: RnnImpl;
   /**
-   * How a recurrent channel's steps become its summary: 'last', the last step's output (the
-   * classic read-out); 'mean', the mean of every step's output; 'attention', a softmax-weighted
-   * mean with weights scored from each step's output (one dense unit), so that a model can read
-   * the opening bars of a day as easily as the closing ones. A saved spec without it reads 'last'.
+   * How the minute channel's steps become its summary (the daily channel is always read at its
+   * last step): 'last', the last step's output; 'mean', the mean of every step's output;
+   * 'attention', a softmax-weighted mean scored from each step's output; 'blocks', the last step
+   * beside every step's output averaged over blocks of the session, so that a model reads the
+   * opening bars of a day as easily as the closing ones (build.ts). A saved spec without it reads
+   * 'last'.
    */
   pool: PoolKind;
 }
