@@ -1,7 +1,7 @@
 // The experiment `bft demo` walks forward on the synthetic market: the dual-channel GRU against
 // the daily-only GRU and a logistic regression (the traditional factors and buy-and-hold come
 // with every evaluation). Every quarterly fold from 2019 (25 folds, 1,575 test days) with one
-// seed per fold takes about a minute and a half on two cores with 5-minute bars; --full trains
+// seed per fold takes two to three minutes on two cores with 5-minute bars; --full trains
 // three seeds per fold and averages them.
 
 import { resolveExperiment, type ResolvedExperiment } from './experiment.js';
