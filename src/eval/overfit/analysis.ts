@@ -15,7 +15,7 @@ import type { OverfitConfig } from './config.js';
 import type { LookaheadFinding } from './lookahead.js';
 import { normalCdf } from './normal.js';
 import { probabilityOfBacktestOverfitting } from './pbo.js';
-import { deflatedSharpe, minTrackRecordLength, probabilisticSharpe, returnMoments } from './sharpe.js';
+import { deflatedSharpeOfSearch, minTrackRecordLength, probabilisticSharpe, returnMoments } from './sharpe.js';
 
 /** Out-of-sample accuracy of a probe (or the real model): correct calls over test days. */
 export interface ProbeScore {
@@ -157,14 +157,12 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
   }
 
   // Deflated Sharpe of the headline model given the configurations tried: this run's N and the
-  // ones tried before it on the same test days. Their Sharpe variance is estimated from this
-  // run's configurations (the earlier ones' returns are not at hand); with one configuration and
-  // earlier trials, from the sampling variance of a per-period Sharpe with no skill, 1 / days.
+  // ones tried before it on the same test days (deflatedSharpeOfSearch says how their variance is
+  // taken when only this run's returns are at hand).
   const hr = netReturnsOf(p, moves, input.rule, input.costs);
   const m = returnMoments(hr);
-  const srVar = N >= 2 ? sampleVariance(colSharpe) : cfg.priorTrials > 0 && m.n > 0 ? 1 / m.n : 0;
   const trials = Math.max(1, N + cfg.priorTrials);
-  const d = deflatedSharpe(m.sharpe, m.n, m.skew, m.kurtosis, srVar, trials);
+  const d = deflatedSharpeOfSearch(m.sharpe, m.n, m.skew, m.kurtosis, colSharpe, cfg.priorTrials);
   // CPCV: the folds averaged are an ensemble no single backtest shows; each path is one.
   const pathDsr = input.paths
     ? input.paths.paths.map((_, path) => {
@@ -174,7 +172,7 @@ export function analyseOverfitting(input: OverfitInput): OverfitReport {
         const c = ensembleByDate(pathPredictions(relabelled, input.paths!, path), keys);
         const cm = testDayMoves(input.product, c.dates, c.rows);
         const sharpes = keys.map((k) => returnMoments(netReturnsOf(c.prob.get(k)!, cm, input.rule, input.costs)).sharpe);
-        return deflatedSharpe(hm.sharpe, hm.n, hm.skew, hm.kurtosis, N >= 2 ? sampleVariance(sharpes) : 0, trials).dsr;
+        return deflatedSharpeOfSearch(hm.sharpe, hm.n, hm.skew, hm.kurtosis, sharpes, cfg.priorTrials).dsr;
       })
     : undefined;
   const sharpe = {

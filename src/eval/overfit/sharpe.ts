@@ -102,6 +102,39 @@ export function deflatedSharpe(sr: number, n: number, skew: number, kurtosis: nu
 }
 
 /**
+ * DSR of the chosen strategy of a search: `runSharpes` are the per-period Sharpe ratios of the
+ * configurations this run compared (the chosen one among them), `priorTrials` the configurations
+ * compared before it on the same test days, whose returns are not at hand.
+ *
+ * Without prior trials this is `deflatedSharpe` over the run's variance and count. With them, the
+ * variance of the earlier trials is unknown; each is taken at the least scatter any configuration
+ * shows on `n` days, the sampling variance 1 / n of a per-period Sharpe with no skill, and pooled
+ * with the run's own estimate by degrees of freedom: ((N - 1) V_run + K / n) / (N - 1 + K) over
+ * N + K trials. A run whose few configurations differ in kind (a network beside a logistic
+ * regression) would otherwise lend its wide spread to every earlier variant of the network. The
+ * stricter of the two thresholds is kept, so counting earlier trials never lowers the bar.
+ */
+export function deflatedSharpeOfSearch(sr: number, n: number, skew: number, kurtosis: number, runSharpes: readonly number[], priorTrials: number): DeflatedSharpe {
+  if (!(Number.isInteger(priorTrials) && priorTrials >= 0)) throw new RangeError(`prior trials must be a whole number >= 0, got ${priorTrials}`);
+  const N = runSharpes.length;
+  // A configuration that never traded has no Sharpe ratio: it counts as a trial, not in the variance.
+  const finite = runSharpes.filter(Number.isFinite);
+  const runVariance = finite.length >= 2 ? varianceOf(finite) : 0;
+  const runOnly = deflatedSharpe(sr, n, skew, kurtosis, runVariance, Math.max(1, N));
+  if (priorTrials === 0 || !(n > 0)) return runOnly;
+  const df = Math.max(0, finite.length - 1);
+  const pooled = (df * runVariance + priorTrials / n) / (df + priorTrials);
+  const withPrior = deflatedSharpe(sr, n, skew, kurtosis, pooled, Math.max(1, N) + priorTrials);
+  return withPrior.threshold >= runOnly.threshold ? withPrior : runOnly;
+}
+
+/** Sample variance (n - 1) of at least two values. */
+function varianceOf(xs: readonly number[]): number {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1);
+}
+
+/**
  * MinTRL: the number of returns needed for PSR(benchmark) to reach `confidence`:
  * 1 + (1 - skew sr + (kurtosis - 1)/4 sr^2) (Phi^-1(confidence) / (sr - benchmark))^2.
  * Infinity when sr <= benchmark (no track record is long enough).

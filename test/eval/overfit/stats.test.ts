@@ -6,7 +6,7 @@ import { binomial, maskMembers, subsetMasks } from '../../../src/eval/overfit/co
 import { cpcvPathCount, cpcvPlan } from '../../../src/eval/overfit/cpcv.js';
 import { normalCdf, normalQuantile } from '../../../src/eval/overfit/normal.js';
 import { probabilityOfBacktestOverfitting } from '../../../src/eval/overfit/pbo.js';
-import { deflatedSharpe, expectedMaxNormal, minBacktestLength, minTrackRecordLength, probabilisticSharpe, returnMoments } from '../../../src/eval/overfit/sharpe.js';
+import { deflatedSharpe, deflatedSharpeOfSearch, expectedMaxNormal, minBacktestLength, minTrackRecordLength, probabilisticSharpe, returnMoments } from '../../../src/eval/overfit/sharpe.js';
 import { SeededRng } from '../../../src/models/seed.js';
 
 describe('normal distribution', () => {
@@ -39,6 +39,32 @@ describe('Sharpe statistics (Bailey & López de Prado)', () => {
     const d = deflatedSharpe(2.5 / Math.sqrt(250), 1250, -3, 10, 0.5 / 250, 100);
     expect(d.threshold).toBeCloseTo(0.11317, 5);
     expect(d.dsr).toBeCloseTo(0.9004, 4);
+  });
+
+  it('a search with earlier trials: their scatter is the no-skill 1 / n, pooled with the run\'s, never below the run alone', () => {
+    const n = 1575;
+    const sr = 3.74 / Math.sqrt(243); // the CI gate's dual-gru, per day
+    // Without earlier trials it is the plain DSR over the run's variance and count.
+    const run = [sr, -0.93 / Math.sqrt(243)];
+    const v = (run[0]! - run[1]!) ** 2 / 2;
+    expect(deflatedSharpeOfSearch(sr, n, 0, 3, run, 0)).toEqual(deflatedSharpe(sr, n, 0, 3, v, 2));
+    // A network beside a logistic regression and 15 earlier variants of the network: the run's wide
+    // spread applied to all 17 trials would call a Sharpe of 3.7 luck; pooled, it is not.
+    expect(deflatedSharpe(sr, n, 0, 3, v, 17).dsr).toBeLessThan(0.05);
+    const pooled = deflatedSharpeOfSearch(sr, n, 0, 3, run, 15);
+    const runOnly = Math.sqrt(v) * expectedMaxNormal(2);
+    expect(pooled.threshold).toBeCloseTo(Math.max(runOnly, Math.sqrt((v + 15 / n) / 16) * expectedMaxNormal(17)), 12);
+    expect(pooled.dsr).toBeGreaterThan(0.95);
+    // One configuration: the earlier trials alone set the threshold, and more of them raise it.
+    const one = [1, 5, 50].map((k) => deflatedSharpeOfSearch(sr, n, 0, 3, [sr], k).threshold);
+    expect(one[0]).toBeCloseTo(Math.sqrt(1 / n) * expectedMaxNormal(2), 12);
+    expect(one[1]!).toBeGreaterThan(one[0]!);
+    expect(one[2]!).toBeGreaterThan(one[1]!);
+    // Counting earlier trials never lowers the bar below the run's own.
+    const alike = [0.05, 0.051, 0.049, 0.05];
+    const alone = deflatedSharpeOfSearch(0.05, n, 0, 3, alike, 0).threshold;
+    for (const k of [1, 2, 3, 10, 100]) expect(deflatedSharpeOfSearch(0.05, n, 0, 3, alike, k).threshold).toBeGreaterThanOrEqual(alone);
+    expect(() => deflatedSharpeOfSearch(sr, n, 0, 3, run, -1)).toThrow(/prior trials/);
   });
 
   it('MinBTL for 45 trials at an in-sample Sharpe of 1 is 4.998 years', () => {
