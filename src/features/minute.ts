@@ -12,7 +12,7 @@
 // Unusable values (the store keeps NULL as NaN): a bar with no positive, finite close counts as
 // missing; a NaN volume counts as 0; a NaN open interest gives oi_chg 0 and the next known OI is
 // measured from the last known one; a NaN high/low gives range 0 and a typical price of the close;
-// a NaN open gives body 0 and signed_vol 0.
+// a NaN open gives body 0, signed_vol 0 and dir 0.
 
 /** One contract, one trade date, bars sorted by end stamp. */
 export interface MinuteDayBars {
@@ -44,6 +44,7 @@ export const MINUTE_FEATURES: readonly string[] = Object.freeze([
   'vwap_dist',
   'body',
   'signed_vol',
+  'dir',
   'tod_sin',
   'tod_cos',
   'pm',
@@ -69,10 +70,11 @@ const COL = {
   vwapDist: 4,
   body: 5,
   signedVol: 6,
-  todSin: 7,
-  todCos: 8,
-  pm: 9,
-  mask: 10,
+  dir: 7,
+  todSin: 8,
+  todCos: 9,
+  pm: 10,
+  mask: 11,
 } as const;
 const NOON = 12 * 60;
 
@@ -140,7 +142,7 @@ export function minuteFeatures(day: MinuteDayBars, ctx: MinuteDayContext): Minut
     values[row + COL.todCos] = Math.cos(angle);
     values[row + COL.pm] = grid[k]! > NOON ? 1 : 0;
     const b = slot[k]!;
-    if (b < 0) continue; // missing slot: ret, range, vol_share, oi_chg, vwap_dist, body, signed_vol and mask stay 0
+    if (b < 0) continue; // missing slot: ret, range, vol_share, oi_chg, vwap_dist, body, signed_vol, dir and mask stay 0
     present++;
     const c = day.close[b]!;
     const h = day.high[b]!;
@@ -161,6 +163,9 @@ export function minuteFeatures(day: MinuteDayBars, ctx: MinuteDayContext): Minut
     const body = isPrice(o) ? Math.log(c / o) : 0;
     values[row + COL.body] = body;
     values[row + COL.signedVol] = total > 0 ? (Math.sign(body) * v) / total : 0;
+    // The direction alone (+1, 0, -1): how many bars went up is an order-flow signal of its own
+    // that a return's size, and a volume share's noise, would drown.
+    values[row + COL.dir] = Math.sign(body);
 
     const oi = day.openInterest[b]!;
     if (!Number.isNaN(oiScale) && Number.isFinite(oi)) {

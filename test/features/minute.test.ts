@@ -103,8 +103,9 @@ describe('minuteFeatures on a full day', () => {
     expect(share[42]).toBeCloseTo(day.volume[42]! / total, 7);
   });
 
-  it('body is the bar against its own open and signed_vol the volume share signed by it', () => {
+  it('body is the bar against its own open, dir its sign and signed_vol the volume share signed by it', () => {
     const body = col(f, 'body');
+    const dir = col(f, 'dir');
     const signed = col(f, 'signed_vol');
     const share = col(f, 'vol_share');
     let ups = 0;
@@ -114,6 +115,7 @@ describe('minuteFeatures on a full day', () => {
       const o = day.open[i]!;
       expect(body[i], `body[${i}]`).toBeCloseTo(Math.log(c / o), 6);
       expect(signed[i], `signed_vol[${i}]`).toBeCloseTo(c > o ? share[i]! : c < o ? -share[i]! : 0, 7);
+      expect(dir[i], `dir[${i}]`).toBe(c > o ? 1 : c < o ? -1 : 0);
       if (c > o) ups++;
       if (c < o) downs++;
     }
@@ -194,7 +196,7 @@ describe('minuteFeatures with missing bars', () => {
   it('counts present slots and masks the missing ones with zeros', () => {
     expect(f.present).toBe(255 - drop.length);
     const mask = col(f, 'mask');
-    for (const name of ['ret', 'range', 'vol_share', 'oi_chg', 'vwap_dist']) {
+    for (const name of ['ret', 'range', 'vol_share', 'oi_chg', 'vwap_dist', 'body', 'signed_vol', 'dir']) {
       const x = col(f, name);
       for (const k of drop) expect(x[k], `${name}[${k}]`).toBe(0);
     }
@@ -261,7 +263,7 @@ describe('minuteFeatures without previous-day facts', () => {
 describe('minuteFeatures causality', () => {
   // vol_share and signed_vol are left out: they divide by the whole day's volume, known at the close of
   // day t, when the minute channel of day t is read.
-  const CAUSAL = ['ret', 'range', 'oi_chg', 'vwap_dist', 'body', 'mask'];
+  const CAUSAL = ['ret', 'range', 'oi_chg', 'vwap_dist', 'body', 'dir', 'mask'];
 
   it('rows <= k do not change when bars after k change', () => {
     const day = randomDay(GRID_1, 6);
