@@ -68,7 +68,22 @@ export function recurrentStack(x: Sym, channel: ChannelName, spec: ModelSpec, se
         : (fused ? fusedGru : tf.layers.gru)(args);
     out = layer.apply(out) as Sym;
   }
-  return pool === 'last' ? out : poolSteps(out, channel, pool, seed);
+  if (pool === 'last') return out;
+  if (pool !== 'blocks-inputs') return poolSteps(out, channel, pool, seed);
+  const summary = [poolSteps(out, channel, 'blocks', seed), inputBlocks(x, channel)];
+  return tf.layers.concatenate({ name: `${channel}_blocks_inputs` }).apply(summary) as Sym;
+}
+
+/**
+ * Every input feature of a channel [batch, steps, features] averaged over the same blocks as pool
+ * 'blocks', flattened: a linear path from, say, the opening half hour's signed volume to the head
+ * that does not depend on the recurrent net carrying it (pool 'blocks-inputs').
+ */
+function inputBlocks(x: Sym, channel: ChannelName): Sym {
+  const [, t] = x.shape as [null, number, number];
+  const size = Math.ceil(t / POOL_BLOCKS);
+  const averaged = tf.layers.averagePooling1d({ name: `${channel}_input_blocks`, poolSize: size, strides: size, padding: 'same' }).apply(x) as Sym;
+  return tf.layers.flatten({ name: `${channel}_input_blocks_flat` }).apply(averaged) as Sym;
 }
 
 /** Blocks the session is cut into by pool 'blocks' (about half an hour each on a CFFEX day). */
@@ -86,7 +101,7 @@ const BLOCK_FEATURES = 2; // 2 and 4 were compared on the synthetic suite: docs/
  *   the head), so an edge that sits in the opening half hour is as close to the output as one in
  *   the last.
  */
-function poolSteps(steps: Sym, channel: ChannelName, pool: Exclude<ModelSpec['pool'], 'last'>, seed: number): Sym {
+function poolSteps(steps: Sym, channel: ChannelName, pool: Exclude<ModelSpec['pool'], 'last' | 'blocks-inputs'>, seed: number): Sym {
   const [, t, h] = steps.shape as [null, number, number];
   const init = (label: string) => tf.initializers.glorotUniform({ seed: deriveSeed(seed, `${channel}_${label}/kernel`) });
   if (pool === 'mean') return tf.layers.globalAveragePooling1d({ name: `${channel}_mean` }).apply(steps) as Sym;

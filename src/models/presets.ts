@@ -24,7 +24,7 @@ export const ModelSpecSchema = z
     head: z.array(z.number().int().min(1).max(4096)).max(8),
     classes: z.union([z.literal(2), z.literal(3)]),
     rnn: z.enum(['fused', 'stock']),
-    pool: z.enum(['last', 'mean', 'attention', 'blocks']).default('last'),
+    pool: z.enum(['last', 'mean', 'attention', 'blocks', 'blocks-inputs']).default('last'),
   })
   .strict();
 
@@ -53,14 +53,15 @@ export interface ModelSpec {
    * last step): 'last', the last step's output; 'mean', the mean of every step's output;
    * 'attention', a softmax-weighted mean scored from each step's output; 'blocks', the last step
    * beside every step's output averaged over blocks of the session, so that a model reads the
-   * opening bars of a day as easily as the closing ones (build.ts). A saved spec without it reads
+   * opening bars of a day as easily as the closing ones; 'blocks-inputs', 'blocks' and beside it
+   * every input feature averaged over the same blocks (build.ts). A saved spec without it reads
    * 'last'.
    */
   pool: PoolKind;
 }
 
 export type RnnImpl = 'fused' | 'stock';
-export type PoolKind = 'last' | 'mean' | 'attention' | 'blocks';
+export type PoolKind = 'last' | 'mean' | 'attention' | 'blocks' | 'blocks-inputs';
 
 export type ModelSpecOverrides = Partial<ModelSpec>;
 

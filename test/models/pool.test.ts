@@ -83,6 +83,27 @@ describe('minute channel pooling', () => {
     for (const pool of POOLS) expect(weights(pool)).toEqual(weights('last'));
   });
 
+  it('blocks-inputs hands the head every input averaged over the blocks of the session', () => {
+    const model = buildModel(spec('minute-gru', { pool: 'blocks-inputs' }), SHAPES, 2);
+    const x = noise(3, SHAPES, 8).minute!;
+    const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('minute_input_blocks_flat').output as tf.SymbolicTensor });
+    const got = (probe.predict(tf.tensor3d(x.data, [3, SHAPES.bars, SHAPES.minuteFeatures])) as tf.Tensor).arraySync() as number[][];
+    const size = Math.ceil(SHAPES.bars / 8); // 24 bars: 8 blocks of 3
+    for (let i = 0; i < 3; i++) {
+      const want: number[] = [];
+      for (let b = 0; b < 8; b++) {
+        for (let f = 0; f < SHAPES.minuteFeatures; f++) {
+          let sum = 0;
+          for (let t = b * size; t < (b + 1) * size; t++) sum += x.data[(i * SHAPES.bars + t) * SHAPES.minuteFeatures + f]!;
+          want.push(sum / size);
+        }
+      }
+      expect(got[i]!.length).toBe(want.length);
+      got[i]!.forEach((g, k) => expect(g).toBeCloseTo(want[k]!, 5));
+    }
+    model.dispose();
+  });
+
   // The last step alone reaches about 0.73 here (seed 4): 21 steps of noise wash the opening out.
   it('blocks and attention read an edge planted in the opening bars (fresh data)', async () => {
     const train = plantedOpening(256, SHAPES, 3, 1);
