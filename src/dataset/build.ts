@@ -24,7 +24,10 @@ export interface Samples {
   /** Row of t in the daily feature rows. */
   readonly row: Int32Array;
   readonly date: Int32Array;
-  /** Contract whose intraday bars feed the minute channel (main at t). */
+  /**
+   * Contract whose intraday bars feed the minute channel: the main one at t, or on a roll day whose
+   * new main has no intraday bars the previous main (load.ts); the main one when the channel is empty.
+   */
   readonly contract: readonly string[];
   /** Contract traded for the label (main at t+1: the roll is decided at the close of t). */
   readonly tradedContract: readonly (string | null)[];
@@ -207,6 +210,7 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
   };
 
   const rows: number[] = [];
+  const minuteContracts: string[] = [];
   const minuteBlocks: Float32Array[] = [];
   const hasMinute: number[] = [];
   const masked: DroppedDate[] = [];
@@ -227,9 +231,9 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
     if (withMinute) {
       const few = mf ? dropDay(mf.present, T, cfg.minBarShare) : null;
       const missing: DroppedDate | null = !day
-        ? { date, kind: 'no_minute_bars', reason: `no ${market.intervalMin}-minute bars of ${s.contract[i]} on ${date}` }
+        ? { date, kind: 'no_minute_bars', reason: `no ${market.intervalMin}-minute bars of ${s.contract[i]}${i > 0 && s.contract[i - 1] !== s.contract[i] ? ` (main from this day) or of ${s.contract[i - 1]} (main the day before)` : ''} on ${date}` }
         : few !== null
-          ? { date, kind: 'few_minute_bars', reason: `${s.contract[i]} on ${date}: ${few}` }
+          ? { date, kind: 'few_minute_bars', reason: `${day.contract} on ${date}: ${few}` }
           : null;
       if (missing !== null && !mask) {
         dropped.push(missing);
@@ -261,6 +265,7 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
       for (let r = 0; r < T; r++) for (let k = 0; k < Fm; k++) block[r * Fm + k] = mf.values[r * Fall + mCols[k]!]!;
     }
     rows.push(i);
+    minuteContracts.push(mf && day ? day.contract : s.contract[i]!);
     minuteBlocks.push(block);
     hasMinute.push(mf ? 1 : 0);
     labels.push(label);
@@ -287,7 +292,7 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
       n,
       row,
       date: Int32Array.from(rows, (i) => s.date[i]!),
-      contract: rows.map((i) => s.contract[i]!),
+      contract: minuteContracts,
       tradedContract: traded,
       minute,
       hasMinute: Uint8Array.from(hasMinute),

@@ -29,6 +29,7 @@ export interface ContinuousDaily {
 /** Day t's intraday bars of its main contract, with what the features need from the day before. */
 export interface MinuteDay {
   readonly date: number;
+  /** The contract whose bars these are: the main one, or on a roll day without its bars the previous main. */
   readonly contract: string;
   readonly bars: MinuteDayBars;
   /** The same contract's previous daily close and open interest (NaN when unknown). */
@@ -106,31 +107,46 @@ export async function minuteInterval(store: Store, product: Product, asked?: num
   return have[0]!;
 }
 
-/** Intraday bars of each day's main contract (days from `from` to the series' end). */
+/**
+ * Intraday bars of each day's main contract (days from `from` to the series' end). On a roll day
+ * whose new main contract has no intraday bars (a vendor's main-contract file still on the old one,
+ * as real T's was on 2025-05-19), the bars of the day before's main contract are used: its session
+ * is as complete and was traded that day, and MinuteDay.contract says which one it was.
+ */
 async function loadMinuteDays(store: Store, series: ContinuousDaily, intervalMin: number, from: number): Promise<Map<number, MinuteDay>> {
   const out = new Map<number, MinuteDay>();
   // The main contract per day travels to DuckDB as a temp table; the bars come back as columns.
-  await store.run(`CREATE OR REPLACE TEMP TABLE ds_main (d INTEGER, contract VARCHAR)`);
+  await store.run(`CREATE OR REPLACE TEMP TABLE ds_main (d INTEGER, contract VARCHAR, previous VARCHAR)`);
   try {
     const a = await store.conn.createAppender('ds_main', 'main', 'temp');
     for (let i = 0; i < series.date.length; i++) {
       if (series.date[i]! < from) continue;
       a.appendInteger(series.date[i]!);
       a.appendVarchar(series.contract[i]!);
+      const previous = i > 0 && series.contract[i - 1] !== series.contract[i] ? series.contract[i - 1]! : null;
+      if (previous === null) a.appendNull();
+      else a.appendVarchar(previous);
       a.endRow();
     }
     a.flushSync();
     a.closeSync();
+    // Per day the main contract's bars, else (a roll day without them) the previous main's.
     const reader = await store.conn.runAndReadAll(
-      `SELECT date_diff('day', DATE '1970-01-01', m.trade_date)::INTEGER AS d, (hour(m.ts) * 60 + minute(m.ts))::INTEGER AS e,
-              m.open, m.high, m.low, m.close, m.volume::DOUBLE AS volume, m.open_interest::DOUBLE AS oi
-       FROM bars_minute m JOIN ds_main c ON c.contract = m.contract AND c.d = date_diff('day', DATE '1970-01-01', m.trade_date)
-       WHERE m.product = $1 AND m.interval_min = $2
-       ORDER BY m.trade_date, m.ts`,
+      `WITH day_bars AS (
+         SELECT c.d, m.contract, m.ts, m.open, m.high, m.low, m.close, m.volume, m.open_interest, (m.contract = c.contract) AS is_main
+         FROM bars_minute m JOIN ds_main c
+           ON (m.contract = c.contract OR m.contract = c.previous) AND c.d = date_diff('day', DATE '1970-01-01', m.trade_date)
+         WHERE m.product = $1 AND m.interval_min = $2),
+       chosen AS (SELECT d, bool_or(is_main) AS has_main FROM day_bars GROUP BY d)
+       SELECT b.d::INTEGER AS d, (hour(b.ts) * 60 + minute(b.ts))::INTEGER AS e,
+              b.open, b.high, b.low, b.close, b.volume::DOUBLE AS volume, b.open_interest::DOUBLE AS oi, b.is_main
+       FROM day_bars b JOIN chosen USING (d)
+       WHERE b.is_main = chosen.has_main
+       ORDER BY b.d, b.ts`,
       [series.product, intervalMin],
     );
     if (reader.currentRowCount === 0) return out;
-    const [d, e, o, h, l, c, v, oi] = reader.getColumnsJS() as [number[], number[], number[], number[], number[], number[], number[], number[]];
+    const [d, e, o, h, l, c, v, oi, isMain] = reader.getColumnsJS() as [number[], number[], number[], number[], number[], number[], number[], number[], boolean[]];
     const index = new Map<number, number>();
     series.date.forEach((day, i) => index.set(day, i));
     let start = 0;
@@ -141,11 +157,13 @@ async function loadMinuteDays(store: Store, series: ContinuousDaily, intervalMin
       const day = d[start]!;
       const i = index.get(day)!;
       const slice = (col: number[]): Float64Array => Float64Array.from(col.slice(start, end), (x) => nan(x));
+      const main = isMain[start]!;
       out.set(day, {
         date: day,
-        contract: series.contract[i]!,
+        contract: main ? series.contract[i]! : series.contract[i - 1]!,
         bars: { end: Int32Array.from(e.slice(start, end)), open: slice(o), high: slice(h), low: slice(l), close: slice(c), volume: slice(v), openInterest: slice(oi) },
-        ...prevOf(series, i),
+        // The previous main's own row the day before holds its previous close and open interest.
+        ...(main ? prevOf(series, i) : { prevClose: series.rawClose[i - 1]!, prevOpenInterest: series.openInterest[i - 1]! }),
       });
       start = end;
     }

@@ -5,6 +5,7 @@ import {
   datasetConfigSchema,
   DatasetError,
   fitScalers,
+  loadContinuous,
   loadMarket,
   modelInputs,
   type DatasetConfig,
@@ -179,6 +180,43 @@ describe('dataset builder', () => {
       expect(input.daily.data.length).toBe(2 * only.lookback * only.dailyNames.length);
     } finally {
       bare.close();
+    }
+  });
+
+  it('on a roll day whose new main contract has no intraday bars, reads the previous main\'s session', async () => {
+    const series = (await loadContinuous(store, 'T'))!;
+    const base = await build();
+    const first = base.samples.date[0]!;
+    const i = series.contract.findIndex((c, k) => k > 0 && series.date[k]! > first + 60 && c !== series.contract[k - 1]);
+    expect(i).toBeGreaterThan(0);
+    const day = isoDate(series.date[i]!);
+    const [main, previous] = [series.contract[i]!, series.contract[i - 1]!];
+    const k = base.samples.date.indexOf(series.date[i]!);
+    expect(base.samples.contract[k]).toBe(main);
+    await store.run(`CREATE TEMP TABLE kept_roll AS SELECT * FROM bars_minute WHERE trade_date = DATE '${day}'`);
+    try {
+      await store.run(`DELETE FROM bars_minute WHERE trade_date = DATE '${day}' AND contract = '${main}'`);
+      const roll = await build();
+      const kr = roll.samples.date.indexOf(series.date[i]!);
+      expect(kr).toBe(k); // the sample is kept...
+      expect(roll.samples.contract[kr]).toBe(previous); // ...on the contract whose bars exist
+      expect(roll.samples.hasMinute[kr]).toBe(1);
+      const block = (ds: Dataset, at: number): number[] => Array.from(ds.samples.minute.subarray(at * ds.bars * ds.minuteNames.length, (at + 1) * ds.bars * ds.minuteNames.length));
+      expect(block(roll, kr)).not.toEqual(block(base, k));
+      expect(block(roll, kr).some((v) => v !== 0)).toBe(true);
+      expect(block(roll, kr + 1)).toEqual(block(base, k + 1));
+      // with neither contract's bars the date is dropped, and the reason names both
+      await store.run(`DELETE FROM bars_minute WHERE trade_date = DATE '${day}'`);
+      const none = await build();
+      expect(none.samples.date.indexOf(series.date[i]!)).toBe(-1);
+      const why = none.dropped.find((d) => d.date === day)!;
+      expect(why.kind).toBe('no_minute_bars');
+      expect(why.reason).toContain(main);
+      expect(why.reason).toContain(previous);
+    } finally {
+      await store.run(`DELETE FROM bars_minute WHERE trade_date = DATE '${day}'`);
+      await store.run(`INSERT INTO bars_minute SELECT * FROM kept_roll`);
+      await store.run(`DROP TABLE kept_roll`);
     }
   });
 
