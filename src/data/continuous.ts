@@ -14,7 +14,7 @@
 // returns (ratio) or price changes (difference) are unchanged across a roll. Adjusted LEVELS
 // before a roll depend on later rolls; use returns or raw prices where that matters.
 
-import { parseContract, deliveryOrdinal } from '../market/contracts.js';
+import { deliveryOrdinal, lastTradingDayIso, parseContract } from '../market/contracts.js';
 import type { Product } from '../market/specs.js';
 import type { Row, Store } from './store.js';
 
@@ -65,6 +65,13 @@ export interface ContinuousSeries {
   readonly adjust: Adjustment;
   readonly rows: readonly ContinuousRow[];
   readonly rolls: readonly Roll[];
+  /**
+   * The main contract of the trading day after the last row, as decided at that row's close: a
+   * leader switch decided then, else the leader among later deliveries when the main contract's
+   * last trading day is the last row, else the main contract itself. What a signal made that
+   * evening trades. Null for an empty series.
+   */
+  readonly nextMain: string | null;
 }
 
 const ord = (code: string): number => {
@@ -140,6 +147,11 @@ export function buildContinuous(product: Product, bars: readonly DailyBar[], rul
     prevDate = date;
   }
 
+  let nextMain: string | null = pendingSwitch?.to ?? main;
+  if (nextMain !== null && nextMain === main && prevDate !== '' && lastTradingDayIso(main) <= prevDate) {
+    nextMain = leader(prevDay, rule, ord(main))?.contract ?? main;
+  }
+
   // Back-adjust: walk backwards, compounding the gaps of rolls that happen after each day.
   const rows: ContinuousRow[] = new Array(picked.length);
   let factor = adjust === 'ratio' ? 1 : 0;
@@ -164,7 +176,7 @@ export function buildContinuous(product: Product, bars: readonly DailyBar[], rul
       r--;
     }
   }
-  return { product, rule, adjust, rows, rolls };
+  return { product, rule, adjust, rows, rolls, nextMain };
 }
 
 // ---- store edge: read a product's daily bars, write its series and roll log -------------------

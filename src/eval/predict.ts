@@ -3,7 +3,7 @@
 // next day is not in the store yet get a prediction and no outcome.
 
 import type { Store } from '../data/store.js';
-import { buildDataset, droppedSummary } from '../dataset/build.js';
+import { buildDataset, droppedSummary, type DroppedDate } from '../dataset/build.js';
 import { modelInputs } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
 import { isoDate } from '../market/calendar.js';
@@ -28,6 +28,9 @@ export interface Predictions {
   readonly backend: string;
   readonly rows: readonly PredictionRow[];
   readonly dropped: string;
+  /** Each date that gave no prediction, and each kept with its minute channel masked, with why. */
+  readonly droppedDates: readonly DroppedDate[];
+  readonly maskedDates: readonly DroppedDate[];
 }
 
 export interface PredictRun {
@@ -65,5 +68,5 @@ export async function predictWithModel(run: PredictRun): Promise<Predictions> {
       nextTicks: known ? ds.samples.nextTicks[k]! : null,
     });
   }
-  return { meta: m, backend: backend.backend, rows, dropped: droppedSummary(ds.dropped, ds.masked) };
+  return { meta: m, backend: backend.backend, rows, dropped: droppedSummary(ds.dropped, ds.masked), droppedDates: ds.dropped, maskedDates: ds.masked };
 }

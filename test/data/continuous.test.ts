@@ -51,6 +51,22 @@ describe('continuous main contract', () => {
     expect(s.rows).toHaveLength(6);
   });
 
+  it('says which contract the day after the last row trades: decided at its close', () => {
+    const upTo = (d: string) => buildContinuous('T', bars(DAYS, px, oi).filter((b) => b.date <= d));
+    expect(upTo('2025-02-11').nextMain).toBe('T2503');
+    // the open interest crossed at the close of 02-12: the series still ends on T2503, the next day trades T2506
+    const decided = upTo('2025-02-12');
+    expect(decided.rows[decided.rows.length - 1]!.contract).toBe('T2503');
+    expect(decided.nextMain).toBe('T2506');
+    expect(upTo('2025-02-17').nextMain).toBe('T2506');
+    // on its last trading day (second Friday of March) the main contract hands over, whatever its open interest
+    const expiry = ['2025-03-13', '2025-03-14'];
+    const last = buildContinuous('T', bars(expiry, { T2503: [100, 100], T2506: [99, 99] }, { T2503: [500, 400], T2506: [100, 120] }));
+    expect(last.rows.map((r) => r.contract)).toEqual(['T2503', 'T2503']);
+    expect(last.nextMain).toBe('T2506');
+    expect(buildContinuous('T', []).nextMain).toBeNull();
+  });
+
   it('ratio back-adjustment leaves every daily return unchanged across the roll and the last price raw', () => {
     const s = buildContinuous('T', bars(DAYS, px, oi), 'oi', 'ratio');
     const last = s.rows.at(-1)!;
