@@ -136,11 +136,29 @@ async function v4(s: Store): Promise<void> {
   `);
 }
 
+// Desk signals (src/signal/history.ts): one row per product, evening and revision. A re-run that
+// gives the same signal adds nothing; a different one (new data, new model) is the next revision,
+// with its reason, and never overwrites the one before.
+async function v5(s: Store): Promise<void> {
+  await s.run(`
+    CREATE TABLE IF NOT EXISTS signals (
+      product VARCHAR NOT NULL, as_of DATE NOT NULL, revision INTEGER NOT NULL, for_date DATE NOT NULL,
+      created_at TIMESTAMP NOT NULL, reason VARCHAR NOT NULL,
+      contract VARCHAR NOT NULL, minute_contract VARCHAR, p_up DOUBLE NOT NULL, direction VARCHAR NOT NULL,
+      confidence DOUBLE NOT NULL, combination DOUBLE NOT NULL, contracts INTEGER NOT NULL,
+      budget_cny DOUBLE NOT NULL, risk_per_contract_cny DOUBLE NOT NULL, tick_value DOUBLE NOT NULL,
+      model_name VARCHAR NOT NULL, model_id VARCHAR NOT NULL, trained_from DATE NOT NULL, trained_through DATE NOT NULL,
+      daily_through DATE NOT NULL, minute_through DATE, signal_json VARCHAR NOT NULL,
+      PRIMARY KEY (product, as_of, revision));
+  `);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'bars, specs, ingest log, continuous', up: v1 },
   { version: 2, name: 'walk-forward runs, jobs, predictions', up: v2 },
   { version: 3, name: 'predictions keyed by fold (CPCV)', up: v3 },
   { version: 4, name: 'runs record the process running them', up: v4 },
+  { version: 5, name: 'desk signals with revisions', up: v5 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

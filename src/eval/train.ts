@@ -2,7 +2,7 @@
 // artifact. The training range ends with a validation tail (purged of the label's look-ahead)
 // that drives early stopping; nothing after `to` is read from the store.
 
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../data/store.js';
 import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
@@ -39,6 +39,13 @@ export interface TrainedModel {
   readonly meta: ArtifactMeta;
   /** P(up) (binary) or P(class) rows of the validation samples, as the saved model gives them. */
   readonly validation: { readonly dates: readonly string[]; readonly proba: Float32Array };
+}
+
+/** `id`, or id-2, id-3, ... when a model trained in the same second already has it: never overwrite one. */
+function freshId(root: string, id: string): string {
+  let k = 1;
+  while (existsSync(join(root, k === 1 ? id : `${id}-${k}`))) k++;
+  return k === 1 ? id : `${id}-${k}`;
 }
 
 /** Indices of labelled samples, split into training and a purged validation tail. */
@@ -118,7 +125,7 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
 
   const trainP = predictProba(model, trainIn);
   const valP = valIn ? predictProba(model, valIn) : new Float32Array(0);
-  const id = run.id ?? newModelId(x.seed);
+  const id = run.id ?? freshId(join(run.modelsDir, x.name), newModelId(x.seed));
   const dir = join(run.modelsDir, x.name, id);
   const meta: ArtifactMeta = {
     format: 'bft-model',
