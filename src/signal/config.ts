@@ -16,6 +16,8 @@ const productSchema = z
   .object({
     /** Experiment config (a path relative to this file): its dataset, `model` and `train` make the model. */
     experiment: z.string().min(1),
+    /** Which of the experiment's `models` (its label or preset) makes the signal; default its first, else its `model`. */
+    model: z.string().min(1).optional(),
     /** Training samples: the last N trading days before the evening (default: the experiment's train.from onwards). */
     trainDays: z.number().int().min(100).optional(),
     retrain: z
@@ -92,10 +94,18 @@ export function resolveDeskConfig(raw: unknown, path: string): DeskConfig {
     const p = r.data.products[product];
     if (p === undefined) continue;
     const experimentPath = resolve(base, p.experiment);
-    const experiment = readExperiment(experimentPath);
-    if (experiment.dataset.product !== product) {
-      throw new DatasetError('bad_config', `${path}: products.${product}.experiment: ${p.experiment} times ${experiment.dataset.product}, not ${product}`, { file: path });
+    const read = readExperiment(experimentPath);
+    if (read.dataset.product !== product) {
+      throw new DatasetError('bad_config', `${path}: products.${product}.experiment: ${p.experiment} times ${read.dataset.product}, not ${product}`, { file: path });
     }
+    const candidates = read.models ?? [read.model];
+    const label = (m: (typeof candidates)[number]): string => String(m.label ?? m.preset);
+    const chosen = p.model === undefined ? candidates[0]! : candidates.find((m) => label(m) === p.model);
+    if (chosen === undefined) {
+      throw new DatasetError('bad_config', `${path}: products.${product}.model: ${p.model} is not a model of ${p.experiment} (it has ${candidates.map(label).join(', ')})`, { file: path });
+    }
+    // The chosen model is the one `bft train` makes from this experiment.
+    const experiment: ResolvedExperiment = { ...read, model: chosen };
     products.push({ product, experiment, experimentPath, trainDays: p.trainDays, retrain: { every: p.retrain.every, maxAgeDays: p.retrain.maxAgeDays } });
   }
   return { path: resolve(path), name: basename(path).replace(/\.json$/i, ''), modelsDir: resolve(base, r.data.models), budgetCny: r.data.risk.budgetCny, volDays: r.data.risk.volDays, products };

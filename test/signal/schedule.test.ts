@@ -47,6 +47,7 @@ describe('desk config', () => {
   mkdirSync(experiments);
   writeFileSync(join(experiments, 't.json'), JSON.stringify({ dataset: { product: 'T' }, model: { preset: 'dual-gru' } }));
   writeFileSync(join(experiments, 'ts.json'), JSON.stringify({ dataset: { product: 'TS' }, model: { preset: 'daily-gru' } }));
+  writeFileSync(join(experiments, 'tl.json'), JSON.stringify({ dataset: { product: 'TL' }, models: [{ preset: 'dual-gru' }, { preset: 'daily-gru', units: 8, label: 'small' }] }));
   const write = (name: string, body: unknown): string => {
     mkdirSync(join(tmp.dir, 'signals'), { recursive: true });
     const path = join(tmp.dir, 'signals', name);
@@ -63,6 +64,14 @@ describe('desk config', () => {
       ['TS', 'ts', undefined, 'week'],
       ['T', 't', 750, 'month'],
     ]);
+  });
+
+  it('the model: the experiment\'s first of `models` unless the product names one, else its `model`', () => {
+    const first = readDeskConfig(write('m1.json', { products: { TL: { experiment: '../experiments/tl.json' }, TS: { experiment: '../experiments/ts.json' } } }));
+    expect(first.products.map((p) => p.experiment.model.preset)).toEqual(['daily-gru', 'dual-gru']);
+    const named = readDeskConfig(write('m2.json', { products: { TL: { experiment: '../experiments/tl.json', model: 'small' } } }));
+    expect(named.products[0]!.experiment.model).toMatchObject({ preset: 'daily-gru', units: 8 });
+    expect(() => readDeskConfig(write('m3.json', { products: { TL: { experiment: '../experiments/tl.json', model: 'big' } } }))).toThrow(/m3\.json: products\.TL\.model: big is not a model of \.\.\/experiments\/tl\.json \(it has dual-gru, small\)/);
   });
 
   it('refuses in one line naming the field: no products, a bad schedule, an experiment of another product, a missing file', () => {
