@@ -54,6 +54,24 @@ export function outputFileOption(option: string): (v: string | undefined) => str
 }
 
 /**
+ * Every option given with no value (`--config` last on the line, or followed by another option):
+ * yargs reads it as '', which would reach a handler as a file, model or name called ''. The first
+ * one, as a UsageError.
+ */
+export function checkGivenValues(argv: Readonly<Record<string, unknown>>): void {
+  for (const [k, v] of Object.entries(argv)) {
+    if (k === '_' || k === '$0' || /[A-Z]/.test(k)) continue;
+    const empty = v === '' || (Array.isArray(v) && v.some((x) => x === ''));
+    if (empty) throw new UsageError(typedOnCommandLine(k) ? `--${k} needs a value` : `${k}: an empty value`);
+  }
+}
+
+/** Whether --option was typed (alone or as --option=...), as opposed to a positional argument. */
+function typedOnCommandLine(option: string): boolean {
+  return process.argv.some((a) => a === `--${option}` || a.startsWith(`--${option}=`));
+}
+
+/**
  * The text the user typed for a numeric option: yargs has already turned 'abc' into NaN, so the
  * original is taken from the command line when it can be found there.
  */

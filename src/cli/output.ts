@@ -1,11 +1,18 @@
 // Terminal output for commands: messages to stderr, results to stdout, progress bars only on a
-// TTY and never under --quiet. Library code never prints; it returns values the CLI renders.
+// TTY and never under --quiet. With --json the result is one JSON document on stdout instead of
+// text lines, so a script can parse stdout whole. Library code never prints; it returns values
+// the CLI renders.
 
 import cliProgress from 'cli-progress';
 
 export interface Output {
-  /** A result line (stdout). */
+  /** A result line (stdout); left out under --json, where the document carries the result. */
   result(line: string): void;
+  /**
+   * The command's result as one JSON document (stdout), under --json only; without it, nothing.
+   * A command calls it once, at its end, with what its result lines said as data.
+   */
+  document(value: unknown): void;
   /** A status line (stderr), hidden by --quiet. */
   info(line: string): void;
   /** A warning (stderr), always shown. */
@@ -35,10 +42,24 @@ export function ignoreClosedPipes(): void {
 
 const NO_PROGRESS: Progress = { update: () => undefined, stop: () => undefined };
 
-export function terminalOutput(quiet: boolean): Output {
+/** JSON text for stdout: indented, non-finite numbers as null (JSON has no NaN or Infinity). */
+export function jsonText(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2)}\n`;
+}
+
+export function terminalOutput(quiet: boolean, json = false): Output {
   const tty = Boolean(process.stderr.isTTY) && !quiet;
+  let documents = 0;
   return {
-    result: (l) => process.stdout.write(`${l}\n`),
+    result: (l) => {
+      if (!json) process.stdout.write(`${l}\n`);
+    },
+    document: (value) => {
+      if (!json) return;
+      // two documents on stdout would not parse as one: a command that tries is a bug
+      if (documents++ > 0) throw new Error('a command wrote a second JSON document');
+      process.stdout.write(jsonText(value));
+    },
     info: (l) => {
       if (!quiet) process.stderr.write(`${l}\n`);
     },

@@ -325,3 +325,42 @@ export function describePlan(plan: FoldPlan, dates: Int32Array): string[] {
   const head = `${plan.folds.length} folds, ${c.scheme} training of ${c.trainDays} samples (validation tail ${c.validationDays}), test ${c.testDays} every ${c.stepDays}, purge ${c.purgeDays} + embargo ${c.embargoDays} at each boundary`;
   return [head, ...plan.folds.map((f) => `fold ${String(f.index).padStart(2)}  train ${segs(f.train)}  validation ${segs(f.validation)}  test ${segs(f.test)}`)];
 }
+
+/** A segment of a dated plan: first and last sample date (inclusive, ISO) and the sample count. */
+export interface DatedSpan {
+  readonly from: string;
+  readonly to: string;
+  readonly samples: number;
+}
+
+/** The plan with sample indices turned into dates, as data: what describePlan prints, for --json. */
+export interface DatedPlan {
+  readonly config: FoldPlanConfig;
+  readonly horizon: number;
+  /** CPCV: the groups' date ranges and the number of backtest paths. */
+  readonly cpcv?: { readonly groups: readonly DatedSpan[]; readonly paths: number };
+  readonly folds: readonly {
+    readonly index: number;
+    readonly testGroups?: readonly number[];
+    readonly train: readonly DatedSpan[];
+    readonly validation: readonly DatedSpan[];
+    readonly test: readonly DatedSpan[];
+  }[];
+}
+
+export function datedPlan(plan: FoldPlan, dates: Int32Array): DatedPlan {
+  const span = (s: Span): DatedSpan => ({ from: isoDate(dates[s.from]!), to: isoDate(dates[s.to - 1]!), samples: s.to - s.from });
+  const c = plan.config;
+  return {
+    config: c,
+    horizon: plan.horizon,
+    ...(c.scheme === 'cpcv' ? { cpcv: { groups: (plan.cpcv?.groups ?? []).map(span), paths: cpcvPathCount(c.groups, c.testGroups) } } : {}),
+    folds: plan.folds.map((f) => ({
+      index: f.index,
+      ...(f.testGroups ? { testGroups: f.testGroups } : {}),
+      train: f.train.map(span),
+      validation: f.validation.map(span),
+      test: f.test.map(span),
+    })),
+  };
+}

@@ -1,6 +1,6 @@
 // The bft command as a user runs it: a real process, a real store file.
 
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bft } from '../helpers/cli.js';
@@ -53,23 +53,62 @@ describe('bft cli', () => {
     expect(r.err).toMatch(/Invalid values|Choices/);
   });
 
-  it('trains from a config, saves the model, predicts with it, and refuses bad input in one line', () => {
+  it('synthesises, ingests, trains and predicts, as text, CSV and --json documents, and refuses bad input in one line', () => {
     const db = join(tmp.dir, 'train.duckdb');
     const models = join(tmp.dir, 'models');
-    const synth = bft(['synth', '--db', db, '--from', '2018-09-01', '--to', '2019-03-31', '--product', 'TF', 'T', '--interval', '5', '--quiet']);
+    const kept = join(tmp.dir, 'synth-files');
+    const synth = bft(['synth', '--db', db, '--from', '2018-09-01', '--to', '2019-03-31', '--product', 'TF', 'T', '--interval', '5', '--out', kept, '--quiet', '--json']);
     expect(synth.code, synth.err).toBe(0);
+    const market = JSON.parse(synth.out);
+    expect(market.options).toMatchObject({ from: '2018-09-01', to: '2019-03-31', products: ['TF', 'T'], intervalMin: 5 });
+    expect(market.ingests.map((i: { kind: string; inserted: number; rejected: number }) => [i.kind, i.inserted > 0, i.rejected])).toEqual([['daily', true, 0], ['minute', true, 0]]);
+    expect(market.continuous.map((c: { product: string }) => c.product)).toEqual(['TF', 'T']);
+    expect(market.kept.dir).toBe(kept);
+    // the kept intraday file, ingested again as JSON: every row is in the store already; the
+    // summary is the document on stdout, the file table stays on stderr
+    const minute = bft(['ingest', 'minute', join(kept, 'minute.csv'), '--db', db, '--json']);
+    expect(minute.code, minute.err).toBe(0);
+    const m = JSON.parse(minute.out);
+    expect(m).toMatchObject({ store: db, kind: 'minute', rowsRead: market.ingests[1].rowsRead, unchanged: market.ingests[1].rowsRead, inserted: 0, rejected: 0, continuous: [] });
+    expect(m.files).toEqual([expect.objectContaining({ path: join(kept, 'minute.csv'), layout: 'generic', intervalMin: 5, stamp: 'end' })]);
+    expect(minute.err).toMatch(/^file\s+layout/);
+
     const config = writeLines(tmp.dir, 'tiny.json', [
       JSON.stringify({ seed: 1, backend: 'wasm', model: { preset: 'daily-gru', units: 4 }, train: { validationDays: 20, epochs: 2 } }),
     ]);
-    const t = bft(['train', '--config', config, '--db', db, '--models', models]);
+    const t = bft(['train', '--config', config, '--db', db, '--models', models, '--json']);
     expect(t.code, t.err).toBe(0);
     expect(t.err).toMatch(/backend: wasm/);
     expect(t.err).toMatch(/epoch 1\/2: loss/);
-    expect(t.out).toMatch(/model tiny\/\S+ saved to/);
-    const p = bft(['predict', '--model', 'tiny', '--db', db, '--models', models, '--from', '2019-03-01', '--csv', join(tmp.dir, 'p.csv')]);
+    const trained = JSON.parse(t.out);
+    expect(trained).toMatchObject({ name: 'tiny', backend: 'wasm', spec: { kind: 'daily', cell: 'gru', units: 4 }, data: { product: 'T' }, metrics: { epochs: 2 } });
+    expect(trained.model).toBe(`tiny/${trained.id}`);
+    expect(existsSync(join(trained.dir, 'meta.json'))).toBe(true);
+
+    const csv = join(tmp.dir, 'p.csv');
+    const p = bft(['predict', '--model', 'tiny', '--db', db, '--models', models, '--from', '2019-03-01', '--csv', csv]);
     expect(p.code, p.err).toBe(0);
-    expect(p.out.split('\n')[0]).toMatch(/^date\s+contract\s+traded\s+p_up\s+outcome\s+next_ticks/);
-    expect(existsSync(join(tmp.dir, 'p.csv'))).toBe(true);
+    const shown = p.out.trim().split('\n');
+    expect(shown[0]).toMatch(/^date\s+contract\s+traded\s+p_up\s+outcome\s+next_ticks/);
+    // the CSV holds the table's rows: a header, then a record per date, CRLF-ended
+    const records = readFileSync(csv, 'utf8').split('\r\n');
+    expect(records[0]).toBe('date,contract,traded,p_up,outcome,next_ticks');
+    expect(records.at(-1)).toBe('');
+    // (the newest date has no outcome yet: empty fields, which the table shows as blanks)
+    expect(records.slice(1, -1).map((r) => r.split(',').filter((f) => f !== ''))).toEqual(shown.slice(1).map((l) => l.trim().split(/\s+/)));
+    // the same predictions as JSON, at full precision
+    const pj = bft(['predict', '--model', trained.model, '--db', db, '--models', models, '--from', '2019-03-01', '--json']);
+    expect(pj.code, pj.err).toBe(0);
+    const predicted = JSON.parse(pj.out);
+    expect(predicted).toMatchObject({ model: trained.model, dir: trained.dir, product: 'T', classes: 2, backend: 'wasm', dates: shown.length - 1, csv: null });
+    expect(predicted.rows.map((r: { date: string }) => r.date)).toEqual(shown.slice(1).map((l) => l.split(/\s+/)[0]));
+    expect(predicted.rows.map((r: { p_up: number }) => r.p_up.toFixed(4))).toEqual(records.slice(1, -1).map((r) => r.split(',')[3]));
+    expect(predicted.rows.at(-1)).toMatchObject({ outcome: null, next_ticks: null });
+    // an unknown option stops predict before it loads the model: no table on stdout, one line
+    const bogus = bft(['predict', '--model', 'tiny', '--db', db, '--models', models, '--from', '2019-03-01', '--bogus']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.out).toBe('');
+    expect(bogus.err).toBe('bft: Unknown argument: bogus (see --help)\n');
 
     const bad = (args: string[], msg: RegExp): void => {
       const r = bft(args);

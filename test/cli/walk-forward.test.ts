@@ -46,6 +46,14 @@ describe('bft walk-forward', () => {
     expect(plan.code, plan.err).toBe(0);
     expect(plan.out).toMatch(/^3 folds, expanding training of 75 samples/);
     expect(plan.out.trim().split('\n')).toHaveLength(4);
+    // the same plan as data: each fold's segments with their dates and sample counts
+    const planJson = bft(['walk-forward', '--config', config, '--db', db, '--plan', '--json']);
+    expect(planJson.code, planJson.err).toBe(0);
+    const folds = JSON.parse(planJson.out);
+    expect(folds).toMatchObject({ experiment: 'wf', product: 'T', config: { scheme: 'expanding', trainDays: 75, testDays: 12 }, horizon: 1 });
+    expect(folds.folds).toHaveLength(3);
+    for (const f of folds.folds) expect(f.test).toEqual([{ from: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), to: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), samples: 12 }]);
+    expect(plan.out).toContain(`test ${folds.folds[0].test[0].from}..${folds.folds[0].test[0].to} (12)`);
     const leaky = writeLines(tmp.dir, 'leaky.json', [JSON.stringify({ walkForward: { purgeDays: 0 } })]);
     const r = bft(['walk-forward', '--config', leaky, '--db', db, '--plan']);
     expect(r.code).toBe(2);
@@ -140,9 +148,18 @@ describe('bft walk-forward', () => {
     expect(stopped.code, stopped.err).toBe(0);
     expect(stopped.out).toMatch(new RegExp(`${runId}\\s+wf\\s+stopped `));
 
-    const resumed = bft(['walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '2', '--resume', runId]);
+    // resumed with --json: the run as one document on stdout, the job lines on stderr
+    const resumed = bft(['walk-forward', '--config', config, '--db', db, '--experiments', experiments, '--workers', '2', '--resume', runId, '--json']);
     expect(resumed.code, resumed.err).toBe(0);
-    expect(resumed.out).toMatch(new RegExp(`run ${runId}: \\d jobs run, \\d finished before`));
+    const doc = JSON.parse(resumed.out);
+    expect(doc).toMatchObject({ run: runId, experiment: 'wf', dir: join(experiments, 'wf', 'runs', runId), folds: 3 });
+    expect(doc.jobsSkipped).toBeGreaterThan(0);
+    expect(doc.jobsRun + doc.jobsSkipped).toBe(6);
+    expect(doc.files.html).toBe(join(doc.dir, 'report.html'));
+    expect(doc.outOfSample).toMatchObject({ product: 'T', days: 36 });
+    expect(doc.outOfSample.models.map((x: { model: string }) => x.model)).toEqual(['logit', 'daily-gru']);
+    expect(doc.outOfSample.strategies.map((x: { name: string }) => x.name)).toContain('buy-and-hold');
+    expect(resumed.err).toMatch(/walk-forward job \d\/\d /);
     const after = await predictionsOf(runId);
     expect(after).toHaveLength(72);
     expect(after).toEqual(await predictionsOf(fullId!));

@@ -1,9 +1,10 @@
-// Options and helpers shared by commands: the store location, --quiet, and the rendering of an
-// ingest summary.
+// Options and helpers shared by commands: the store location, --quiet, --json, and the rendering
+// of an ingest summary.
 
 import type { Argv } from 'yargs';
-import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type IngestSummary } from '../../data/index.js';
+import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type ContinuousSeries, type IngestSummary } from '../../data/index.js';
 import { removeStoreFiles, type OpenOptions } from '../../data/store.js';
+import { checkGivenValues } from '../options.js';
 import { table, terminalOutput, type Output } from '../output.js';
 
 export interface StoreArgs {
@@ -11,21 +12,36 @@ export interface StoreArgs {
   quiet: boolean;
 }
 
+export interface JsonArgs {
+  json: boolean;
+}
+
 export function withStoreOptions<T>(y: Argv<T>): Argv<T & StoreArgs> {
   return y
     // the version is bft's, not a command's: only `bft --version` shows it
     .version(false)
     .option('db', { type: 'string', describe: `DuckDB store file, or :memory: (default: $BFT_DB, else ${DEFAULT_DB})` })
-    .option('quiet', { type: 'boolean', default: false, alias: 'q', describe: 'no progress or status lines (for CI)' }) as Argv<T & StoreArgs>;
+    .option('quiet', { type: 'boolean', default: false, alias: 'q', describe: 'no progress or status lines (for CI)' })
+    // before the command's own checks, so `--from` with no value says so rather than "not a date"
+    .middleware((a) => checkGivenValues(a), true) as Argv<T & StoreArgs>;
 }
 
 /**
- * Opens the store and the terminal output for a command, runs it, and always closes the store.
+ * --json for a command that prints a result: stdout then holds one JSON document, `what`, instead
+ * of text; status lines and progress stay on stderr (and --quiet still hides them).
+ */
+export function withJsonOption<T>(y: Argv<T>, what: string): Argv<T & JsonArgs> {
+  return y.option('json', { type: 'boolean', default: false, describe: `one JSON document on stdout instead of text: ${what}; status lines stay on stderr` }) as Argv<T & JsonArgs>;
+}
+
+/**
+ * Opens the store and the terminal output for a command (text, or one JSON document under
+ * --json), runs it, and always closes the store.
  * A command that only reads opens it read-only and never creates one; a command that fails
  * leaves no store behind where there was none.
  */
-export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>, how: OpenOptions = {}): Promise<T> {
-  const out = terminalOutput(args.quiet);
+export async function withStore<T>(args: StoreArgs & Partial<JsonArgs>, run: (store: Store, out: Output) => Promise<T>, how: OpenOptions = {}): Promise<T> {
+  const out = terminalOutput(args.quiet, args.json === true);
   const store = await Store.open(resolveDbPath(args.db), how);
   if (store.report.recoveredWal) {
     out.warn(`store ${store.path} was not closed cleanly (a process was stopped while writing): its committed work was kept, anything it had not committed was discarded`);
@@ -42,12 +58,12 @@ export async function withStore<T>(args: StoreArgs, run: (store: Store, out: Out
 }
 
 /** withStore for a command that only reads: an existing store, opened read-only. */
-export function withStoreToRead<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
+export function withStoreToRead<T>(args: StoreArgs & Partial<JsonArgs>, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
   return withStore(args, run, { mode: 'read' });
 }
 
 /** withStore for a command that writes to a store that must exist already (it reads its bars first). */
-export function withExistingStore<T>(args: StoreArgs, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
+export function withExistingStore<T>(args: StoreArgs & Partial<JsonArgs>, run: (store: Store, out: Output) => Promise<T>): Promise<T> {
   return withStore(args, run, { mode: 'write', create: false });
 }
 
@@ -84,4 +100,20 @@ export function printIngestSummary(out: Output, s: IngestSummary): void {
   if (s.resolutions.length > 0) {
     out.result(`contracts of ${s.resolutions.length} splice days: ${s.resolutions.length - inferred} matched to daily bars, ${inferred} inferred or unresolved (see contract_resolution)`);
   }
+}
+
+/** A continuous series in brief, as an ingest or synth document lists what it rebuilt. */
+export interface ContinuousBrief {
+  readonly product: string;
+  readonly rule: string;
+  readonly adjust: string;
+  readonly days: number;
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly rolls: number;
+  readonly nextMain: string | null;
+}
+
+export function continuousBrief(s: ContinuousSeries): ContinuousBrief {
+  return { product: s.product, rule: s.rule, adjust: s.adjust, days: s.rows.length, from: s.rows[0]?.date ?? null, to: s.rows.at(-1)?.date ?? null, rolls: s.rolls.length, nextMain: s.nextMain };
 }

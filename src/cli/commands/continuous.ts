@@ -4,9 +4,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { refreshContinuous, type Adjustment, type RollRule } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import { table } from '../output.js';
-import { withExistingStore, withStoreOptions, type StoreArgs } from './common.js';
+import { continuousBrief, withExistingStore, withJsonOption, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
 
-interface ContinuousArgs extends StoreArgs {
+interface ContinuousArgs extends StoreArgs, JsonArgs {
   product?: Product[] | undefined;
   by: RollRule;
   adjust: Adjustment;
@@ -17,7 +17,7 @@ export const continuousCommand: CommandModule<object, ContinuousArgs> = {
   command: 'continuous',
   describe: 'build the continuous main contract per product (roll by open interest or volume, back-adjusted) and print the roll log',
   builder: (y: Argv) =>
-    withStoreOptions(y)
+    withJsonOption(withStoreOptions(y), 'each series in brief with its roll log')
       .option('product', { choices: PRODUCTS, array: true, describe: 'products (default: every product with daily bars)' })
       .option('by', { choices: ['oi', 'volume'] as const, default: 'oi' as const, describe: 'main contract = the one with the largest open interest or volume' })
       .option('adjust', { choices: ['ratio', 'difference'] as const, default: 'ratio' as const, describe: 'back-adjustment at rolls' })
@@ -40,5 +40,7 @@ export const continuousCommand: CommandModule<object, ContinuousArgs> = {
           );
         }
       }
+      // the roll log is data whatever --rolls says; --rolls only trims the table
+      out.document(series.map((s) => ({ ...continuousBrief(s), rollLog: s.rolls })));
     }),
 };

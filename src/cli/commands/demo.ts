@@ -30,7 +30,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
   command: 'demo',
   describe: 'synthesise the default market into the store, walk forward dual-gru against its baselines, print the verdict',
   builder: (y: Argv) =>
-    withSynthOptions(y)
+    withSynthOptions(y, 'what bft synth, bft data status and bft walk-forward would each print as JSON')
       .default('interval', DEMO_SYNTH.interval)
       .default('signal-rho', DEMO_SYNTH.signalRho)
       .option('full', { type: 'boolean', default: false, describe: 'three seeds per fold, their probabilities averaged (about 3x the time)' })
@@ -41,13 +41,15 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
     const opts = synthOptionsOf(args);
     return withStore(args, async (store, out) => {
       out.info(`store: ${store.path}`);
-      await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out);
-      printStatus(out, await dataStatus(store));
+      const synth = await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out);
+      const status = await dataStatus(store);
+      printStatus(out, status);
       const { demoExperiment } = await import('../../eval/demo.js');
       const base = demoExperiment(args.full);
       // T (the 10-year) when generated, else the first product asked for.
       const experiment = { ...base, dataset: { ...base.dataset, product: args.product.includes('T') ? 'T' : args.product[0]! } };
-      await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers });
+      const run = await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers });
+      out.document({ synth, status, walkForward: run });
     });
   },
 };

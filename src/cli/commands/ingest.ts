@@ -4,9 +4,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { continuousKeysFor, ingest, parseMap, refreshContinuous, type BarKind, type IngestPhase } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import { shareOption, wholeNumberOption } from '../options.js';
-import { printIngestSummary, withExamples, withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { continuousBrief, printIngestSummary, withExamples, withJsonOption, withStore, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
 
-interface IngestArgs extends StoreArgs {
+interface IngestArgs extends StoreArgs, JsonArgs {
   kind: BarKind;
   files: string[];
   product?: Product | undefined;
@@ -23,7 +23,7 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
   command: 'ingest <kind> <files..>',
   describe: 'validate bar files (CSV or Parquet) and load them into the store in one transaction',
   builder: (y: Argv) =>
-    withExamples(withStoreOptions(y), [
+    withExamples(withJsonOption(withStoreOptions(y), 'the ingest summary (counts, per-file layout, rejects by reason with samples, continuous series rebuilt)'), [
       ['bft ingest daily ../shared/data/cffex-tbf-daily-contracts/*.csv', 'every TS/TF/T/TL contract, daily'],
       ['bft ingest minute --product T ../shared/data/cffex-tbf-5min-main/T_10y_5min_3y.csv', 'a 5-minute main-contract splice'],
     ])
@@ -56,9 +56,8 @@ export const ingestCommand: CommandModule<object, IngestArgs> = {
         onPhase: (p) => bar.update(PHASES.indexOf(p) + 1),
       }).finally(() => bar.stop());
       printIngestSummary(out, summary);
-      if (args.kind === 'daily' && summary.inserted + summary.updated > 0) {
-        const series = await refreshContinuous(store, await continuousKeysFor(store, summary.products));
-        out.info(`continuous series rebuilt: ${series.map((s) => `${s.product} (${s.rule}, ${s.adjust}: ${s.rolls.length} rolls)`).join(', ')}`);
-      }
+      const series = args.kind === 'daily' && summary.inserted + summary.updated > 0 ? await refreshContinuous(store, await continuousKeysFor(store, summary.products)) : [];
+      if (series.length > 0) out.info(`continuous series rebuilt: ${series.map((s) => `${s.product} (${s.rule}, ${s.adjust}: ${s.rolls.length} rolls)`).join(', ')}`);
+      out.document({ store: store.path, ...summary, continuous: series.map(continuousBrief) });
     }),
 };

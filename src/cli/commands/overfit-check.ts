@@ -7,24 +7,23 @@ import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { CheckFailed } from '../exit-codes.js';
 import { UsageError, wholeNumberOption } from '../options.js';
-import { withExistingStore, withStoreOptions, type StoreArgs } from './common.js';
+import { withExistingStore, withJsonOption, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
 import { DEFAULT_EXPERIMENTS_DIR, finishRun, jobProgress } from './walk-forward.js';
 
-interface OverfitCheckArgs extends StoreArgs {
+interface OverfitCheckArgs extends StoreArgs, JsonArgs {
   config?: string | undefined;
   run?: string | undefined;
   workers?: number | undefined;
   experiments: string;
   backend?: BackendName | undefined;
   rnn?: 'fused' | 'stock' | undefined;
-  json: boolean;
 }
 
 export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
   command: 'overfit-check',
   describe: 'overfitting and leakage gate: train/OOS gap, PBO, deflated Sharpe, permuted-label null, leak probes; exit 0 pass, 1 fail. Give --config FILE, --run RUN, or both',
   builder: (y: Argv) =>
-    withStoreOptions(y)
+    withJsonOption(withStoreOptions(y), 'the run id, its folder and the full report (the verdict still sets the exit code)')
       .option('config', { type: 'string', describe: 'experiment config (experiments/<name>.json); its "overfit" block sets probes and thresholds (this or --run is required)' })
       .option('run', { type: 'string', describe: 'check this run of the store (finishing it first if it stopped) with its own config (this or --config is required)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
@@ -35,8 +34,7 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
       })
       .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
       .option('backend', { choices: BACKEND_NAMES, describe: 'override the config backend' })
-      .option('rnn', { choices: ['fused', 'stock'] as const, describe: 'recurrent layers (default: fused on wasm/cpu, stock on a native backend)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON on stdout (the verdict still sets the exit code)' }) as unknown as Argv<OverfitCheckArgs>,
+      .option('rnn', { choices: ['fused', 'stock'] as const, describe: 'recurrent layers (default: fused on wasm/cpu, stock on a native backend)' }) as unknown as Argv<OverfitCheckArgs>,
   handler: async (args) => {
     const { EvalError } = await import('../../eval/errors.js');
     const { readExperiment, resolveExperiment } = await import('../../eval/experiment.js');
@@ -44,7 +42,6 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
     const { defaultWorkers } = await import('../../eval/pool.js');
     const { getRun } = await import('../../eval/runs.js');
     const { overfitFigures, verdictLine } = await import('../../report/overfit.js');
-    const { toJson } = await import('../../report/run-files.js');
     const fromConfig = args.config !== undefined ? readExperiment(args.config) : null;
     const verdict = await withExistingStore(args, async (store, out) => {
       let experiment = fromConfig;
@@ -77,17 +74,13 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
         });
         wfBar.stop();
         probeBar.stop();
-        if (args.json) {
-          await finishRun(store, { ...out, result: () => undefined }, x, r.walkForward, r.evaluation, r.report);
-          process.stdout.write(toJson({ run: r.walkForward.runId, dir: r.walkForward.dir, report: r.report }));
-        } else {
-          await finishRun(store, out, x, r.walkForward, r.evaluation, r.report);
-          out.result('');
-          for (const l of overfitFigures(r.report)) out.result(l);
-          out.result('');
-          out.result(verdictLine(r.report));
-          for (const reason of r.report.reasons) out.result(`  ${reason.text}`);
-        }
+        await finishRun(store, out, x, r.walkForward, r.evaluation, r.report);
+        out.result('');
+        for (const l of overfitFigures(r.report)) out.result(l);
+        out.result('');
+        out.result(verdictLine(r.report));
+        for (const reason of r.report.reasons) out.result(`  ${reason.text}`);
+        out.document({ run: r.walkForward.runId, dir: r.walkForward.dir, report: r.report });
         return r.report;
       } finally {
         wfBar.stop();

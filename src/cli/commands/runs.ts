@@ -5,22 +5,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EvalError } from '../../eval/errors.js';
-import type { Evaluation } from '../../eval/evaluate.js';
+import type { Evaluation, ModelVerdict, StrategyRow } from '../../eval/evaluate.js';
+import type { PathSummary } from '../../eval/paths.js';
 import { FOLDER_NAME_RULE, isFolderName } from '../../eval/experiment.js';
 import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/runs.js';
 import { table } from '../output.js';
 import { UsageError } from '../options.js';
-import { withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
+import { withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
-interface ListArgs extends StoreArgs {
+interface ListArgs extends StoreArgs, JsonArgs {
   experiment?: string | undefined;
-  json: boolean;
 }
-interface ShowArgs extends StoreArgs {
+interface ShowArgs extends StoreArgs, JsonArgs {
   run: string;
-  json: boolean;
 }
-interface CompareArgs extends StoreArgs {
+interface CompareArgs extends StoreArgs, JsonArgs {
   runs: string[];
 }
 
@@ -59,17 +58,13 @@ const listCommand: CommandModule<object, ListArgs> = {
   command: 'list',
   describe: 'runs in the store, newest first',
   builder: (y: Argv) =>
-    withStoreOptions(y)
-      .option('experiment', { type: 'string', describe: 'only the runs of this experiment' })
-      .option('json', { type: 'boolean', default: false, describe: 'print JSON' }) as unknown as Argv<ListArgs>,
+    withJsonOption(withStoreOptions(y), 'the runs, each with its jobs done and summary')
+      .option('experiment', { type: 'string', describe: 'only the runs of this experiment' }) as unknown as Argv<ListArgs>,
   handler: (args) =>
     withStoreToRead(args, async (store, out) => {
       const runs = await listRuns(store, args.experiment);
       const done = await jobCounts(store);
-      if (args.json) {
-        out.result(JSON.stringify(runs.map((r) => ({ ...r, jobsDone: done.get(r.runId) ?? 0, summary: summaryOf(r) })), null, 2));
-        return;
-      }
+      out.document(runs.map((r) => ({ ...r, jobsDone: done.get(r.runId) ?? 0, summary: summaryOf(r) })));
       if (runs.length === 0) {
         out.result('no runs yet (bft walk-forward --config experiments/<name>.json)');
         return;
@@ -90,35 +85,54 @@ const showCommand: CommandModule<object, ShowArgs> = {
   command: 'show <run>',
   describe: "a run's report (report.md), or its metrics as JSON",
   builder: (y: Argv) =>
-    withStoreOptions(y)
+    withJsonOption(withStoreOptions(y), "the run's metrics.json, not its report.md")
       .positional('run', { type: 'string', demandOption: true, describe: 'run id (bft runs list)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print metrics.json' })
       .coerce('run', runIdArg) as unknown as Argv<ShowArgs>,
   handler: (args) =>
     withStoreToRead(args, async (store, out) => {
       const r = await runOrFail(store, args.run);
       const file = join(r.dir, args.json ? 'metrics.json' : 'report.md');
       if (!existsSync(file)) throw new EvalError('no_run', `run ${r.runId} (${r.status}) has no ${file}${r.status !== 'finished' ? `: resume it with bft walk-forward --resume ${r.runId}` : ''}`, { run: r.runId });
-      out.result(readFileSync(file, 'utf8').trimEnd());
+      const text = readFileSync(file, 'utf8');
+      if (args.json) out.document(JSON.parse(text) as unknown);
+      else out.result(text.trimEnd());
     }),
 };
+
+/** A row of `runs compare --json`: one model of one run. */
+interface CompareRecord {
+  readonly run: string;
+  readonly experiment: string;
+  readonly model: string;
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  readonly accuracy: ModelVerdict['accuracy'];
+  readonly auc: ModelVerdict['auc'];
+  /** The model's strategy Sharpe, null when the run has no strategy row for it. */
+  readonly sharpe: StrategyRow['sharpe'] | null;
+  /** CPCV runs: the model over the backtest paths. */
+  readonly cpcvPaths: PathSummary | null;
+}
 
 const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <runs..>',
   describe: 'the models of one or more runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals (and, for CPCV runs, the Sharpe over the backtest paths)',
   builder: (y: Argv) =>
-    withStoreOptions(y)
+    withJsonOption(withStoreOptions(y), 'a row per run and model with the figures and their intervals')
       .positional('runs', { type: 'string', demandOption: true, default: undefined, describe: 'one or more run ids (bft runs list)' })
       .coerce('runs', (ids: string[]) => ids.map(runIdArg)) as unknown as Argv<CompareArgs>,
   handler: (args) =>
     withStoreToRead(args, async (store, out) => {
       const rows: string[][] = [];
+      const records: CompareRecord[] = [];
       for (const id of args.runs) {
         const r = await runOrFail(store, id);
         const e = evaluationOf(r);
         for (const m of e.models) {
           const s = e.strategies.find((x) => x.name === m.model);
           const p = e.paths?.summary.find((x) => x.model === m.model);
+          records.push({ run: r.runId, experiment: r.experiment, model: m.model, from: e.from, to: e.to, days: e.days, accuracy: m.accuracy, auc: m.auc, sharpe: s?.sharpe ?? null, cpcvPaths: p ?? null });
           rows.push([
             r.runId,
             r.experiment,
@@ -132,6 +146,7 @@ const compareCommand: CommandModule<object, CompareArgs> = {
         }
       }
       out.result(table(['run', 'experiment', 'model', 'out of sample', 'accuracy [95% CI]', 'AUC [95% CI]', 'Sharpe [95% CI]', 'CPCV path Sharpe mean [min, max]'], rows));
+      out.document(records);
     }),
 };
 

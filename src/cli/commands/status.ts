@@ -3,11 +3,9 @@
 import type { Argv, CommandModule } from 'yargs';
 import { dataStatus, type DataStatus } from '../../data/index.js';
 import { table, type Output } from '../output.js';
-import { withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
+import { withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
-interface StatusArgs extends StoreArgs {
-  json: boolean;
-}
+type StatusArgs = StoreArgs & JsonArgs;
 
 export function printStatus(out: Output, s: DataStatus): void {
   out.result(`store ${s.path} (${s.ingests} ingests)`);
@@ -42,11 +40,11 @@ export function printStatus(out: Output, s: DataStatus): void {
 export const statusCommand: CommandModule<object, StatusArgs> = {
   command: 'status',
   describe: 'products, contracts, date ranges, bar counts, session gaps and rejects in the store',
-  builder: (y: Argv) => withStoreOptions(y).option('json', { type: 'boolean', default: false, describe: 'print the status as JSON' }) as unknown as Argv<StatusArgs>,
+  builder: (y: Argv) => withJsonOption(withStoreOptions(y), 'products, minute bars, splice resolution, continuous series and rejects') as unknown as Argv<StatusArgs>,
   handler: (args) =>
     withStoreToRead(args, async (store, out) => {
       const s = await dataStatus(store);
-      if (args.json) out.result(JSON.stringify(s, null, 2));
-      else printStatus(out, s);
+      printStatus(out, s);
+      out.document(s);
     }),
 };

@@ -4,15 +4,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { continuousKeysFor, ingest, refreshContinuous, type Store } from '../../data/index.js';
+import { continuousKeysFor, ingest, refreshContinuous, type IngestSummary, type Store } from '../../data/index.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import { DEFAULT_DESIGN, DEFAULT_SYNTH, DESIGN_DEFS, DESIGNS, resolveSynthOptions, writeSynthMarket, type Design, type SynthOptions } from '../../synth/index.js';
 import { MODEL } from '../../synth/model.js';
 import { dateOption, wholeNumberOption } from '../options.js';
 import type { Output } from '../output.js';
-import { printIngestSummary, withStore, withStoreOptions, type StoreArgs } from './common.js';
+import { continuousBrief, printIngestSummary, withJsonOption, withStore, withStoreOptions, type ContinuousBrief, type JsonArgs, type StoreArgs } from './common.js';
 
-export interface SynthArgs extends StoreArgs {
+export interface SynthArgs extends StoreArgs, JsonArgs {
   from: string;
   to: string;
   seed: number;
@@ -27,8 +27,9 @@ export interface SynthArgs extends StoreArgs {
   replace: boolean;
 }
 
-export function withSynthOptions<T>(y: Argv<T>): Argv<T & SynthArgs> {
-  return withStoreOptions(y)
+/** The synth options (shared with `bft demo`); `jsonWhat` says what its --json document holds. */
+export function withSynthOptions<T>(y: Argv<T>, jsonWhat: string): Argv<T & SynthArgs> {
+  return withJsonOption(withStoreOptions(y), jsonWhat)
     .option('from', { type: 'string', default: DEFAULT_SYNTH.from, describe: 'first date (YYYY-MM-DD)' })
     .option('to', { type: 'string', default: DEFAULT_SYNTH.to, describe: 'last date (YYYY-MM-DD)' })
     .option('seed', { type: 'number', default: DEFAULT_SYNTH.seed, describe: 'random seed: same seed, same market' })
@@ -70,8 +71,21 @@ export function synthOptionsOf(args: SynthArgs): SynthOptions {
   });
 }
 
+/** What `bft synth` did, as its --json document (and `bft demo`'s first part). */
+export interface SynthDocument {
+  readonly store: string;
+  /** The options the market was generated with, defaults filled in. */
+  readonly options: SynthOptions;
+  readonly generated: { readonly dailyRows: number; readonly minuteRows: number; readonly seconds: number };
+  /** The daily ingest, then the intraday one (when there are intraday bars). */
+  readonly ingests: readonly IngestSummary[];
+  readonly continuous: readonly ContinuousBrief[];
+  /** The folder holding the generated files and truth.json under --out; null when they were removed. */
+  readonly kept: { readonly dir: string; readonly truth: string } | null;
+}
+
 /** Generates the market, ingests daily then intraday bars, rebuilds the continuous series. */
-export async function synthIntoStore(store: Store, opts: SynthOptions, how: { keepIn?: string | undefined; replace: boolean }, out: Output): Promise<void> {
+export async function synthIntoStore(store: Store, opts: SynthOptions, how: { keepIn?: string | undefined; replace: boolean }, out: Output): Promise<SynthDocument> {
   const keepIn = how.keepIn;
   const dir = keepIn ? resolve(keepIn) : mkdtempSync(join(tmpdir(), 'bft-synth-'));
   try {
@@ -80,11 +94,24 @@ export async function synthIntoStore(store: Store, opts: SynthOptions, how: { ke
     const written = await writeSynthMarket(opts, dir, (done, total) => bar.update(done, total)).finally(() => bar.stop());
     const genS = (performance.now() - t0) / 1000;
     out.info(`generated ${written.dailyRows} daily and ${written.minuteRows} intraday rows in ${genS.toFixed(1)} s (seed ${opts.seed}, signal ${opts.signal}${opts.signal === 'minute' ? `, design ${opts.design ?? DEFAULT_DESIGN}` : ''}${opts.signal === 'minute' && opts.signalRho !== undefined ? `, rho ${opts.signalRho}` : ''}${opts.regimeDrift === false ? ', no regime drift' : ''})`);
-    printIngestSummary(out, await ingest(store, { kind: 'daily', files: [written.dailyCsv], replace: how.replace }));
-    if (written.minuteCsv) printIngestSummary(out, await ingest(store, { kind: 'minute', files: [written.minuteCsv], replace: how.replace }));
+    const ingests: IngestSummary[] = [];
+    for (const [kind, file] of [['daily', written.dailyCsv], ['minute', written.minuteCsv]] as const) {
+      if (file === null) continue;
+      const summary = await ingest(store, { kind, files: [file], replace: how.replace });
+      printIngestSummary(out, summary);
+      ingests.push(summary);
+    }
     const series = await refreshContinuous(store, await continuousKeysFor(store, opts.products));
     out.info(`continuous series: ${series.map((s) => `${s.product} ${s.rolls.length} rolls`).join(', ')}`);
     if (keepIn) out.info(`files kept in ${dir} (truth in ${written.truthJson})`);
+    return {
+      store: store.path,
+      options: opts,
+      generated: { dailyRows: written.dailyRows, minuteRows: written.minuteRows, seconds: Number(genS.toFixed(3)) },
+      ingests,
+      continuous: series.map(continuousBrief),
+      kept: keepIn ? { dir, truth: written.truthJson } : null,
+    };
   } finally {
     if (!keepIn) rmSync(dir, { recursive: true, force: true });
   }
@@ -93,11 +120,11 @@ export async function synthIntoStore(store: Store, opts: SynthOptions, how: { ke
 export const synthCommand: CommandModule<object, SynthArgs> = {
   command: 'synth',
   describe: 'generate a seeded synthetic TS/TF/T/TL market (planted truth documented) and ingest it',
-  builder: (y: Argv) => withSynthOptions(y) as unknown as Argv<SynthArgs>,
+  builder: (y: Argv) => withSynthOptions(y, 'the options used, rows generated, both ingest summaries and the continuous series') as unknown as Argv<SynthArgs>,
   handler: (args) => {
     const opts = synthOptionsOf(args);
     return withStore(args, async (store, out) => {
-      await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out);
+      out.document(await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out));
     });
   },
 };

@@ -4,11 +4,11 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { dateOption } from '../options.js';
-import { withExamples, withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
+import { withExamples, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
 export const DEFAULT_MODELS_DIR = 'models';
 
-interface TrainArgs extends StoreArgs {
+interface TrainArgs extends StoreArgs, JsonArgs {
   config: string;
   from?: string | undefined;
   to?: string | undefined;
@@ -23,7 +23,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'train a model from an experiment config and save it under models/<name>/<id>/',
   builder: (y: Argv) =>
-    withExamples(withStoreOptions(y), [['bft train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store']])
+    withJsonOption(withExamples(withStoreOptions(y), [['bft train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store']]), "the saved model: name, id, folder, spec, data ranges and training metrics")
       .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-dual-lstm.json' })
       .option('from', { type: 'string', describe: 'first sample date (YYYY-MM-DD; default the config\'s train.from, else the start of the data)' })
       .option('to', { type: 'string', describe: 'last sample date, validation tail included (YYYY-MM-DD; nothing later is read)' })
@@ -68,6 +68,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
             ? `; validation ${m.data.validation.from}..${m.data.validation.to} (${m.data.validation.samples}) acc ${fmt(m.metrics.validation.accuracy, 3)} loss ${fmt(m.metrics.validation.loss)}`
             : ''),
       );
+      // meta.json in the folder holds the resolved experiment too; the document is the rest
+      out.document({ model: `${m.name}/${m.id}`, name: m.name, id: m.id, dir: trained.dir, createdAt: m.createdAt, commit: m.commit, backend: m.backend, spec: m.spec, data: m.data, metrics: m.metrics });
     });
   },
 };

@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Store } from '../../data/store.js';
-import type { Evaluation } from '../../eval/evaluate.js';
+import type { Evaluation, StrategyRow } from '../../eval/evaluate.js';
 import type { ResolvedExperiment } from '../../eval/experiment.js';
 import type { JobResult } from '../../eval/jobs.js';
 import type { OverfitReport } from '../../eval/overfit/analysis.js';
@@ -13,11 +13,11 @@ import type { RunFiles } from '../../report/run-files.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import type { Output } from '../output.js';
 import { wholeNumberOption } from '../options.js';
-import { withExamples, withExistingStore, withStoreOptions, withStoreToRead, type StoreArgs } from './common.js';
+import { withExamples, withExistingStore, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
 export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
 
-interface WalkForwardArgs extends StoreArgs {
+interface WalkForwardArgs extends StoreArgs, JsonArgs {
   config: string;
   plan: boolean;
   workers?: number | undefined;
@@ -31,7 +31,7 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
   command: 'walk-forward',
   describe: 'retrain per fold (walk-forward windows, or CPCV with walkForward.scheme "cpcv") and collect out-of-sample predictions for every test date (a run)',
   builder: (y: Argv) =>
-    withExamples(withStoreOptions(y), [
+    withExamples(withJsonOption(withStoreOptions(y), 'the run (id, folder, jobs, files) and its out-of-sample figures; with --plan, the folds with their dates'), [
       ['bft walk-forward --config experiments/synth-walk-forward.json --plan', 'show the folds'],
       ['bft walk-forward --config experiments/synth-walk-forward.json --workers 2', 'run it on two cores'],
       ['bft walk-forward --config experiments/synth-cpcv.json', 'combinatorial purged CV: 15 folds, 5 backtest paths'],
@@ -53,14 +53,16 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
       // the plan only reads: it may look in while another process writes now and then
       await withStoreToRead(args, async (store, out) => {
         const wf = await import('../../eval/walkforward.js');
-        const { describePlan } = await import('../../eval/folds.js');
+        const { datedPlan, describePlan } = await import('../../eval/folds.js');
         const { dataset: ds } = await wf.walkForwardDataset(store, experiment);
-        for (const line of describePlan(wf.planOf(ds, experiment), ds.samples.date)) out.result(line);
+        const plan = wf.planOf(ds, experiment);
+        for (const line of describePlan(plan, ds.samples.date)) out.result(line);
+        out.document({ experiment: experiment.name, product: experiment.dataset.product, ...datedPlan(plan, ds.samples.date) });
       });
       return;
     }
     await withExistingStore(args, async (store, out) => {
-      await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, resume: args.resume, rnn: args.rnn });
+      out.document(await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, resume: args.resume, rnn: args.rnn }));
     });
   },
 };
@@ -72,11 +74,56 @@ export interface WalkForwardCliOptions {
   readonly rnn?: 'fused' | 'stock' | undefined;
 }
 
+/** The out-of-sample figures of a run, as its summary tables show them; per-date series are left to metrics.json. */
+export interface EvaluationFigures {
+  readonly product: Evaluation['product'];
+  readonly from: string;
+  readonly to: string;
+  readonly days: number;
+  readonly alwaysLong: number;
+  readonly models: Evaluation['models'];
+  readonly comparisons: Evaluation['comparisons'];
+  readonly regimes: Evaluation['regimes'];
+  readonly strategies: readonly Omit<StrategyRow, 'equity'>[];
+  readonly gap: Evaluation['gap'];
+  /** CPCV runs: the number of backtest paths and each model's Sharpe over them. */
+  readonly paths?: { readonly paths: number; readonly summary: NonNullable<Evaluation['paths']>['summary'] };
+}
+
+export function evaluationFigures(e: Evaluation): EvaluationFigures {
+  return {
+    product: e.product,
+    from: e.from,
+    to: e.to,
+    days: e.days,
+    alwaysLong: e.alwaysLong,
+    models: e.models,
+    comparisons: e.comparisons,
+    regimes: e.regimes,
+    strategies: e.strategies.map((s) => ({ name: s.name, kind: s.kind, description: s.description, stats: s.stats, sharpe: s.sharpe })),
+    gap: e.gap,
+    ...(e.paths ? { paths: { paths: e.paths.paths, summary: e.paths.summary } } : {}),
+  };
+}
+
+/** A finished run as `bft walk-forward --json` prints it. */
+export interface RunDocument {
+  readonly run: string;
+  readonly experiment: string;
+  readonly dir: string;
+  readonly jobsRun: number;
+  /** Jobs finished before a --resume. */
+  readonly jobsSkipped: number;
+  readonly folds: number;
+  readonly files: RunFiles;
+  readonly outOfSample: EvaluationFigures;
+}
+
 /**
  * Runs (or resumes) a walk-forward with a progress bar, evaluates it, writes the run's files and
- * prints the OOS comparison; shared with `bft demo`. Returns the report's path.
+ * prints the OOS comparison; shared with `bft demo`. Returns the run as its --json document.
  */
-export async function runWalkForward(store: Store, out: Output, experiment: ResolvedExperiment, opts: WalkForwardCliOptions): Promise<string> {
+export async function runWalkForward(store: Store, out: Output, experiment: ResolvedExperiment, opts: WalkForwardCliOptions): Promise<RunDocument> {
   const wf = await import('../../eval/walkforward.js');
   const { defaultWorkers } = await import('../../eval/pool.js');
   const progress = jobProgress(out, 'walk-forward');
@@ -94,7 +141,16 @@ export async function runWalkForward(store: Store, out: Output, experiment: Reso
     progress.stop();
     const evaluation = await wf.evaluateRun(store, experiment, outcome.runId, outcome.series, outcome.models.map((m) => m.label), outcome.plan);
     const files = await finishRun(store, out, experiment, outcome, evaluation);
-    return files.html;
+    return {
+      run: outcome.runId,
+      experiment: experiment.name,
+      dir: outcome.dir,
+      jobsRun: outcome.jobsRun,
+      jobsSkipped: outcome.jobsSkipped,
+      folds: outcome.plan.folds.length,
+      files,
+      outOfSample: evaluationFigures(evaluation),
+    };
   } finally {
     progress.stop();
   }
