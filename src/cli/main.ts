@@ -17,8 +17,9 @@ import { synthCommand } from './commands/synth.js';
 import { trainCommand } from './commands/train.js';
 import { walkForwardCommand } from './commands/walk-forward.js';
 import { runsCommand } from './commands/runs.js';
+import { signalCommand } from './commands/signal.js';
 import { overfitCheckCommand } from './commands/overfit-check.js';
-import { CheckFailed, EXIT, EXIT_TABLE } from './exit-codes.js';
+import { CheckFailed, EXIT, EXIT_TABLE, SignalsMissing } from './exit-codes.js';
 import { checkNumbers, UsageError } from './options.js';
 import { ignoreClosedPipes } from './output.js';
 
@@ -55,6 +56,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(walkForwardCommand)
       .command(runsCommand)
       .command(overfitCheckCommand)
+      .command(signalCommand)
       .demandCommand(1, 'name a command')
       .strict()
       .recommendCommands()
@@ -80,6 +82,10 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CheckFailed) {
       process.stderr.write(`bft: ${e.message}\n`);
       return EXIT.checkFailed;
+    }
+    if (e instanceof SignalsMissing) {
+      process.stderr.write(`bft: ${e.message}\n`);
+      return EXIT.signalMissing;
     }
     if (isUserError(e)) {
       process.stderr.write(`bft: ${e.message}\n`);

@@ -15,12 +15,12 @@ export const SMALL_MARKET: SynthOptions = {
   intervalMin: 5,
 };
 
-/** Generates `opts` and ingests it (daily, then intraday) into a new :memory: store. */
-export async function synthStore(opts: Partial<SynthOptions> = {}): Promise<Store> {
+/** Generates `opts` and ingests it (daily, then intraday) into a new store (default :memory:). */
+export async function synthStore(opts: Partial<SynthOptions> = {}, path = ':memory:'): Promise<Store> {
   const tmp = tempDir('bft-market-');
   try {
     const files = await writeSynthMarket({ ...SMALL_MARKET, ...opts }, tmp.dir);
-    const store = await Store.open(':memory:');
+    const store = await Store.open(path);
     await ingest(store, { kind: 'daily', files: [files.dailyCsv] });
     if (files.minuteCsv) await ingest(store, { kind: 'minute', files: [files.minuteCsv] });
     return store;
