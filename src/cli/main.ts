@@ -18,8 +18,9 @@ import { trainCommand } from './commands/train.js';
 import { walkForwardCommand } from './commands/walk-forward.js';
 import { runsCommand } from './commands/runs.js';
 import { signalCommand } from './commands/signal.js';
+import { dailyCommand } from './commands/daily.js';
 import { overfitCheckCommand } from './commands/overfit-check.js';
-import { CheckFailed, EXIT, EXIT_TABLE, SignalsMissing } from './exit-codes.js';
+import { CheckFailed, DeskIncomplete, EXIT, EXIT_TABLE } from './exit-codes.js';
 import { checkNumbers, UsageError } from './options.js';
 import { ignoreClosedPipes } from './output.js';
 
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(runsCommand)
       .command(overfitCheckCommand)
       .command(signalCommand)
+      .command(dailyCommand)
       .demandCommand(1, 'name a command')
       .strict()
       .recommendCommands()
@@ -83,9 +85,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bft: ${e.message}\n`);
       return EXIT.checkFailed;
     }
-    if (e instanceof SignalsMissing) {
+    if (e instanceof DeskIncomplete) {
       process.stderr.write(`bft: ${e.message}\n`);
-      return EXIT.signalMissing;
+      return e.exitCode;
     }
     if (isUserError(e)) {
       process.stderr.write(`bft: ${e.message}\n`);

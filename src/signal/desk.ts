@@ -31,6 +31,8 @@ export interface ProductEvening {
   readonly signal: DeskSignal | null;
   readonly recorded: Recorded | null;
   readonly retrain: RetrainDecision & { readonly trained: string | null };
+  /** Why the model that served is stale: the schedule wanted a new one and retraining was left out (null: it is not). */
+  readonly stale: string | null;
   /** One line when the product got no signal (data missing, no usable model). */
   readonly error: string | null;
 }
@@ -53,9 +55,11 @@ async function productEvening(store: Store, config: DeskConfig, entry: DeskProdu
     const asOf = opts.asOf ?? (await newestDailyDate(store, product));
     const usable = usableModels(config.modelsDir, entry, asOf);
     const newest = usable[usable.length - 1] ?? null;
+    const scheduled = retrainDue(entry.retrain, newest?.through ?? null, asOf);
     const decision: RetrainDecision =
-      opts.retrain === 'always' ? { due: true, reason: 'retrain asked for' } : opts.retrain === 'never' ? { due: false, reason: 'retraining left out' } : retrainDue(entry.retrain, newest?.through ?? null, asOf);
+      opts.retrain === 'always' ? { due: true, reason: 'retrain asked for' } : opts.retrain === 'never' ? { due: false, reason: 'retraining left out' } : scheduled;
     retrain = { ...decision, trained: null };
+    const stale = opts.retrain === 'never' && scheduled.due && newest !== null ? scheduled.reason : null;
     let modelDir = newest?.dir ?? null;
     if (decision.due) {
       log(`training ${entry.experiment.name} through the samples before ${asOf} (${decision.reason})`);
@@ -67,10 +71,10 @@ async function productEvening(store: Store, config: DeskConfig, entry: DeskProdu
     if (modelDir === null) throw new DatasetError('no_data', `no model of ${entry.experiment.name} in ${config.modelsDir} may serve ${asOf} (none trained before it) and retraining is left out`, { product });
     const signal = await computeSignal({ store, product, modelDir, asOf, budgetCny: config.budgetCny, volDays: config.volDays, backend: opts.backend, log });
     const recorded = await recordSignal(store, signal);
-    return { product, signal, recorded, retrain, error: null };
+    return { product, signal, recorded, retrain, stale, error: null };
   } catch (e) {
     if (!(e instanceof DatasetError)) throw e;
-    return { product, signal: null, recorded: null, retrain, error: e.message };
+    return { product, signal: null, recorded: null, retrain, stale: null, error: e.message };
   }
 }
 

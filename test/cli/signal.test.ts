@@ -1,11 +1,12 @@
 // bft signal and bft signal history as a desk uses them: a real process, a store file, a desk config.
 
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bftAsync } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
-import { synthStore } from '../helpers/market.js';
+import { SMALL_MARKET, synthStore } from '../helpers/market.js';
+import { writeSynthMarket } from '../../src/synth/index.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let db: string;
@@ -72,4 +73,32 @@ describe('bft signal', () => {
       expect(r.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
     }
   }, 60_000);
+});
+
+describe('bft daily', () => {
+  it('ingests the evening\'s vendor files, then signals every product from the new bars', async () => {
+    // A store whose bars stop two weeks early; the evening's folder holds the vendor's files.
+    const db2 = join(tmp.dir, 'evening.duckdb');
+    const store = await synthStore({}, db2);
+    await store.run(`DELETE FROM bars_daily WHERE trade_date > DATE '2019-06-14'; DELETE FROM bars_minute WHERE trade_date > DATE '2019-06-14'`);
+    store.close();
+    const evening = join(tmp.dir, 'evening');
+    const files = await writeSynthMarket(SMALL_MARKET, join(tmp.dir, 'vendor'));
+    mkdirSync(join(evening, 'daily'), { recursive: true });
+    mkdirSync(join(evening, 'minute'), { recursive: true });
+    renameSync(files.dailyCsv, join(evening, 'daily', 'daily.csv'));
+    renameSync(files.minuteCsv!, join(evening, 'minute', 'minute.csv'));
+    const r = await bftAsync(['daily', '--files', evening, '--db', db2, '--config', config, '--json']);
+    expect(r.err).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out) as { ingests: { kind: string; inserted: number }[]; products: { product: string; signal: { asOf: string } }[] };
+    expect(doc.ingests.map((i) => i.kind)).toEqual(['daily', 'minute']);
+    expect(doc.ingests.every((i) => i.inserted > 0)).toBe(true);
+    expect(doc.products.map((p) => [p.product, p.signal.asOf])).toEqual([
+      ['TF', '2019-06-28'],
+      ['T', '2019-06-28'],
+    ]);
+    const none = await bftAsync(['daily', '--files', join(tmp.dir, 'nowhere'), '--db', db2, '--config', config]);
+    expect([none.code, none.out, none.err.trim()]).toEqual([2, '', `bft: --files ${join(tmp.dir, 'nowhere')}: no such folder`]);
+  }, 120_000);
 });

@@ -115,6 +115,15 @@ describe('the desk\'s evening', () => {
     expect(all.rows.filter((r) => r.asOf === '2019-05-06').map((r) => r.revision)).toEqual([2]);
   });
 
+  it('with retraining left out, a model the schedule wants replaced serves and is called stale', async () => {
+    // TF's only model was made for 2019-05-06; June's schedule wants a new one
+    const e = await runEvening(store, desk, { asOf: '2019-06-12', products: ['TF'], retrain: 'never' });
+    expect(e[0]!.signal).not.toBeNull();
+    expect(e[0]!.stale).toBe('retrain every month: the model was made for 2019-05-06, this is 2019-06-12');
+    const t = await runEvening(store, desk, { asOf: '2019-06-12', products: ['T'], retrain: 'never' });
+    expect(t[0]!.stale).toBeNull();
+  });
+
   it('counts a training window back in trading days', () => {
     expect(tradingDaysBefore('2019-05-06', 1)).toBe('2019-04-30'); // May Day holidays between
   });

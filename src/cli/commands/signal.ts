@@ -8,7 +8,7 @@ import type { DeskSignal } from '../../signal/compute.js';
 import type { ProductEvening } from '../../signal/desk.js';
 import type { History } from '../../signal/history.js';
 import { toCsv, type CsvCell } from '../csv.js';
-import { SignalsMissing } from '../exit-codes.js';
+import { DeskIncomplete, EXIT } from '../exit-codes.js';
 import { dateOption, outputFileOption } from '../options.js';
 import { table, type Output } from '../output.js';
 import { withExistingStore, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
@@ -84,13 +84,20 @@ export const signalCommand: CommandModule<object, SignalArgs> = {
         writeFileSync(args.csv, signalsCsv(evening));
         out.info(`written to ${args.csv}`);
       }
-      const missing = evening.filter((e) => e.error !== null);
-      if (missing.length > 0) throw new SignalsMissing(`no signal for ${missing.map((e) => e.product).join(', ')}: ${missing.map((e) => e.error).join('; ')}`);
+      failIfIncomplete(evening);
     });
   },
 };
 
-function printEvening(out: Output, evening: readonly ProductEvening[]): void {
+/** Exit 4 when a product got no signal, else 5 when one came from a stale model; one line either way. */
+export function failIfIncomplete(evening: readonly ProductEvening[]): void {
+  const missing = evening.filter((e) => e.error !== null);
+  if (missing.length > 0) throw new DeskIncomplete(`no signal for ${missing.map((e) => e.product).join(', ')}: ${missing.map((e) => e.error).join('; ')}`, EXIT.signalMissing);
+  const stale = evening.filter((e) => e.stale !== null);
+  if (stale.length > 0) throw new DeskIncomplete(`stale model for ${stale.map((e) => e.product).join(', ')}: ${stale.map((e) => e.stale).join('; ')} (retraining was left out)`, EXIT.staleModel);
+}
+
+export function printEvening(out: Output, evening: readonly ProductEvening[]): void {
   const made = evening.filter((e) => e.signal !== null);
   for (const e of evening) {
     if (e.retrain.trained) out.info(`${e.product}: trained ${e.retrain.trained} (${e.retrain.reason})`);
@@ -118,7 +125,7 @@ function printEvening(out: Output, evening: readonly ProductEvening[]): void {
 
 const SIGNAL_CSV = ['product', 'as_of', 'for_date', 'contract', 'minute_contract', 'p_up', 'direction', 'confidence', 'blend', 'contracts', 'budget_cny', 'risk_per_contract_cny', 'model', 'trained_through', 'revision', 'warnings'];
 
-function signalsCsv(evening: readonly ProductEvening[]): string {
+export function signalsCsv(evening: readonly ProductEvening[]): string {
   const rows: CsvCell[][] = evening
     .filter((e) => e.signal !== null)
     .map((e) => {

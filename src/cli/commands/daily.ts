@@ -1,0 +1,46 @@
+// bft daily: the evening routine in one command for a cron job: the day's vendor files into the
+// store, retrain where the schedule says, signal every product, keep and print (docs/desk.md).
+
+import { writeFileSync } from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { PRODUCTS, type Product } from '../../market/specs.js';
+import { outputFileOption } from '../options.js';
+import { printIngestSummary, withJsonOption, withStore, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
+import { DEFAULT_DESK_CONFIG, failIfIncomplete, printEvening, signalsCsv } from './signal.js';
+
+interface DailyArgs extends StoreArgs, JsonArgs {
+  files: string;
+  config: string;
+  product?: Product[] | undefined;
+  retrain: 'auto' | 'always' | 'never';
+  csv?: string | undefined;
+}
+
+export const dailyCommand: CommandModule<object, DailyArgs> = {
+  command: 'daily',
+  describe: 'the evening routine: ingest the day\'s vendor files (--files DIR), retrain if due, signal every product, keep and print; exit 0 done, 4 a product got no signal, 5 a stale model served',
+  builder: (y: Argv) =>
+    withJsonOption(withStoreOptions(y), 'the ingests and every product\'s signal')
+      .option('files', { type: 'string', demandOption: true, describe: 'the evening\'s folder: daily/* daily bars, minute/* intraday bars naming their contract, minute/<PRODUCT>/* a product\'s main-contract file' })
+      .option('config', { type: 'string', default: DEFAULT_DESK_CONFIG, describe: 'the desk\'s production config' })
+      .option('product', { type: 'array', choices: PRODUCTS, describe: 'products to signal (default: every product of the config)' })
+      .option('retrain', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'auto: when the config\'s schedule says; always; never (a model the schedule calls stale then exits 5)' })
+      .option('csv', { type: 'string', describe: 'also write the signals to this CSV file (its folder must exist)' })
+      .coerce('csv', outputFileOption('csv')) as unknown as Argv<DailyArgs>,
+  handler: async (args) => {
+    const { readDeskConfig } = await import('../../signal/config.js');
+    const { runRoutine } = await import('../../signal/routine.js');
+    const desk = readDeskConfig(args.config);
+    await withStore(args, async (store, out) => {
+      const r = await runRoutine(store, desk, args.files, { products: args.product, retrain: args.retrain, log: (l) => out.info(l) });
+      for (const s of r.ingests) printIngestSummary(out, s);
+      printEvening(out, r.evening);
+      out.document({ config: desk.path, ingests: r.ingests, products: r.evening });
+      if (args.csv) {
+        writeFileSync(args.csv, signalsCsv(r.evening));
+        out.info(`written to ${args.csv}`);
+      }
+      failIfIncomplete(r.evening);
+    });
+  },
+};
