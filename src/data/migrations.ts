@@ -136,7 +136,7 @@ async function v4(s: Store): Promise<void> {
   `);
 }
 
-// Desk signals (src/signal/history.ts): one row per product, evening and revision. A re-run that
+// Desk signals (src/signals/history.ts): one row per product, evening and revision. A re-run that
 // gives the same signal adds nothing; a different one (new data, new model) is the next revision,
 // with its reason, and never overwrites the one before.
 async function v5(s: Store): Promise<void> {

@@ -28,8 +28,8 @@ export const dailyCommand: CommandModule<object, DailyArgs> = {
       .option('csv', { type: 'string', describe: 'also write the signals to this CSV file (its folder must exist)' })
       .coerce('csv', outputFileOption('csv')) as unknown as Argv<DailyArgs>,
   handler: async (args) => {
-    const { readDeskConfig } = await import('../../signal/config.js');
-    const { runRoutine } = await import('../../signal/routine.js');
+    const { readDeskConfig } = await import('../../signals/config.js');
+    const { runRoutine } = await import('../../signals/routine.js');
     const desk = readDeskConfig(args.config);
     await withStore(args, async (store, out) => {
       const r = await runRoutine(store, desk, args.files, { products: args.product, retrain: args.retrain, log: (l) => out.info(l) });

@@ -4,9 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { PRODUCTS, type Product } from '../../market/specs.js';
-import type { DeskSignal } from '../../signal/compute.js';
-import type { ProductEvening } from '../../signal/desk.js';
-import type { History } from '../../signal/history.js';
+import type { DeskSignal } from '../../signals/compute.js';
+import type { ProductEvening } from '../../signals/desk.js';
+import type { History } from '../../signals/history.js';
 import { toCsv, type CsvCell } from '../csv.js';
 import { DeskIncomplete, EXIT } from '../exit-codes.js';
 import { dateOption, outputFileOption } from '../options.js';
@@ -45,7 +45,7 @@ const historyCommand: CommandModule<object, HistoryArgs> = {
       .coerce('to', dateOption('to'))
       .coerce('csv', outputFileOption('csv')) as unknown as Argv<HistoryArgs>,
   handler: async (args) => {
-    const { signalHistory } = await import('../../signal/history.js');
+    const { signalHistory } = await import('../../signals/history.js');
     await withStoreToRead(args, async (store, out) => {
       const h = await signalHistory(store, { product: args.product, from: args.from, to: args.to });
       printHistory(out, h);
@@ -73,8 +73,8 @@ export const signalCommand: CommandModule<object, SignalArgs> = {
       .coerce('csv', outputFileOption('csv')) as unknown as Argv<SignalArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
-    const { readDeskConfig } = await import('../../signal/config.js');
-    const { runEvening } = await import('../../signal/desk.js');
+    const { readDeskConfig } = await import('../../signals/config.js');
+    const { runEvening } = await import('../../signals/desk.js');
     const desk = readDeskConfig(args.config);
     await withExistingStore(args, async (store, out) => {
       const evening = await runEvening(store, desk, { products: args.product, asOf: args.asof, retrain: args.retrain, log: (l) => out.info(l) });

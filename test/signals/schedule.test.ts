@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readDeskConfig } from '../../src/signal/config.js';
-import { periodOf, retrainDue, tradingDaysBetween } from '../../src/signal/schedule.js';
+import { readDeskConfig } from '../../src/signals/config.js';
+import { periodOf, retrainDue, tradingDaysBetween } from '../../src/signals/schedule.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 describe('retrain schedule', () => {

@@ -6,7 +6,7 @@ import type { Store } from '../../src/data/index.js';
 import { buildContinuous, loadDailyBars } from '../../src/data/index.js';
 import { DatasetError } from '../../src/dataset/index.js';
 import { resolveExperiment, trainExperiment } from '../../src/eval/index.js';
-import { computeSignal, type DeskSignal } from '../../src/signal/compute.js';
+import { computeSignal, type DeskSignal } from '../../src/signals/compute.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { synthStore } from '../helpers/market.js';
 

@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { combineSignals } from '../../src/eval/factors.js';
-import { combine, movesInTicks, sizePosition } from '../../src/signal/position.js';
+import { combine, movesInTicks, sizePosition } from '../../src/signals/position.js';
 
 describe('sizePosition', () => {
   it('buys floor(budget / (rms move x tick value)) contracts on the signal\'s side', () => {

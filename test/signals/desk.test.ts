@@ -6,9 +6,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/data/index.js';
-import { resolveDeskConfig, type DeskConfig } from '../../src/signal/config.js';
-import { runEvening, tradingDaysBefore } from '../../src/signal/desk.js';
-import { signalHistory } from '../../src/signal/history.js';
+import { resolveDeskConfig, type DeskConfig } from '../../src/signals/config.js';
+import { runEvening, tradingDaysBefore } from '../../src/signals/desk.js';
+import { signalHistory } from '../../src/signals/history.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { synthStore } from '../helpers/market.js';
 
