@@ -19,6 +19,7 @@ import { walkForwardCommand } from './commands/walk-forward.js';
 import { runsCommand } from './commands/runs.js';
 import { signalCommand } from './commands/signal.js';
 import { dailyCommand } from './commands/daily.js';
+import { serveCommand } from './commands/serve.js';
 import { overfitCheckCommand } from './commands/overfit-check.js';
 import { CheckFailed, DeskIncomplete, EXIT, EXIT_TABLE } from './exit-codes.js';
 import { checkNumbers, UsageError } from './options.js';
@@ -59,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(overfitCheckCommand)
       .command(signalCommand)
       .command(dailyCommand)
+      .command(serveCommand)
       .demandCommand(1, 'name a command')
       .strict()
       .recommendCommands()

@@ -2,7 +2,7 @@
 // record read back from it beside the moves that followed.
 
 import type { Store } from '../data/store.js';
-import { specFor, type Product } from '../market/specs.js';
+import { PRODUCTS, specFor, type Product } from '../market/specs.js';
 import type { DeskSignal } from './compute.js';
 
 export interface Recorded {
@@ -157,6 +157,8 @@ export async function signalHistory(store: Store, q: HistoryQuery = {}): Promise
       pnlCny: moveTicks === null ? null : Number(r.contracts) * moveTicks * r.tick_value,
     };
   });
+  // The products in their usual order (TS, TF, T, TL), each one's evenings in date order.
+  rows.sort((a, b) => PRODUCTS.indexOf(a.product) - PRODUCTS.indexOf(b.product) || (a.asOf < b.asOf ? -1 : a.asOf > b.asOf ? 1 : 0));
   const products = [...new Set(rows.map((r) => r.product))];
   const record = products.map((product) => {
     const own = rows.filter((r) => r.product === product);
@@ -171,4 +173,24 @@ export async function signalHistory(store: Store, q: HistoryQuery = {}): Promise
     };
   });
   return { rows, record };
+}
+
+export interface KeptSignal {
+  readonly signal: DeskSignal;
+  readonly revision: number;
+  readonly reason: string;
+  readonly createdAt: string;
+}
+
+/** Per product, the standing revision of its newest evening, as it was kept. */
+export async function latestSignals(store: Store, product?: Product): Promise<KeptSignal[]> {
+  const rows = await store.all<{ signal_json: string; revision: number; reason: string; created_at: string }>(
+    `SELECT signal_json, revision, reason, strftime(created_at, '%Y-%m-%dT%H:%M:%S') AS created_at FROM signals
+     WHERE $1::VARCHAR IS NULL OR product = $1
+     QUALIFY row_number() OVER (PARTITION BY product ORDER BY as_of DESC, revision DESC) = 1
+     ORDER BY product`,
+    [product ?? null],
+  );
+  const kept = rows.map((r) => ({ signal: JSON.parse(r.signal_json) as DeskSignal, revision: Number(r.revision), reason: r.reason, createdAt: r.created_at }));
+  return kept.sort((a, b) => PRODUCTS.indexOf(a.signal.product) - PRODUCTS.indexOf(b.signal.product));
 }

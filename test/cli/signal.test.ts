@@ -47,8 +47,8 @@ describe('bft signal', () => {
     expect(history.code).toBe(0);
     const h = JSON.parse(history.out) as { rows: { product: string; asOf: string; moveTicks: number }[]; record: { product: string; signals: number }[] };
     expect(h.rows.map((x) => [x.product, x.asOf])).toEqual([
-      ['T', '2019-05-06'],
       ['TF', '2019-05-06'],
+      ['T', '2019-05-06'],
     ]);
     expect(h.rows.every((x) => Number.isFinite(x.moveTicks))).toBe(true);
     expect(h.record.map((x) => x.signals)).toEqual([1, 1]);
@@ -66,6 +66,8 @@ describe('bft signal', () => {
       ['signal', '--db', db, '--config', config, '--product', 'XX'],
       ['signal', '--db', db, '--config', join(tmp.dir, 'none.json')],
       ['signal', 'history', '--db', db, '--from', 'yesterday'],
+      ['serve', '--db', db, '--port', '70000'],
+      ['serve', '--db', join(tmp.dir, 'no-store.duckdb')],
     ]) {
       const r = await bftAsync(args);
       expect(r.code, args.join(' ')).toBe(2);
