@@ -233,14 +233,17 @@ export function resolveExperiment(raw: unknown, fallbackName: string, where = 'c
   return { ...r.data, name };
 }
 
-/** Reads and resolves experiments/<name>.json (or any path). */
-export function readExperiment(path: string): ResolvedExperiment {
-  let raw: unknown;
+/** A config file's JSON; a missing or unparsable file is one line naming it (DatasetError 'bad_config'). */
+export function readConfigJson(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
     throw new DatasetError('bad_config', `${path}: ${why}`, { file: path });
   }
-  return resolveExperiment(raw, basename(path).replace(/\.json$/i, ''), path);
+}
+
+/** Reads and resolves experiments/<name>.json (or any path). */
+export function readExperiment(path: string): ResolvedExperiment {
+  return resolveExperiment(readConfigJson(path), basename(path).replace(/\.json$/i, ''), path);
 }

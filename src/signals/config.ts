@@ -2,11 +2,10 @@
 // signal, the training window and when to retrain; the risk budget the positions are sized for.
 // Validated like an experiment: one line naming the field, exit 2.
 
-import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DatasetError } from '../dataset/errors.js';
-import { readExperiment, type ResolvedExperiment } from '../eval/experiment.js';
+import { readConfigJson, readExperiment, type ResolvedExperiment } from '../eval/experiment.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
 
 export const RETRAIN_EVERY = ['day', 'week', 'month', 'quarter', 'never'] as const;
@@ -70,14 +69,7 @@ export interface DeskConfig {
 
 /** Reads and validates a desk config; experiments are read relative to it and must time their product. */
 export function readDeskConfig(path: string): DeskConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new DatasetError('bad_config', `${path}: ${why}`, { file: path });
-  }
-  return resolveDeskConfig(raw, path);
+  return resolveDeskConfig(readConfigJson(path), path);
 }
 
 /** Validates a parsed desk config; `path` names it in errors and anchors its relative paths. */
