@@ -9,6 +9,7 @@ import { traditionalFactors } from '../eval/factors.js';
 import { predictWithModel } from '../eval/predict.js';
 import { dayNumber, holidaysKnown, isoDate, nextTradingDay } from '../market/calendar.js';
 import { HOLIDAYS_KNOWN } from '../market/holidays.js';
+import { barEndMinutes } from '../market/sessions.js';
 import { specFor, type Product } from '../market/specs.js';
 import type { BackendName } from '../models/backend-names.js';
 import { combine, movesInTicks, sizePosition, type Combination, type Sizing } from './position.js';
@@ -85,6 +86,12 @@ export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
   if (masked) warnings.push(`the minute channel is masked (${masked.reason}): the model reads the daily bars only`);
 
   const intervalMin = meta.data.intervalMin;
+  if (intervalMin !== null && !masked) {
+    // The dataset takes a session with most of its bars; the desk is told when one is short.
+    const expected = barEndMinutes(specFor(product, asOf)?.sessions ?? [], intervalMin).length;
+    const present = await sessionBars(store, row.contract, asOf, intervalMin);
+    if (present < expected) warnings.push(`the ${row.contract} session of ${asOf} has ${present} of ${expected} ${intervalMin}-minute bars: the model read it with the missing ones empty`);
+  }
   const minuteThrough = intervalMin === null ? null : await lastMinuteDate(store, product, intervalMin);
   if (minuteThrough !== null && minuteThrough !== lastDaily) {
     warnings.push(`the ${product} daily bars end ${lastDaily} but its ${intervalMin}-minute bars end ${minuteThrough}: ingest the ${minuteThrough > lastDaily ? 'daily' : 'intraday'} bars that are missing`);
@@ -131,6 +138,11 @@ export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
 /** A contract's own daily closes in date order (days without a close skipped). */
 function closesOf(bars: readonly DailyBar[], contract: string): number[] {
   return bars.filter((b) => b.contract === contract && b.close !== null && Number.isFinite(b.close)).map((b) => b.close!);
+}
+
+async function sessionBars(store: Store, contract: string, date: string, intervalMin: number): Promise<number> {
+  const rows = await store.all<{ n: number }>(`SELECT count(*) AS n FROM bars_minute WHERE contract = $1 AND trade_date = $2::DATE AND interval_min = $3`, [contract, date, intervalMin]);
+  return Number(rows[0]?.n ?? 0);
 }
 
 async function lastMinuteDate(store: Store, product: Product, intervalMin: number): Promise<string | null> {

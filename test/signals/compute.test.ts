@@ -93,6 +93,17 @@ describe('desk signal', () => {
     });
   });
 
+  it('warns when the evening\'s session is short of bars', async () => {
+    const full = await signal();
+    await withBarsRestored(async () => {
+      await store.run(`DELETE FROM bars_minute WHERE trade_date = DATE '${AS_OF}' AND contract = '${full.minuteContract}' AND hour(ts) = 14 AND minute(ts) > 40`);
+      const short = await signal();
+      // 2019 sessions opened at 09:15: 54 five-minute bars, three of them taken away
+      expect(short.warnings).toEqual([`the ${full.minuteContract} session of ${AS_OF} has 51 of 54 5-minute bars: the model read it with the missing ones empty`]);
+      expect(full.warnings).toEqual([]);
+    });
+  });
+
   it('on a roll day whose new main contract has no intraday bars, reads the old one\'s session', async () => {
     const series = buildContinuous('T', await loadDailyBars(store, 'T'));
     const roll = series.rolls.find((r) => r.effective > TRAINED_TO)!;

@@ -107,10 +107,10 @@ export function printEvening(out: Output, evening: readonly ProductEvening[]): v
   const s = (e: ProductEvening): DeskSignal => e.signal!;
   out.result(
     table(
-      ['product', 'as of', 'for', 'contract', 'P(up)', 'side', 'confidence', 'blend', 'contracts', 'risk/contract CNY', 'model', 'trained through', 'kept'],
+      ['product', 'as of', 'for', 'contract', 'P(up)', 'side', 'confidence', 'blend', 'contracts', 'risk/contract CNY', 'model', 'trained on', 'kept'],
       made.map((e) => [
         e.product, s(e).asOf, s(e).forDate, s(e).contract, s(e).pUp.toFixed(4), s(e).direction, s(e).confidence.toFixed(3), signed(s(e).combination.value),
-        String(s(e).position.contracts), s(e).position.riskPerContractCny.toFixed(0), `${s(e).model.name}/${s(e).model.id}`, s(e).model.trainedThrough,
+        String(s(e).position.contracts), s(e).position.riskPerContractCny.toFixed(0), `${s(e).model.name}/${s(e).model.id}`, `${s(e).model.trainedFrom}..${s(e).model.trainedThrough}`,
         `${e.recorded!.action} (revision ${e.recorded!.revision})`,
       ]),
     ),
