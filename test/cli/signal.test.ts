@@ -66,6 +66,8 @@ describe('bft signal', () => {
       ['signal', '--db', db, '--config', config, '--product', 'XX'],
       ['signal', '--db', db, '--config', join(tmp.dir, 'none.json')],
       ['signal', 'history', '--db', db, '--from', 'yesterday'],
+      ['daily', '--db', db, '--config', config],
+      ['daily', '--db', db, '--config', config, '--files'],
       ['serve', '--db', db, '--port', '70000'],
       ['serve', '--db', join(tmp.dir, 'no-store.duckdb')],
     ]) {
