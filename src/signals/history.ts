@@ -52,7 +52,7 @@ export async function recordSignal(store: Store, s: DeskSignal, now: Date = new 
   return { action: prev === undefined ? 'new' : 'revised', revision, reason: why! };
 }
 
-/** Why `s` differs from the stored revision `prev`, or null when it does not. */
+/** Why `s` differs from the stored revision `prev` (its result or its model), or null when it does not. */
 function revisionReason(prev: StoredRow, s: DeskSignal): string | null {
   const parts: string[] = [];
   if (prev.model_id !== s.model.id || prev.model_name !== s.model.name) parts.push(`model ${s.model.name}/${s.model.id} replaces ${prev.model_name}/${prev.model_id}`);
@@ -60,7 +60,9 @@ function revisionReason(prev: StoredRow, s: DeskSignal): string | null {
     parts.push(`the store's bars now run to ${s.data.dailyThrough} (daily) and ${s.data.minuteThrough ?? '-'} (intraday), were ${prev.daily_through} and ${prev.minute_through ?? '-'}`);
   }
   const same = prev.contract === s.contract && prev.p_up === s.pUp && Number(prev.contracts) === s.position.contracts && prev.combination === s.combination.value;
-  if (same && parts.length === 0) return null;
+  // Newer bars after the evening alone do not make a revision: only a different result, or model, does.
+  const sameModel = prev.model_id === s.model.id && prev.model_name === s.model.name;
+  if (same && sameModel) return null;
   if (!same) {
     const what = [
       prev.contract !== s.contract ? `contract ${prev.contract} -> ${s.contract}` : '',

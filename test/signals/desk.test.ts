@@ -115,6 +115,18 @@ describe('the desk\'s evening', () => {
     expect(all.rows.filter((r) => r.asOf === '2019-05-06').map((r) => r.revision)).toEqual([2]);
   });
 
+  it('newer bars after an evening do not revise its signal; only a different result or model does', async () => {
+    await store.run(`CREATE TEMP TABLE later AS SELECT * FROM bars_daily WHERE trade_date > DATE '2019-06-20'`);
+    try {
+      await store.run(`DELETE FROM bars_daily WHERE trade_date > DATE '2019-06-20'`);
+      const e = await runEvening(store, desk, { asOf: '2019-06-05', products: ['T'], retrain: 'never' });
+      expect(e[0]!.signal!.data.dailyThrough).toBe('2019-06-20');
+      expect(e[0]!.recorded).toMatchObject({ action: 'unchanged', revision: 1 });
+    } finally {
+      await store.run(`INSERT INTO bars_daily SELECT * FROM later; DROP TABLE later`);
+    }
+  });
+
   it('with retraining left out, a model the schedule wants replaced serves and is called stale', async () => {
     // TF's only model was made for 2019-05-06; June's schedule wants a new one
     const e = await runEvening(store, desk, { asOf: '2019-06-12', products: ['TF'], retrain: 'never' });
