@@ -66,6 +66,14 @@ export function checkGivenValues(argv: Readonly<Record<string, unknown>>): void 
   }
 }
 
+/** --from after --to: a range with nothing in it is a mistake, not an empty result. */
+export function checkDateOrder(argv: Readonly<Record<string, unknown>>): void {
+  const { from, to } = argv;
+  if (typeof from !== 'string' || typeof to !== 'string') return;
+  if (isoDateProblem(from) !== null || isoDateProblem(to) !== null) return; // each option's own check says why
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+}
+
 /** Whether --option was typed (alone or as --option=...), as opposed to a positional argument. */
 function typedOnCommandLine(option: string): boolean {
   return process.argv.some((a) => a === `--${option}` || a.startsWith(`--${option}=`));

@@ -66,6 +66,7 @@ describe('bft signal', () => {
       ['signal', '--db', db, '--config', config, '--product', 'XX'],
       ['signal', '--db', db, '--config', join(tmp.dir, 'none.json')],
       ['signal', 'history', '--db', db, '--from', 'yesterday'],
+      ['signal', 'history', '--db', db, '--from', '2019-06-05', '--to', '2019-06-01'],
       ['daily', '--db', db, '--config', config],
       ['daily', '--db', db, '--config', config, '--files'],
       ['serve', '--db', db, '--port', '70000'],

@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type ContinuousSeries, type IngestSummary } from '../../data/index.js';
 import { removeStoreFiles, type OpenOptions } from '../../data/store.js';
-import { checkGivenValues } from '../options.js';
+import { checkDateOrder, checkGivenValues } from '../options.js';
 import { table, terminalOutput, type Output } from '../output.js';
 
 export interface StoreArgs {
@@ -23,7 +23,10 @@ export function withStoreOptions<T>(y: Argv<T>): Argv<T & StoreArgs> {
     .option('db', { type: 'string', describe: `DuckDB store file, or :memory: (default: $BFT_DB, else ${DEFAULT_DB})` })
     .option('quiet', { type: 'boolean', default: false, alias: 'q', describe: 'no progress or status lines (for CI)' })
     // before the command's own checks, so `--from` with no value says so rather than "not a date"
-    .middleware((a) => checkGivenValues(a), true) as Argv<T & StoreArgs>;
+    .middleware((a) => {
+      checkGivenValues(a);
+      checkDateOrder(a);
+    }, true) as Argv<T & StoreArgs>;
 }
 
 /**
