@@ -5,7 +5,7 @@
 // everything, so every interval is drawn from the same blocks of days (paired).
 
 import { blockBootstrap, type BootstrapOptions, type Interval } from '../src/eval/bootstrap.js';
-import { netReturnsOf, type TestDayMoves } from '../src/eval/evaluate.js';
+import { netReturnsOf, type TestDayMoves } from '../src/eval/test-days.js';
 import { binaryMetrics, correctness } from '../src/eval/metrics.js';
 import type { CostModel, PositionRule } from '../src/eval/pnl.js';
 import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from '../src/eval/significance.js';

@@ -5,7 +5,7 @@
 // close series; nothing here reads the store or trains.
 
 import { isoDate } from '../market/calendar.js';
-import { specFor, type Product } from '../market/specs.js';
+import type { Product } from '../market/specs.js';
 import type { BootstrapOptions, Interval } from './bootstrap.js';
 import { blockBootstrap } from './bootstrap.js';
 import { buyAndHold, combineSignals, probabilitySignal, traditionalFactors } from './factors.js';
@@ -13,6 +13,7 @@ import { binaryMetrics, correctness, type BinaryMetrics } from './metrics.js';
 import { positionsFromProb, strategyPnl, strategyStats, type CostModel, type PositionRule, type StrategyStats } from './pnl.js';
 import { indicesOf, regimeSplits, type RegimeLabel, type RegimeOptions } from './regimes.js';
 import type { PathsEvaluation } from './paths.js';
+import { ensembleByDate, testDayMoves } from './test-days.js';
 import type { PredictionRecord } from './runs.js';
 import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from './significance.js';
 
@@ -110,54 +111,6 @@ export interface Evaluation {
   readonly label: readonly number[];
   /** CPCV runs: every backtest path scored (paths.ts); the figures above average all folds testing a date. */
   readonly paths?: PathsEvaluation;
-}
-
-/** The seed-averaged probability of each model on the dates every model predicted (CPCV: averaged over the folds testing the date too). */
-export function ensembleByDate(predictions: readonly PredictionRecord[], models: readonly string[]): { dates: Int32Array; prob: Map<string, Float64Array>; rows: PredictionRecord[] } {
-  const byModel = new Map<string, Map<number, { sum: number; n: number; row: PredictionRecord }>>();
-  for (const m of models) byModel.set(m, new Map());
-  for (const p of predictions) {
-    const m = byModel.get(p.model);
-    if (!m) continue;
-    const e = m.get(p.date);
-    if (e) {
-      e.sum += p.probability;
-      e.n++;
-    } else m.set(p.date, { sum: p.probability, n: 1, row: p });
-  }
-  const first = byModel.get(models[0]!)!;
-  const dates = Int32Array.from([...first.keys()].filter((d) => models.every((m) => byModel.get(m)!.has(d))).sort((a, b) => a - b));
-  const prob = new Map<string, Float64Array>();
-  for (const m of models) {
-    const mm = byModel.get(m)!;
-    prob.set(m, Float64Array.from(dates, (d) => mm.get(d)!.sum / mm.get(d)!.n));
-  }
-  return { dates, prob, rows: Array.from(dates, (d) => first.get(d)!.row) };
-}
-
-/** What the market did after each test date (one prediction row per date): the inputs of strategy P&L. */
-export interface TestDayMoves {
-  readonly label: Int32Array;
-  readonly moveReturn: Float64Array;
-  readonly moveTicks: Float64Array;
-  readonly traded: readonly (string | null)[];
-  readonly tickValue: Float64Array;
-}
-
-export function testDayMoves(product: Product, dates: Int32Array, rows: readonly PredictionRecord[]): TestDayMoves {
-  return {
-    label: Int32Array.from(rows, (r) => r.label),
-    moveReturn: Float64Array.from(rows, (r) => r.nextReturn),
-    moveTicks: Float64Array.from(rows, (r) => r.nextTicks),
-    traded: rows.map((r) => r.tradedContract),
-    tickValue: Float64Array.from(dates, (d) => specFor(product, isoDate(d))?.tickValue ?? Number.NaN),
-  };
-}
-
-/** Daily net returns (fractions of one notional) of trading `prob` under a rule and costs. */
-export function netReturnsOf(prob: Float64Array, moves: TestDayMoves, rule: PositionRule, costs: CostModel): Float64Array {
-  const position = positionsFromProb(prob, rule);
-  return strategyPnl({ position, moveTicks: moves.moveTicks, moveReturn: moves.moveReturn, tradedContract: moves.traded, tickValue: moves.tickValue }, costs).netReturn;
 }
 
 export function evaluate(input: EvaluationInput): Evaluation {

@@ -6,7 +6,7 @@
 
 import { dayNumber, isoDate } from '../market/calendar.js';
 import type { Product } from '../market/specs.js';
-import { ensembleByDate, netReturnsOf, testDayMoves } from './evaluate.js';
+import { ensembleByDate, netReturnsOf, testDayMoves } from './test-days.js';
 import type { CpcvPaths } from './folds.js';
 import { correctness } from './metrics.js';
 import type { CostModel, PositionRule } from './pnl.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ensembleByDate } from '../../src/eval/evaluate.js';
+import { ensembleByDate } from '../../src/eval/test-days.js';
 import { evaluationFixture, fixtureEvaluation } from '../helpers/evaluation.js';
 
 describe('evaluate', () => {

@@ -5,7 +5,8 @@
 
 import type { Product } from '../../market/specs.js';
 import { blockBootstrap, type Interval } from '../bootstrap.js';
-import { ensembleByDate, netReturnsOf, testDayMoves, type JobFigures } from '../evaluate.js';
+import type { JobFigures } from '../evaluate.js';
+import { ensembleByDate, netReturnsOf, testDayMoves } from '../test-days.js';
 import { correctness } from '../metrics.js';
 import { pathPredictions, type PathAssembly } from '../paths.js';
 import type { CostModel, PositionRule } from '../pnl.js';
