@@ -85,10 +85,12 @@ export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
   const masked = p.maskedDates.find((d) => d.date === asOf);
   if (masked) warnings.push(`the minute channel is masked (${masked.reason}): the model reads the daily bars only`);
 
+  const spec = specFor(product, asOf);
+  if (!spec) throw new DatasetError('no_data', `no contract terms of ${product} on ${asOf}`, { product, asOf });
   const intervalMin = meta.data.intervalMin;
   if (intervalMin !== null && !masked) {
     // The dataset takes a session with most of its bars; the desk is told when one is short.
-    const expected = barEndMinutes(specFor(product, asOf)?.sessions ?? [], intervalMin).length;
+    const expected = barEndMinutes(spec.sessions, intervalMin).length;
     const present = await sessionBars(store, row.contract, asOf, intervalMin);
     if (present < expected) warnings.push(`the ${row.contract} session of ${asOf} has ${present} of ${expected} ${intervalMin}-minute bars: the model read it with the missing ones empty`);
   }
@@ -107,8 +109,6 @@ export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
   const pUp = row.proba[row.proba.length - 1]!;
   const combination = combine(pUp, factors.map((f) => ({ name: f.name, signal: f.signal[0]! })), factorWeight, String(meta.experiment.model.label ?? meta.experiment.model.preset));
 
-  const spec = specFor(product, asOf);
-  if (!spec) throw new DatasetError('no_data', `no contract terms of ${product} on ${asOf}`, { product, asOf });
   const closes = closesOf(upTo, contract).slice(-(req.volDays + 1));
   let sizing: Sizing;
   try {

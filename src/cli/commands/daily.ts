@@ -3,30 +3,19 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { PRODUCTS, type Product } from '../../market/specs.js';
-import { outputFileOption } from '../options.js';
-import { printIngestSummary, withJsonOption, withStore, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
-import { DEFAULT_DESK_CONFIG, failIfIncomplete, printEvening, signalsCsv } from './signal.js';
+import { printIngestSummary, withStore } from './common.js';
+import { failIfIncomplete, printEvening, signalsCsv, withDeskOptions, type DeskArgs } from './signal.js';
 
-interface DailyArgs extends StoreArgs, JsonArgs {
+interface DailyArgs extends DeskArgs {
   files: string;
-  config: string;
-  product?: Product[] | undefined;
-  retrain: 'auto' | 'always' | 'never';
-  csv?: string | undefined;
 }
 
 export const dailyCommand: CommandModule<object, DailyArgs> = {
   command: 'daily',
   describe: 'the evening routine: ingest the day\'s vendor files (--files DIR), retrain if due, signal every product, keep and print; exit 0 done, 4 a product got no signal, 5 a stale model served',
   builder: (y: Argv) =>
-    withJsonOption(withStoreOptions(y), 'the ingests and every product\'s signal')
-      .option('files', { type: 'string', demandOption: true, describe: 'the evening\'s folder: daily/* daily bars, minute/* intraday bars naming their contract, minute/<PRODUCT>/* a product\'s main-contract file' })
-      .option('config', { type: 'string', default: DEFAULT_DESK_CONFIG, describe: 'the desk\'s production config' })
-      .option('product', { type: 'array', choices: PRODUCTS, describe: 'products to signal (default: every product of the config)' })
-      .option('retrain', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'auto: when the config\'s schedule says; always; never (a model the schedule calls stale then exits 5)' })
-      .option('csv', { type: 'string', describe: 'also write the signals to this CSV file (its folder must exist)' })
-      .coerce('csv', outputFileOption('csv')) as unknown as Argv<DailyArgs>,
+    withDeskOptions(y, 'the ingests and every product\'s signal')
+      .option('files', { type: 'string', demandOption: true, describe: 'the evening\'s folder: daily/* daily bars, minute/* intraday bars naming their contract, minute/<PRODUCT>/* a product\'s main-contract file' }) as unknown as Argv<DailyArgs>,
   handler: async (args) => {
     const { readDeskConfig } = await import('../../signals/config.js');
     const { runRoutine } = await import('../../signals/routine.js');

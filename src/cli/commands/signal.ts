@@ -15,12 +15,25 @@ import { withExistingStore, withJsonOption, withStoreOptions, withStoreToRead, t
 
 export const DEFAULT_DESK_CONFIG = 'signals/desk.json';
 
-interface SignalArgs extends StoreArgs, JsonArgs {
+/** The options bft signal and bft daily share: which desk, which products, retraining, a CSV. */
+export interface DeskArgs extends StoreArgs, JsonArgs {
   config: string;
   product?: Product[] | undefined;
-  asof?: string | undefined;
   retrain: 'auto' | 'always' | 'never';
   csv?: string | undefined;
+}
+
+interface SignalArgs extends DeskArgs {
+  asof?: string | undefined;
+}
+
+export function withDeskOptions<T>(y: Argv<T>, json: string): Argv<T & DeskArgs> {
+  return withJsonOption(withStoreOptions(y), json)
+    .option('config', { type: 'string', default: DEFAULT_DESK_CONFIG, describe: 'the desk\'s production config: per product its experiment, training window and retrain schedule' })
+    .option('product', { type: 'array', choices: PRODUCTS, describe: 'products to signal (default: every product of the config)' })
+    .option('retrain', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'auto: when the config\'s schedule says; always; never: the newest model there is (one the schedule calls stale then exits 5)' })
+    .option('csv', { type: 'string', describe: 'also write the signals to this CSV file, one row per product (its folder must exist)' })
+    .coerce('csv', outputFileOption('csv')) as unknown as Argv<T & DeskArgs>;
 }
 
 interface HistoryArgs extends StoreArgs, JsonArgs {
@@ -62,15 +75,10 @@ export const signalCommand: CommandModule<object, SignalArgs> = {
   command: 'signal',
   describe: "each product's call for the next trading day, from the evening's bars, sized for the desk's risk budget and kept in the store (signal history: the track record)",
   builder: (y: Argv) =>
-    withJsonOption(withStoreOptions(y), 'every product\'s signal, retraining and where it was kept')
+    withDeskOptions(y, 'every product\'s signal, retraining and where it was kept')
       .command(historyCommand)
-      .option('config', { type: 'string', default: DEFAULT_DESK_CONFIG, describe: 'the desk\'s production config: per product its experiment, training window and retrain schedule' })
-      .option('product', { type: 'array', choices: PRODUCTS, describe: 'products to signal (default: every product of the config)' })
       .option('asof', { type: 'string', describe: 'the evening (YYYY-MM-DD; default: each product\'s newest daily bar); nothing after it is read' })
-      .option('retrain', { choices: ['auto', 'always', 'never'] as const, default: 'auto' as const, describe: 'auto: when the config\'s schedule says; always; never: the newest model there is' })
-      .option('csv', { type: 'string', describe: 'also write the signals to this CSV file, one row per product (its folder must exist)' })
-      .coerce('asof', dateOption('asof'))
-      .coerce('csv', outputFileOption('csv')) as unknown as Argv<SignalArgs>,
+      .coerce('asof', dateOption('asof')) as unknown as Argv<SignalArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
     const { readDeskConfig } = await import('../../signals/config.js');
