@@ -257,7 +257,7 @@ function alignTo(axis: readonly string[], dates: readonly string[], values: read
   return Float64Array.from(axis, (d) => at.get(d) ?? Number.NaN);
 }
 
-/** Every chart of a run report, in reading order. */
+/** Every chart a run report draws (./sections.ts places each in its section). */
 export function reportCharts(e: Evaluation): Chart[] {
   const paths = pathsChart(e);
   return [equityChart(e), drawdownChart(e), rollingAccuracyChart(e), regimeChart(e), calibrationChart(e), ...(paths ? [paths] : [])];

@@ -1,14 +1,14 @@
-// The run report as one self-contained HTML file (report.html): the tables of report.md and the
-// charts of ./charts.ts as inline SVG, inline CSS, no script and no external resource, so it opens
-// from a mail attachment or an air-gapped share the same as on the machine that wrote it.
+// The run report as one self-contained HTML file (report.html): the sections of ./sections.ts, the
+// same as report.md, with their charts as inline SVG; inline CSS, no script and no external
+// resource, so it opens from a mail attachment or an air-gapped share the same as on the machine
+// that wrote it.
 
 import type { Evaluation } from '../eval/evaluate.js';
 import type { OverfitReport } from '../eval/overfit/analysis.js';
-import { checksTable, gapFoldTable, overfitFigures, verdictLine } from './overfit.js';
-import { reportCharts, type Chart } from './charts.js';
-import { scopeLine, type RunInfo } from './markdown.js';
+import type { Chart } from './charts.js';
+import { documentCharts, runReport, type ListItem, type ReportBlock, type ReportDocument, type ReportSection, type RunInfo } from './sections.js';
 import { renderSvg } from './svg.js';
-import { classificationTable, classTable, comparisonTable, gapTable, pathRowsTable, PATHS_NOTE, pathSummaryTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
+import type { Table } from './tables.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -27,64 +27,58 @@ th:first-child,td:first-child{text-align:left}thead th{background:#f4f4f4}
 figure{margin:1.2em 0}figcaption{font-size:.85em;color:#555;max-width:760px}
 pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.8em}`;
 
-/** The HTML page from an evaluation and its charts already rendered to SVG (pure). */
-export function htmlReport(info: RunInfo, e: Evaluation, charts: readonly (Chart & { readonly svg: string })[], overfit?: OverfitReport): string {
-  const figure = (c: Chart & { svg: string }): string => `<figure id="chart-${c.id}" class="chart">\n${c.svg}\n<figcaption>${escapeHtml(c.caption)}</figcaption>\n</figure>`;
-  const byId = new Map(charts.map((c) => [c.id, c]));
-  const chart = (id: string): string => {
-    const c = byId.get(id);
-    return c ? figure(c) : '';
-  };
-  const title = `Walk-forward run ${info.runId} (${info.experiment})`;
-  const parts: string[] = [
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style>`,
-    '</head><body>',
-    `<h1>${escapeHtml(title)}</h1>`,
-    `<p>${escapeHtml(scopeLine(info, e))}</p>`,
-    `<ul>${info.settings.map((s) => `<li>${escapeHtml(s)}</li>`).join('')}</ul>`,
-    '<h2>Out-of-sample classification</h2>',
-    htmlTable(classificationTable(e)),
-    htmlTable(classTable(e)),
-    htmlTable(comparisonTable(e)),
-    chart('rolling-accuracy'),
-    chart('calibration'),
-    '<h2>Down markets</h2>',
-    `<p>${escapeHtml(REGIME_NOTE)}</p>`,
-    ...e.regimes.flatMap((t) => [`<h3>${escapeHtml(t.definition)}${t.knownAtT ? '' : ' (not known at t)'}</h3>`, `<p>${escapeHtml(t.description)}</p>`, htmlTable(regimeTable(e, t))]),
-    chart('regimes'),
-    '<h2>Strategies</h2>',
-    `<p>${escapeHtml(STRATEGY_NOTE)}</p>`,
-    htmlTable(strategyTable(e.strategies)),
-    `<ul>${e.strategies.map((s) => `<li><b>${escapeHtml(s.name)}</b>: ${escapeHtml(s.description)}</li>`).join('')}</ul>`,
-    chart('equity'),
-    chart('drawdown'),
-    ...(e.paths ? ['<h2 id="paths">CPCV backtest paths</h2>', `<p>${escapeHtml(PATHS_NOTE)}</p>`, htmlTable(pathSummaryTable(e.paths)), chart('paths'), htmlTable(pathRowsTable(e.paths))] : []),
-    '<h2>Train vs out-of-sample</h2>',
-    htmlTable(gapTable(e)),
-    ...(overfit
-      ? [
-          '<h2 id="overfit">Overfitting and leakage checks</h2>',
-          `<ul>${overfitFigures(overfit).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`,
-          htmlTable(checksTable(overfit)),
-          `<p><b>${escapeHtml(verdictLine(overfit))}</b></p>`,
-          overfit.reasons.length > 0 ? `<ul>${overfit.reasons.map((x) => `<li>${escapeHtml(x.text)}</li>`).join('')}</ul>` : '',
-          '<h3>Train vs out-of-sample by fold</h3>',
-          htmlTable(gapFoldTable(overfit)),
-        ]
-      : []),
-    '<h2>Fold plan</h2>',
-    `<pre>${escapeHtml(info.planLines.join('\n'))}</pre>`,
-    '</body></html>',
-    '',
-  ];
-  return parts.filter((p) => p !== '').join('\n');
+const heading = (s: ReportSection, level: number): string => `<h${level}${s.anchor ? ` id="${escapeHtml(s.id)}"` : ''}>${escapeHtml(s.title)}</h${level}>`;
+
+function blockParts(b: ReportBlock, level: number, svgOf: ReadonlyMap<Chart, string>): string[] {
+  const list = (items: readonly ListItem[]): string => `<ul>${items.map((i) => `<li>${i.lead !== undefined ? `<b>${escapeHtml(i.lead)}</b>: ` : ''}${escapeHtml(i.text)}</li>`).join('')}</ul>`;
+  switch (b.kind) {
+    case 'text':
+      return [`<p>${escapeHtml(b.text)}</p>`];
+    case 'list':
+      return [list(b.items)];
+    case 'table':
+      return [htmlTable(b.table)];
+    case 'chart': {
+      const svg = svgOf.get(b.chart);
+      if (svg === undefined) throw new Error(`report chart ${b.chart.id} was not rendered`);
+      return [`<figure id="chart-${b.chart.id}" class="chart">\n${svg}\n<figcaption>${escapeHtml(b.chart.caption)}</figcaption>\n</figure>`];
+    }
+    case 'verdict':
+      return [`<p><b>${escapeHtml(b.text)}</b></p>`, ...(b.reasons.length > 0 ? [list(b.reasons.map((r) => ({ text: r })))] : [])];
+    case 'code':
+      return [`<pre>${escapeHtml(b.lines.join('\n'))}</pre>`];
+    case 'section':
+      return sectionParts(b.section, level + 1, svgOf);
+  }
 }
 
-/** Renders every chart and returns the page. */
-export async function renderHtmlReport(info: RunInfo, e: Evaluation, overfit?: OverfitReport): Promise<string> {
-  const charts = await Promise.all(reportCharts(e).map(async (c) => ({ ...c, svg: await renderSvg(c.spec) })));
-  return htmlReport(info, e, charts, overfit);
+function sectionParts(s: ReportSection, level: number, svgOf: ReadonlyMap<Chart, string>): string[] {
+  return [heading(s, level), ...s.blocks.flatMap((b) => blockParts(b, level, svgOf))];
+}
+
+/** The HTML page of a document whose charts are already rendered to SVG (pure). */
+export function htmlDocument(d: ReportDocument, svgOf: ReadonlyMap<Chart, string>): string {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<title>${escapeHtml(d.title)}</title>`,
+    `<style>${CSS}</style>`,
+    '</head><body>',
+    `<h1>${escapeHtml(d.title)}</h1>`,
+    ...d.intro.flatMap((b) => blockParts(b, 1, svgOf)),
+    ...d.sections.flatMap((s) => sectionParts(s, 2, svgOf)),
+    '</body></html>',
+  ].join('\n');
+}
+
+/** Renders every chart of the document to SVG and returns the page. */
+export async function renderHtmlDocument(d: ReportDocument): Promise<string> {
+  const charts = documentCharts(d);
+  const svgs = await Promise.all(charts.map((c) => renderSvg(c.spec)));
+  return htmlDocument(d, new Map(charts.map((c, i) => [c, svgs[i]!])));
+}
+
+/** A walk-forward run's page (with the overfitting checks when given). */
+export function renderHtmlReport(info: RunInfo, e: Evaluation, overfit?: OverfitReport): Promise<string> {
+  return renderHtmlDocument(runReport(info, e, overfit));
 }

@@ -1,18 +1,10 @@
-// The run report as markdown (report.md) and the terminal summary: the tables of ./tables.ts,
-// every headline number with its 95% interval, baselines on every table, down markets separately.
+// The run report as markdown (report.md), rendered from the sections of ./sections.ts, and the
+// terminal summary: every headline number with its 95% interval, baselines on every table.
 
 import type { Evaluation } from '../eval/evaluate.js';
 import type { OverfitReport } from '../eval/overfit/analysis.js';
-import { overfitMarkdown } from './overfit.js';
-import { classificationTable, classTable, comparisonTable, gapTable, pathRowsTable, PATHS_NOTE, pathSummaryTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
-
-export interface RunInfo {
-  readonly runId: string;
-  readonly experiment: string;
-  readonly folds: number;
-  readonly planLines: readonly string[];
-  readonly settings: readonly string[];
-}
+import { runReport, type ReportBlock, type ReportDocument, type ReportSection, type RunInfo } from './sections.js';
+import { classificationTable, comparisonTable, pathSummaryTable, regimeTable, strategyTable, type Table } from './tables.js';
 
 /** A markdown table (also readable as plain text). */
 export function mdTable(t: Table): string {
@@ -20,40 +12,37 @@ export function mdTable(t: Table): string {
   return [line(t.head), line(t.head.map(() => '---')), ...t.rows.map(line)].join('\n');
 }
 
-/** The report's opening sentence: what was tested, over which days. */
-export function scopeLine(info: RunInfo, e: Evaluation): string {
-  return `Out of sample: ${e.product}, ${e.from} .. ${e.to}, ${e.days} test days in ${info.folds} folds. Intervals are 95% circular block-bootstrap intervals; p-values are two-sided.`;
+/** A block's lines, each block followed by a blank line; charts are left out (their tables carry the figures). */
+function blockLines(b: ReportBlock, level: number): string[] {
+  switch (b.kind) {
+    case 'text':
+      return [b.text, ''];
+    case 'list':
+      return [...b.items.map((i) => `- ${i.lead !== undefined ? `**${i.lead}**: ` : ''}${i.text}`), ''];
+    case 'table':
+      return [mdTable(b.table), ''];
+    case 'chart':
+      return [];
+    case 'verdict':
+      return [`**${b.text}**`, ...b.reasons.map((r) => `- ${r}`), ''];
+    case 'code':
+      return ['```', ...b.lines, '```', ''];
+    case 'section':
+      return sectionLines(b.section, level + 1);
+  }
+}
+
+function sectionLines(s: ReportSection, level: number): string[] {
+  return [`${'#'.repeat(level)} ${s.title}`, '', ...s.blocks.flatMap((b) => blockLines(b, level))];
+}
+
+/** A report document as markdown: sections are ##, their subsections ###. */
+export function markdownDocument(d: ReportDocument): string {
+  return [`# ${d.title}`, '', ...d.intro.flatMap((b) => blockLines(b, 1)), ...d.sections.flatMap((s) => sectionLines(s, 2))].join('\n');
 }
 
 export function markdownReport(info: RunInfo, e: Evaluation, overfit?: OverfitReport): string {
-  const out: string[] = [
-    `# Walk-forward run ${info.runId} (${info.experiment})`,
-    '',
-    scopeLine(info, e),
-    '',
-    ...info.settings.map((s) => `- ${s}`),
-    '',
-    '## Out-of-sample classification',
-    '',
-    mdTable(classificationTable(e)),
-    '',
-    mdTable(classTable(e)),
-    '',
-    mdTable(comparisonTable(e)),
-    '',
-    '## Down markets',
-    '',
-    REGIME_NOTE,
-    '',
-  ];
-  for (const t of e.regimes) out.push(`### ${t.definition}${t.knownAtT ? '' : ' (not known at t)'}`, '', t.description, '', mdTable(regimeTable(e, t)), '');
-  out.push('## Strategies', '', STRATEGY_NOTE, '', mdTable(strategyTable(e.strategies)), '');
-  for (const s of e.strategies) out.push(`- **${s.name}**: ${s.description}`);
-  if (e.paths) out.push('', '## CPCV backtest paths', '', PATHS_NOTE, '', mdTable(pathSummaryTable(e.paths)), '', mdTable(pathRowsTable(e.paths)));
-  out.push('', '## Train vs out-of-sample', '', mdTable(gapTable(e)), '');
-  if (overfit) out.push(overfitMarkdown(overfit, mdTable));
-  out.push('## Fold plan', '', '```', ...info.planLines, '```', '');
-  return out.join('\n');
+  return markdownDocument(runReport(info, e, overfit));
 }
 
 /** What `bft walk-forward` prints at the end: the OOS comparison and the down-market table. */

@@ -1,7 +1,8 @@
-// The overfitting and leakage section of a run's report (markdown and HTML) and the lines
+// The overfitting and leakage section of a run's report (as data, see ./sections.ts) and the lines
 // `bft overfit-check` prints: every check with its value and limit, then the verdict.
 
 import type { OverfitReport } from '../eval/overfit/analysis.js';
+import type { ReportSection } from './sections.js';
 import { fmt, type Table } from './tables.js';
 
 export function checksTable(r: OverfitReport): Table {
@@ -42,20 +43,17 @@ export function verdictLine(r: OverfitReport): string {
   return r.pass ? 'verdict: pass' : `verdict: FAIL (${[...new Set(r.reasons.map((x) => x.kind))].join(', ')})`;
 }
 
-export function overfitMarkdown(r: OverfitReport, mdTable: (t: Table) => string): string {
-  return [
-    '## Overfitting and leakage checks',
-    '',
-    ...overfitFigures(r).map((l) => `- ${l}`),
-    '',
-    mdTable(checksTable(r)),
-    '',
-    `**${verdictLine(r)}**`,
-    ...r.reasons.map((x) => `- ${x.text}`),
-    '',
-    '### Train vs out-of-sample by fold',
-    '',
-    mdTable(gapFoldTable(r)),
-    '',
-  ].join('\n');
+/** The report section: the figures, every check, the verdict with its reasons, the gap by fold. */
+export function overfitSection(r: OverfitReport): ReportSection {
+  return {
+    id: 'overfit',
+    title: 'Overfitting and leakage checks',
+    anchor: true,
+    blocks: [
+      { kind: 'list', items: overfitFigures(r).map((l) => ({ text: l })) },
+      { kind: 'table', table: checksTable(r) },
+      { kind: 'verdict', text: verdictLine(r), reasons: r.reasons.map((x) => x.text) },
+      { kind: 'section', section: { id: 'overfit-gap', title: 'Train vs out-of-sample by fold', blocks: [{ kind: 'table', table: gapFoldTable(r) }] } },
+    ],
+  };
 }

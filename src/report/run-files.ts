@@ -7,8 +7,9 @@ import type { Evaluation } from '../eval/evaluate.js';
 import type { OverfitReport } from '../eval/overfit/analysis.js';
 import type { PredictionRecord } from '../eval/runs.js';
 import { isoDate } from '../market/calendar.js';
-import { renderHtmlReport } from './html.js';
-import { markdownReport, type RunInfo } from './markdown.js';
+import { renderHtmlDocument } from './html.js';
+import { markdownDocument } from './markdown.js';
+import { runReport, type RunInfo } from './sections.js';
 
 /** JSON with non-finite numbers as null (JSON has no NaN / Infinity). */
 export function toJson(x: unknown): string {
@@ -33,8 +34,9 @@ export async function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, p
   const files = { metrics: join(dir, 'metrics.json'), predictions: join(dir, 'predictions.csv'), report: join(dir, 'report.md'), html: join(dir, 'report.html') };
   writeFileSync(files.metrics, toJson({ run: info, evaluation: e }));
   writeFileSync(files.predictions, predictionsCsv(predictions));
-  writeFileSync(files.report, markdownReport(info, e, overfit));
-  writeFileSync(files.html, await renderHtmlReport(info, e, overfit));
+  const report = runReport(info, e, overfit);
+  writeFileSync(files.report, markdownDocument(report));
+  writeFileSync(files.html, await renderHtmlDocument(report));
   if (overfit) writeFileSync(join(dir, 'overfit.json'), toJson(overfit));
   return files;
 }

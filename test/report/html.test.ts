@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { escapeHtml, htmlTable, renderHtmlReport } from '../../src/report/html.js';
-import type { RunInfo } from '../../src/report/markdown.js';
+import type { RunInfo } from '../../src/report/sections.js';
 import { fixtureEvaluation } from '../helpers/evaluation.js';
 import { tempDir } from '../helpers/fixtures.js';
 
