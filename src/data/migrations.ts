@@ -153,12 +153,28 @@ async function v5(s: Store): Promise<void> {
   `);
 }
 
+// A date of a cross-sectional dataset kind (stocks) holds many samples: a prediction is keyed by
+// its instrument too (column product: the futures product, or the stock code). Copied as in v3.
+async function v6(s: Store): Promise<void> {
+  await s.run(`
+    CREATE TABLE predictions_v6 (
+      run_id VARCHAR, model VARCHAR, seed INTEGER, fold INTEGER, date DATE, product VARCHAR,
+      contract VARCHAR, traded_contract VARCHAR, probability DOUBLE, label INTEGER,
+      next_return DOUBLE, next_ticks DOUBLE,
+      PRIMARY KEY (run_id, model, seed, fold, date, product));
+    INSERT INTO predictions_v6 SELECT * FROM predictions;
+    DROP TABLE predictions;
+    ALTER TABLE predictions_v6 RENAME TO predictions;
+  `);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'bars, specs, ingest log, continuous', up: v1 },
   { version: 2, name: 'walk-forward runs, jobs, predictions', up: v2 },
   { version: 3, name: 'predictions keyed by fold (CPCV)', up: v3 },
   { version: 4, name: 'runs record the process running them', up: v4 },
   { version: 5, name: 'desk signals with revisions', up: v5 },
+  { version: 6, name: 'predictions keyed by instrument (cross-sections)', up: v6 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -32,4 +32,14 @@ describe('migrations', () => {
     expect(await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM predictions')).toEqual([{ n: 2 }]);
     s.close();
   });
+
+  it('keys predictions by instrument too: two stocks on one date of one fold fit, one stock twice does not', async () => {
+    const path = join(tmp.dir, 'cross.duckdb');
+    const s = await Store.open(path);
+    const stock = (code: string): string => `('r1', 'm', 0, 0, DATE '2024-01-02', '${code}', '${code}', NULL, 0.6, 1, 0.001, NULL)`;
+    await s.run(`INSERT INTO predictions VALUES ${stock('600000')}, ${stock('600036')}`);
+    await expect(s.run(`INSERT INTO predictions VALUES ${stock('600036')}`)).rejects.toThrow(/constraint|duplicate/i);
+    expect(await s.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM predictions')).toEqual([{ n: 2 }]);
+    s.close();
+  });
 });
