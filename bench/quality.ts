@@ -23,6 +23,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../src/data/index.js';
 import { loadMarket, type Dataset, type MarketData } from '../src/dataset/index.js';
+import { BftError } from '../src/errors.js';
 import { gitCommit } from '../src/eval/artifact.js';
 import { demoExperiment } from '../src/eval/demo.js';
 import type { Evaluation } from '../src/eval/evaluate.js';
@@ -84,13 +85,13 @@ interface SynthSpec {
   readonly seed: number;
 }
 
-/** Parses what follows `synth:`; every mistake is a one-line UsageError naming the whole spec. */
+/** Parses what follows `synth:`; every mistake is a one-line usage error naming the whole spec. */
 function parseSynthSpec(spec: string, body: string): SynthSpec {
   const [design = '', ...mods] = body.split('/');
-  if (design !== 'null' && !isDesign(design)) throw new UsageError(`${spec}: unknown design "${design}" (one of ${DESIGNS.join(', ')}, or null)`);
+  if (design !== 'null' && !isDesign(design)) throw new BftError('usage', `${spec}: unknown design "${design}" (one of ${DESIGNS.join(', ')}, or null)`);
   const seen = new Set<string>();
   const once = (what: string): void => {
-    if (seen.has(what)) throw new UsageError(`${spec}: the ${what} is given twice`);
+    if (seen.has(what)) throw new BftError('usage', `${spec}: the ${what} is given twice`);
     seen.add(what);
   };
   let { intervalMin, rho, seed }: { intervalMin: number; rho: number; seed: number } = SYNTH_DEFAULTS;
@@ -99,18 +100,18 @@ function parseSynthSpec(spec: string, body: string): SynthSpec {
     if ((m = /^(\d+)min$/.exec(mod))) {
       once('interval');
       intervalMin = Number(m[1]);
-      if (!(SYNTH_INTERVALS as readonly number[]).includes(intervalMin)) throw new UsageError(`${spec}: interval ${mod} is not one of ${SYNTH_INTERVALS.map((i) => `${i}min`).join(', ')}`);
+      if (!(SYNTH_INTERVALS as readonly number[]).includes(intervalMin)) throw new BftError('usage', `${spec}: interval ${mod} is not one of ${SYNTH_INTERVALS.map((i) => `${i}min`).join(', ')}`);
     } else if ((m = /^rho(.*)$/.exec(mod))) {
       once('rho');
       rho = m[1] === '' ? Number.NaN : Number(m[1]);
-      if (!(rho > 0 && rho < 1)) throw new UsageError(`${spec}: rho must lie strictly between 0 and 1 (e.g. rho0.15), got ${mod}`);
+      if (!(rho > 0 && rho < 1)) throw new BftError('usage', `${spec}: rho must lie strictly between 0 and 1 (e.g. rho0.15), got ${mod}`);
       // The null plants nothing, so a rho there would name a market that does not differ.
-      if (design === 'null') throw new UsageError(`${spec}: the null market plants no signal, so it takes no rho`);
+      if (design === 'null') throw new BftError('usage', `${spec}: the null market plants no signal, so it takes no rho`);
     } else if ((m = /^seed(.*)$/.exec(mod))) {
       once('seed');
       seed = /^\d+$/.test(m[1]!) ? Number(m[1]) : Number.NaN;
-      if (!Number.isSafeInteger(seed)) throw new UsageError(`${spec}: the seed must be a non-negative integer (e.g. seed7), got ${mod}`);
-    } else throw new UsageError(`${spec}: unknown modifier "${mod}" (Nmin, rhoR or seedS, e.g. synth:opening-flow/1min/rho0.15/seed7)`);
+      if (!Number.isSafeInteger(seed)) throw new BftError('usage', `${spec}: the seed must be a non-negative integer (e.g. seed7), got ${mod}`);
+    } else throw new BftError('usage', `${spec}: unknown modifier "${mod}" (Nmin, rhoR or seedS, e.g. synth:opening-flow/1min/rho0.15/seed7)`);
   }
   return { design, intervalMin, rho, seed };
 }
@@ -182,7 +183,7 @@ function marketOf(spec: string, x: SynthExperiment): Market {
     const s = parseSynthSpec(spec, m[1]!);
     return syntheticMarket(synthName(s), synthSpecText(s), synthArgs(s), x, s.design === 'null' ? 'synthetic T, true null' : 'synthetic T');
   }
-  throw new UsageError(`unknown market "${spec}" (demo, real-t or synth:DESIGN[/Nmin][/rhoR][/seedS])`);
+  throw new BftError('usage', `unknown market "${spec}" (demo, real-t or synth:DESIGN[/Nmin][/rhoR][/seedS])`);
 }
 
 /** --suite: every design at 1- and 5-minute bars (rho 0.3) and the true null at 5 minutes, one seed for all. */
@@ -200,8 +201,6 @@ function bft(args: string[], log: Log): void {
 
 // ---------------------------------------------------------------------------------------------
 // Options
-
-class UsageError extends Error {}
 
 const USAGE = `npm run bench:quality -- [options]
 bft's models against a PyTorch reference peer on the same samples, fold plan and test days.
@@ -276,28 +275,28 @@ function parseOptions(argv: readonly string[]): Options {
       flags.add(name);
       continue;
     }
-    if (!known.has(name)) throw new UsageError(`unknown option ${a}`);
+    if (!known.has(name)) throw new BftError('usage', `unknown option ${a}`);
     const v = argv[++i];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+    if (v === undefined || v.startsWith('--')) throw new BftError('usage', `${a} needs a value`);
     values.set(name, v);
   }
   const count = (name: string, dflt: number): number => {
     const v = values.get(name);
     if (v === undefined) return dflt;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a positive integer, got ${v}`);
+    if (!Number.isInteger(n) || n < 1) throw new BftError('usage', `--${name} takes a positive integer, got ${v}`);
     return n;
   };
   const keep = values.has('keep') ? resolve(values.get('keep')!) : null;
   const reuseRun = flags.has('reuse-run');
-  if (reuseRun && keep === null) throw new UsageError('--reuse-run needs --keep DIR (the store whose run is reused)');
+  if (reuseRun && keep === null) throw new BftError('usage', '--reuse-run needs --keep DIR (the store whose run is reused)');
   const experimentFile = values.has('experiment') ? resolve(values.get('experiment')!) : null;
   const x = experimentFile === null ? DEMO_EXPERIMENT : synthExperimentOf(experimentFile);
   const suite = flags.has('suite') ? suiteSpecs(suiteSeed(values.get('suite-seed'))) : [];
-  if (!flags.has('suite') && values.has('suite-seed')) throw new UsageError('--suite-seed only goes with --suite');
+  if (!flags.has('suite') && values.has('suite-seed')) throw new BftError('usage', '--suite-seed only goes with --suite');
   const listed = values.get('markets') ?? (suite.length > 0 ? '' : 'demo,real-t');
   const markets = uniqueByName([...suite, ...listed.split(',').filter(Boolean)].map((spec) => marketOf(spec, x)));
-  if (markets.length === 0) throw new UsageError('--markets names no market');
+  if (markets.length === 0) throw new BftError('usage', '--markets names no market');
   const cores = availableParallelism();
   return {
     markets,
@@ -316,7 +315,7 @@ function parseOptions(argv: readonly string[]): Options {
 
 function suiteSeed(v: string | undefined): number {
   if (v === undefined) return SYNTH_DEFAULTS.seed;
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new UsageError(`--suite-seed takes a non-negative integer, got ${v}`);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new BftError('usage', `--suite-seed takes a non-negative integer, got ${v}`);
   return Number(v);
 }
 
@@ -329,7 +328,7 @@ function synthExperimentOf(file: string): SynthExperiment {
   try {
     x = readExperiment(file);
   } catch (e) {
-    throw new UsageError(`--experiment: ${(e as Error).message.split('\n')[0]}`);
+    throw new BftError('usage', `--experiment: ${(e as Error).message.split('\n')[0]}`);
   }
   return { text: `experiment ${x.name} (${file})`, read: () => readExperiment(file) };
 }
@@ -787,7 +786,7 @@ async function main(): Promise<void> {
     }
     o = parseOptions(process.argv.slice(2));
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (e instanceof BftError && e.code === 'usage') {
       // One line (the options run to a page): what was wrong, and where the options are.
       console.error(`bench:quality: ${e.message} (npm run bench:quality -- --help for the options)`);
       process.exitCode = 2;

@@ -1,13 +1,10 @@
 #!/usr/bin/env node
-// The bft command line: parse, call, print. Errors a user can fix print one line and exit with
-// the code from exit-codes.ts; anything else is a bug and says so.
+// The bft command line: parse, call, print. A BftError prints one line and exits with its code's
+// exit code (src/errors.ts); anything else is a bug and says so.
 
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isDataError } from '../data/index.js';
-import { isDatasetError } from '../dataset/errors.js';
-import { isEvalError } from '../eval/errors.js';
-import { isModelError } from '../models/errors.js';
+import { BftError, exitCodeOf } from '../errors.js';
 import { continuousCommand } from './commands/continuous.js';
 import { demoCommand } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';
@@ -21,22 +18,9 @@ import { signalCommand } from './commands/signal.js';
 import { dailyCommand } from './commands/daily.js';
 import { serveCommand } from './commands/serve.js';
 import { overfitCheckCommand } from './commands/overfit-check.js';
-import { CheckFailed, DeskIncomplete, EXIT, EXIT_TABLE } from './exit-codes.js';
-import { checkNumbers, UsageError } from './options.js';
+import { EXIT, EXIT_TABLE } from './exit-codes.js';
+import { checkNumbers } from './options.js';
 import { ignoreClosedPipes } from './output.js';
-
-/** Errors a user can fix: bad data, config, model folder or backend choice. */
-function isUserError(e: unknown): e is Error {
-  return isDataError(e) || isDatasetError(e) || isModelError(e) || isEvalError(e);
-}
-
-function exitCodeOf(e: unknown): number {
-  if (isDataError(e)) return e.code === 'store_unavailable' ? EXIT.storeUnavailable : EXIT.badInput;
-  // A job that failed inside training is a bug unless its own cause was bad input or config.
-  if (isEvalError(e) && e.code === 'job_failed') return /^bad_/.test(String((e as { causeCode?: string }).causeCode ?? '')) ? EXIT.badInput : EXIT.internal;
-  if (isUserError(e)) return EXIT.badInput;
-  return EXIT.internal;
-}
 
 /** A usage error as one line (yargs may give several, e.g. a suggestion). */
 function usageLine(msg: string): string {
@@ -72,27 +56,19 @@ export async function main(argv: string[]): Promise<number> {
         // failure throws. yargs' own validation errors (YError) become usage errors; anything
         // else came from a command and goes on as it is.
         if (err && err.name !== 'YError') throw err;
-        throw new UsageError(msg ?? err?.message ?? 'invalid arguments');
+        throw new BftError('usage', msg ?? err?.message ?? 'invalid arguments');
       })
       .help()
       .version()
       .parseAsync();
   } catch (e) {
     // a failed .check() in a command builder may reach here as a bare string
-    if (typeof e === 'string' || e instanceof UsageError) {
-      process.stderr.write(usageLine(typeof e === 'string' ? e : e.message));
+    if (typeof e === 'string') {
+      process.stderr.write(usageLine(e));
       return EXIT.badInput;
     }
-    if (e instanceof CheckFailed) {
-      process.stderr.write(`bft: ${e.message}\n`);
-      return EXIT.checkFailed;
-    }
-    if (e instanceof DeskIncomplete) {
-      process.stderr.write(`bft: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (isUserError(e)) {
-      process.stderr.write(`bft: ${e.message}\n`);
+    if (e instanceof BftError) {
+      process.stderr.write(e.code === 'usage' ? usageLine(e.message) : `bft: ${e.message}\n`);
       return exitCodeOf(e);
     }
     process.stderr.write(`bft: internal error: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,22 +1,18 @@
 // Checks of option values shared by every command, so a date, a count, a share or an output file
-// is judged the same way wherever it is given. Each check throws UsageError: one line, exit 2,
+// is judged the same way wherever it is given. Each check throws BftError 'usage': one line, exit 2,
 // before the command opens the store or writes anything.
 
 import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { BftError } from '../errors.js';
 import { isoDateProblem } from '../market/calendar.js';
-
-/** A bad option value, found before any work: one line on stderr and exit 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** A date option (YYYY-MM-DD, a real calendar day); undefined passes. */
 export function dateOption(option: string): (v: string | undefined) => string | undefined {
   return (v) => {
     if (v === undefined) return v;
     const problem = isoDateProblem(String(v));
-    if (problem !== null) throw new UsageError(`--${option} ${problem}`);
+    if (problem !== null) throw new BftError('usage', `--${option} ${problem}`);
     return String(v);
   };
 }
@@ -25,7 +21,7 @@ export function dateOption(option: string): (v: string | undefined) => string | 
 export function wholeNumberOption(option: string, min: number): (v: number | undefined) => number | undefined {
   return (v) => {
     if (v === undefined) return v;
-    if (!Number.isInteger(v) || v < min) throw new UsageError(`--${option} ${shown(option, v)}: expected a whole number of at least ${min}`);
+    if (!Number.isInteger(v) || v < min) throw new BftError('usage', `--${option} ${shown(option, v)}: expected a whole number of at least ${min}`);
     return v;
   };
 }
@@ -33,7 +29,7 @@ export function wholeNumberOption(option: string, min: number): (v: number | und
 /** A share option: a number from 0 to 1. */
 export function shareOption(option: string): (v: number) => number {
   return (v) => {
-    if (!(v >= 0 && v <= 1)) throw new UsageError(`--${option} ${shown(option, v)}: expected a number from 0 to 1`);
+    if (!(v >= 0 && v <= 1)) throw new BftError('usage', `--${option} ${shown(option, v)}: expected a number from 0 to 1`);
     return v;
   };
 }
@@ -47,8 +43,8 @@ export function outputFileOption(option: string): (v: string | undefined) => str
     if (v === undefined) return v;
     const path = resolve(String(v));
     const folder = statOrNull(dirname(path));
-    if (folder === null || !folder.isDirectory()) throw new UsageError(`--${option} ${v}: the folder ${dirname(path)} does not exist`);
-    if (statOrNull(path)?.isDirectory()) throw new UsageError(`--${option} ${v}: is a folder; give a file name`);
+    if (folder === null || !folder.isDirectory()) throw new BftError('usage', `--${option} ${v}: the folder ${dirname(path)} does not exist`);
+    if (statOrNull(path)?.isDirectory()) throw new BftError('usage', `--${option} ${v}: is a folder; give a file name`);
     return String(v);
   };
 }
@@ -56,13 +52,13 @@ export function outputFileOption(option: string): (v: string | undefined) => str
 /**
  * Every option given with no value (`--config` last on the line, or followed by another option):
  * yargs reads it as '', which would reach a handler as a file, model or name called ''. The first
- * one, as a UsageError.
+ * one, as a usage error.
  */
 export function checkGivenValues(argv: Readonly<Record<string, unknown>>): void {
   for (const [k, v] of Object.entries(argv)) {
     if (k === '_' || k === '$0' || /[A-Z]/.test(k)) continue;
     const empty = v === '' || (Array.isArray(v) && v.some((x) => x === ''));
-    if (empty) throw new UsageError(typedOnCommandLine(k) ? `--${k} needs a value` : `${k}: an empty value`);
+    if (empty) throw new BftError('usage', typedOnCommandLine(k) ? `--${k} needs a value` : `${k}: an empty value`);
   }
 }
 
@@ -71,7 +67,7 @@ export function checkDateOrder(argv: Readonly<Record<string, unknown>>): void {
   const { from, to } = argv;
   if (typeof from !== 'string' || typeof to !== 'string') return;
   if (isoDateProblem(from) !== null || isoDateProblem(to) !== null) return; // each option's own check says why
-  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  if (from > to) throw new BftError('usage', `--from ${from} is after --to ${to}`);
 }
 
 /** Whether --option was typed (alone or as --option=...), as opposed to a positional argument. */
@@ -94,11 +90,11 @@ function shown(option: string, v: number): string {
   return 'NaN';
 }
 
-/** Every numeric option that did not read as a number (yargs gives NaN): the first one, as a UsageError. */
+/** Every numeric option that did not read as a number (yargs gives NaN): the first one, as a usage error. */
 export function checkNumbers(argv: Readonly<Record<string, unknown>>): void {
   for (const [k, v] of Object.entries(argv)) {
     // yargs lists each option under its dashed and camel-cased names; report the dashed one
-    if (typeof v === 'number' && Number.isNaN(v) && !/[A-Z]/.test(k)) throw new UsageError(`--${k} ${shown(k, v)}: expected a number`);
+    if (typeof v === 'number' && Number.isNaN(v) && !/[A-Z]/.test(k)) throw new BftError('usage', `--${k} ${shown(k, v)}: expected a number`);
   }
 }
 

@@ -1,5 +1,4 @@
 export { Store, resolveDbPath, DEFAULT_DB, type Row } from './store.js';
-export { DataError, isDataError } from './errors.js';
 export { SCHEMA_VERSION } from './migrations.js';
 export { ingest, type IngestOptions, type IngestSummary, type FileSummary, type IngestPhase, type StampConvention } from './ingest/index.js';
 export { FIELDS, parseMap, type BarKind, type Field } from './layouts.js';

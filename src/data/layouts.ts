@@ -11,7 +11,7 @@
 //              series); needs --product, and the contract of each day is resolved from the daily bars.
 // Amount units differ by vendor, so the scale to CNY is also checked against volume x price x multiplier.
 
-import { DataError } from './errors.js';
+import { BftError } from '../errors.js';
 
 export const FIELDS = [
   'symbol',
@@ -71,7 +71,7 @@ export function parseMap(pairs: readonly string[]): Record<string, Field> {
     const col = i > 0 ? p.slice(0, i) : '';
     const field = i > 0 ? p.slice(i + 1).trim() : '';
     if (!col || !(FIELDS as readonly string[]).includes(field)) {
-      throw new DataError('bad_option', `--map ${p}: expected column=field with field one of ${FIELDS.join(', ')}`);
+      throw new BftError('bad_option', `--map ${p}: expected column=field with field one of ${FIELDS.join(', ')}`);
     }
     out[col] = field as Field;
   }
@@ -93,7 +93,7 @@ export function detectLayout(
   const ignored: string[] = [];
   const mapped = new Set(Object.keys(map));
   for (const col of Object.keys(map)) {
-    if (!header.includes(col)) throw new DataError('bad_option', `${file}: --map names column "${col}", which the file does not have (columns: ${header.join(', ')})`, { file });
+    if (!header.includes(col)) throw new BftError('bad_option', `${file}: --map names column "${col}", which the file does not have (columns: ${header.join(', ')})`, { file });
   }
   for (const col of header) {
     const field = mapped.has(col) ? map[col] : SYNONYMS[normaliseHeader(col)];
@@ -125,7 +125,7 @@ export function detectLayout(
   const missing = need.filter((f) => columns[f] === undefined);
   if (missing.length > 0) {
     const hint = missing.includes('symbol') ? ' (a file without a contract column needs --product)' : '';
-    throw new DataError(
+    throw new BftError(
       'layout_unknown',
       `${file}: no column for ${missing.join(', ')}${hint}; columns are ${header.join(', ')} (use --map column=field)`,
       { file },

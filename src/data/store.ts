@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
-import { DataError, firstLine } from './errors.js';
+import { BftError, firstLine } from '../errors.js';
 import { migrate, pendingMigrations } from './migrations.js';
 
 export const DEFAULT_DB = 'datasets/bft.duckdb';
@@ -69,7 +69,7 @@ export class Store {
 
   /**
    * Opens the store at `path` (creating it in 'write' mode) and applies pending migrations.
-   * Throws DataError 'store_missing' when a read finds no store, 'store_unavailable' when the
+   * Throws BftError 'store_missing' when a read finds no store, 'store_unavailable' when the
    * file is locked, damaged or not a DuckDB store.
    */
   static async open(path: string, opts: OpenOptions = {}): Promise<Store> {
@@ -83,7 +83,7 @@ export class Store {
     }
     const existed = existsSync(path);
     if (!existed && (mode === 'read' || opts.create === false)) {
-      throw new DataError('store_missing', `no store at ${path}: check --db (or $BFT_DB), or create one with bft ingest or bft synth`, { path });
+      throw new BftError('store_missing', `no store at ${path}: check --db (or $BFT_DB), or create one with bft ingest or bft synth`, { path });
     }
     const recoveredWal = existed && existsSync(`${path}.wal`);
     const createdDir = existed ? null : (mkdirSync(dirname(path), { recursive: true }) ?? null);
@@ -178,7 +178,7 @@ export class Store {
     try {
       return await fn();
     } catch (e) {
-      if (isDamage(e)) throw new DataError('store_unavailable', `store ${this.path} is damaged: ${firstLine(e)} (restore it from a copy, or start a new one with --db)`, { path: this.path });
+      if (isDamage(e)) throw new BftError('store_unavailable', `store ${this.path} is damaged: ${firstLine(e)} (restore it from a copy, or start a new one with --db)`, { path: this.path });
       throw e;
     }
   }
@@ -205,13 +205,13 @@ async function connect(path: string, mode: StoreMode, lockWaitMs: number): Promi
       }
       if (locked) {
         const pid = /\(PID (\d+)\)/.exec(why)?.[1];
-        throw new DataError(
+        throw new BftError(
           'store_unavailable',
           `cannot open store ${path}: another process${pid ? ` (PID ${pid})` : ''} holds its lock, such as a running bft ingest, synth or demo; waited ${(lockWaitMs / 1000).toFixed(1)} s: wait for it, or use another --db`,
           { path },
         );
       }
-      throw new DataError('store_unavailable', `cannot open store ${path}: ${why}`, { path });
+      throw new BftError('store_unavailable', `cannot open store ${path}: ${why}`, { path });
     }
   }
 }
@@ -225,7 +225,7 @@ async function needsMigration(path: string, lockWaitMs: number): Promise<boolean
     const rows = await conn.runAndReadAll('SELECT version FROM schema_migrations');
     return pendingMigrations(rows.getRows().map((r) => Number(r[0]))).length > 0;
   } catch (e) {
-    if (isDamage(e)) throw new DataError('store_unavailable', `store ${path} is damaged: ${firstLine(e)} (restore it from a copy, or start a new one with --db)`, { path });
+    if (isDamage(e)) throw new BftError('store_unavailable', `store ${path} is damaged: ${firstLine(e)} (restore it from a copy, or start a new one with --db)`, { path });
     throw e;
   } finally {
     conn.closeSync();

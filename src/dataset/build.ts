@@ -3,13 +3,13 @@
 // daily features are causal (value at i uses rows 0..i), day t's intraday bars are all known at
 // the close of t, and only the label and its metadata look at t+1.
 
+import { BftError } from '../errors.js';
 import { CURVE_NEIGHBOURS, curveFeatures, dailyFeatures, type DailyBars, type FeatureMatrix } from '../features/daily.js';
 import { dropDay, MINUTE_FEATURES, minuteFeatures } from '../features/minute.js';
 import { isoDate } from '../market/calendar.js';
 import { barEndMinutes } from '../market/sessions.js';
 import { currentSpec, specFor, type Product } from '../market/specs.js';
 import type { ResolvedDatasetConfig } from './config.js';
-import { DatasetError } from './errors.js';
 import type { ContinuousDaily, MarketData } from './load.js';
 
 /** Why a date gave no sample; `kind` groups them for the summary. */
@@ -83,9 +83,9 @@ export function dailyFeatureMatrix(market: MarketData): FeatureMatrix {
   try {
     return featureMatrixOf(market);
   } catch (e) {
-    if (e instanceof DatasetError) throw e;
+    if (e instanceof BftError) throw e;
     // the features refuse bars they cannot use (a zero or missing close): say which product
-    throw new DatasetError('non_finite', `daily bars of ${market.product} or its curve neighbours: ${e instanceof Error ? e.message : String(e)}`);
+    throw new BftError('non_finite', `daily bars of ${market.product} or its curve neighbours: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 
@@ -110,10 +110,10 @@ function featureMatrixOf(market: MarketData): FeatureMatrix {
 
 function pick(available: readonly string[], asked: readonly string[] | undefined, what: string): number[] {
   if (!asked) return available.map((_, j) => j);
-  if (asked.length === 0) throw new DatasetError('bad_config', `dataset.${what} is empty: name at least one feature`);
+  if (asked.length === 0) throw new BftError('bad_config', `dataset.${what} is empty: name at least one feature`);
   return asked.map((name) => {
     const j = available.indexOf(name);
-    if (j < 0) throw new DatasetError('unknown_feature', `unknown ${what.replace('Features', '')} feature "${name}" (known: ${available.join(', ')})`, { feature: name });
+    if (j < 0) throw new BftError('unknown_feature', `unknown ${what.replace('Features', '')} feature "${name}" (known: ${available.join(', ')})`, { feature: name });
     return j;
   });
 }
@@ -174,7 +174,7 @@ export function buildDataset(market: MarketData, cfg: ResolvedDatasetConfig, ran
   for (let i = 0; i < N; i++) for (let k = 0; k < Fd; k++) dailyRows[i * Fd + k] = all.columns[dCols[k]!]![i]!;
 
   const L = cfg.lookback;
-  if (L > N) throw new DatasetError('lookback_too_long', `lookback ${L} is longer than the ${N} trading days of ${market.product} in the store`, { lookback: L });
+  if (L > N) throw new BftError('lookback_too_long', `lookback ${L} is longer than the ${N} trading days of ${market.product} in the store`, { lookback: L });
   const grid = market.intervalMin === null ? new Int32Array(0) : minuteGrid(market.product, market.intervalMin);
   const T = grid.length;
   const Fm = mCols.length;

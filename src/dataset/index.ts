@@ -1,5 +1,4 @@
 export { datasetConfigSchema, EXECUTIONS, type DatasetConfig, type Execution, type ResolvedDatasetConfig } from './config.js';
-export { DatasetError, isDatasetError, type DatasetErrorCode } from './errors.js';
 export { loadMarket, loadContinuous, minuteInterval, type ContinuousDaily, type MarketData, type MinuteDay, type LoadOptions } from './load.js';
 export { buildDataset, dailyFeatureMatrix, droppedSummary, minuteGrid, type BuildRange, type Dataset, type DroppedDate, type Samples } from './build.js';
 export { fitScalers, modelInputs, UNSCALED_MINUTE, type ModelInputs, type Scalers } from './inputs.js';

@@ -3,10 +3,10 @@
 // bars of each day's main contract. Everything after this is pure.
 
 import { buildContinuous, loadDailyBars, type Store } from '../data/index.js';
+import { BftError } from '../errors.js';
 import type { MinuteDayBars } from '../features/minute.js';
 import { dayNumber } from '../market/calendar.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
-import { DatasetError } from './errors.js';
 
 /** One product's continuous main contract (OI rule, ratio back-adjusted), ascending dates. */
 export interface ContinuousDaily {
@@ -98,12 +98,12 @@ export async function loadContinuous(store: Store, product: Product, to?: string
 /** The interval to use: the one asked for (it must be in the store), else the only one stored. */
 export async function minuteInterval(store: Store, product: Product, asked?: number): Promise<number> {
   const have = (await store.all<{ i: number }>(`SELECT DISTINCT interval_min AS i FROM bars_minute WHERE product = $1 ORDER BY 1`, [product])).map((r) => Number(r.i));
-  if (have.length === 0) throw new DatasetError('no_data', `the store has no intraday bars of ${product}: ingest some (bft ingest minute) or run bft synth`, { product });
+  if (have.length === 0) throw new BftError('no_data', `the store has no intraday bars of ${product}: ingest some (bft ingest minute) or run bft synth`, { product });
   if (asked !== undefined) {
-    if (!have.includes(asked)) throw new DatasetError('no_data', `the store has no ${asked}-minute bars of ${product} (it has ${have.join(', ')}-minute bars)`, { product });
+    if (!have.includes(asked)) throw new BftError('no_data', `the store has no ${asked}-minute bars of ${product} (it has ${have.join(', ')}-minute bars)`, { product });
     return asked;
   }
-  if (have.length > 1) throw new DatasetError('bad_config', `the store holds ${have.join(' and ')}-minute bars of ${product}: set dataset.intervalMin`, { product });
+  if (have.length > 1) throw new BftError('bad_config', `the store holds ${have.join(' and ')}-minute bars of ${product}: set dataset.intervalMin`, { product });
   return have[0]!;
 }
 
@@ -194,7 +194,7 @@ export async function loadMarket(store: Store, opts: LoadOptions): Promise<Marke
     if (s) daily.set(p, s);
   }
   const own = daily.get(opts.product);
-  if (!own) throw new DatasetError('no_data', `the store has no daily bars of ${opts.product}${opts.to ? ` up to ${opts.to}` : ''}`, { product: opts.product });
+  if (!own) throw new BftError('no_data', `the store has no daily bars of ${opts.product}${opts.to ? ` up to ${opts.to}` : ''}`, { product: opts.product });
   if (opts.minute === false) return { product: opts.product, intervalMin: null, daily, minute: new Map() };
   const intervalMin = await minuteInterval(store, opts.product, opts.intervalMin);
   const from = opts.minuteFrom ? dayNumber(opts.minuteFrom) : own.date[0]!;

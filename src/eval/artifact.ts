@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import type { Scalers } from '../dataset/inputs.js';
-import { ModelError } from '../models/errors.js';
+import { BftError } from '../errors.js';
 import { loadModel, saveModel } from '../models/io.js';
 import type { ModelSpec } from '../models/presets.js';
 import { FOLDER_NAME_RULE, isFolderName, pathInside, type ResolvedExperiment } from './experiment.js';
@@ -72,12 +72,12 @@ export function newModelId(seed: number, now = new Date()): string {
 }
 
 /**
- * modelsDir/<name>/<id>, refused (ModelError) unless both are single folder names and the path
- * stays under modelsDir.
+ * modelsDir/<name>/<id>, refused (BftError 'bad_config') unless both are single folder names
+ * and the path stays under modelsDir.
  */
 export function modelDir(modelsDir: string, name: string, id: string): string {
   const dir = isFolderName(name) && isFolderName(id) ? pathInside(modelsDir, name, id) : null;
-  if (dir === null) throw new ModelError('bad_config', `model ${JSON.stringify(name)}, id ${JSON.stringify(id)}: not a model folder under ${modelsDir} (each must be ${FOLDER_NAME_RULE})`, { name, id, root: modelsDir });
+  if (dir === null) throw new BftError('bad_config', `model ${JSON.stringify(name)}, id ${JSON.stringify(id)}: not a model folder under ${modelsDir} (each must be ${FOLDER_NAME_RULE})`, { name, id, root: modelsDir });
   return dir;
 }
 
@@ -85,7 +85,7 @@ export function modelDir(modelsDir: string, name: string, id: string): string {
 export async function writeArtifact(dir: string, model: tf.LayersModel, meta: ArtifactMeta, scalers: Scalers): Promise<void> {
   // Whoever built `dir`, a name such as ".." must not place the model beside the models folder.
   if (modelDir(resolve(dir, '..', '..'), meta.name, meta.id) !== resolve(dir)) {
-    throw new ModelError('bad_config', `${dir} is not a folder <models>/${meta.name}/${meta.id}`, { dir, name: meta.name, id: meta.id });
+    throw new BftError('bad_config', `${dir} is not a folder <models>/${meta.name}/${meta.id}`, { dir, name: meta.name, id: meta.id });
   }
   mkdirSync(dir, { recursive: true });
   await saveModel(model, dir);
@@ -104,16 +104,16 @@ function readJson(path: string, dir: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ModelError('incompatible_artifact', `${dir} is not a bft model folder: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `no ${path.split('/').pop()}` : (e as Error).message}`);
+    throw new BftError('incompatible_artifact', `${dir} is not a bft model folder: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? `no ${path.split('/').pop()}` : (e as Error).message}`);
   }
 }
 
 /** Reads a model folder, refusing one of another format or version with one line. */
 export async function readArtifact(dir: string): Promise<Artifact> {
   const meta = readJson(join(dir, 'meta.json'), dir) as Partial<ArtifactMeta>;
-  if (meta.format !== ARTIFACT_FORMAT) throw new ModelError('incompatible_artifact', `${dir}: meta.json is not a bft model (format ${String(meta.format)})`);
+  if (meta.format !== ARTIFACT_FORMAT) throw new BftError('incompatible_artifact', `${dir}: meta.json is not a bft model (format ${String(meta.format)})`);
   if (meta.version !== ARTIFACT_VERSION) {
-    throw new ModelError('incompatible_artifact', `${dir}: model format version ${String(meta.version)}, this bft reads version ${ARTIFACT_VERSION}; retrain it with this version`);
+    throw new BftError('incompatible_artifact', `${dir}: model format version ${String(meta.version)}, this bft reads version ${ARTIFACT_VERSION}; retrain it with this version`);
   }
   const scalers = readJson(join(dir, 'scalers.json'), dir) as Scalers;
   const model = await loadModel(dir);
@@ -141,5 +141,5 @@ export function resolveModelDir(modelsDir: string, ref: string): string {
     }
     for (const n of names) if (isModel(join(modelsDir, n, ref))) return modelDir(modelsDir, n, ref);
   }
-  throw new ModelError('bad_config', `no model "${ref}": give a model folder, a name, name/id or an id under ${modelsDir} (bft train writes them)`, { ref, root: modelsDir });
+  throw new BftError('bad_config', `no model "${ref}": give a model folder, a name, name/id or an id under ${modelsDir} (bft train writes them)`, { ref, root: modelsDir });
 }

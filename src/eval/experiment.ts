@@ -5,11 +5,10 @@ import { readFileSync } from 'node:fs';
 import { basename, isAbsolute, relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { datasetConfigSchema } from '../dataset/config.js';
-import { DatasetError } from '../dataset/errors.js';
+import { BftError } from '../errors.js';
 import { isoDateProblem } from '../market/calendar.js';
-import { isModelError } from '../models/errors.js';
 import { ModelSpecSchema, resolvePreset, type ModelSpecOverrides } from '../models/presets.js';
-import { checkFoldPlanConfig, FoldPlanError, type FoldPlanConfig } from './folds.js';
+import { checkFoldPlanConfig, type FoldPlanConfig } from './folds.js';
 import { overfitConfigSchema } from './overfit/config.js';
 
 // Dates are judged by the one check every command uses (an impossible 2020-02-30 included).
@@ -143,8 +142,8 @@ export const experimentSchema = z
     try {
       checkFoldPlanConfig(foldPlanConfig(wf));
     } catch (e) {
-      if (!(e instanceof FoldPlanError)) throw e;
-      ctx.addIssue({ code: 'custom', path: ['walkForward', e.field ?? ''], message: e.message });
+      if (!(e instanceof BftError && e.code === 'bad_config')) throw e;
+      ctx.addIssue({ code: 'custom', path: ['walkForward', String(e.context['field'] ?? '')], message: e.message });
     }
     if (wf.from !== undefined && wf.to !== undefined && wf.from > wf.to) ctx.addIssue({ code: 'custom', path: ['walkForward', 'from'], message: `from ${wf.from} is after to ${wf.to}` });
     if (x.overfit.pboBlocks % 2 !== 0) ctx.addIssue({ code: 'custom', path: ['overfit', 'pboBlocks'], message: `pboBlocks must be even, got ${x.overfit.pboBlocks}` });
@@ -166,7 +165,7 @@ export const experimentSchema = z
       try {
         resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes });
       } catch (e) {
-        if (!isModelError(e)) throw e;
+        if (!(e instanceof BftError)) throw e;
         const field = e.context['preset'] !== undefined ? 'preset' : String(e.context['field'] ?? '');
         ctx.addIssue({ code: 'custom', path: field === '' || field === '(spec)' ? path : [...path, ...field.split('.')], message: e.message });
       }
@@ -220,26 +219,26 @@ export type ResolvedExperiment = z.output<typeof experimentSchema> & { name: str
 /** Parses a config object; `fallbackName` names it when the config does not. */
 export function resolveExperiment(raw: unknown, fallbackName: string, where = 'config'): ResolvedExperiment {
   const mismatch = schemeMismatch(raw);
-  if (mismatch !== null) throw new DatasetError('bad_config', `${where}: ${mismatch}`, { file: where });
+  if (mismatch !== null) throw new BftError('bad_config', `${where}: ${mismatch}`, { file: where });
   const r = experimentSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const path = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new DatasetError('bad_config', `${where}: ${path}: ${issue.message}`, { file: where });
+    throw new BftError('bad_config', `${where}: ${path}: ${issue.message}`, { file: where });
   }
   const name = r.data.name ?? fallbackName;
   // The file's name stands in for a missing "name" and must make a folder as safely.
-  if (!isFolderName(name)) throw new DatasetError('bad_config', `${where}: name: ${JSON.stringify(name)} (from the file name; the config has no "name") is not ${FOLDER_NAME_RULE}`, { file: where });
+  if (!isFolderName(name)) throw new BftError('bad_config', `${where}: name: ${JSON.stringify(name)} (from the file name; the config has no "name") is not ${FOLDER_NAME_RULE}`, { file: where });
   return { ...r.data, name };
 }
 
-/** A config file's JSON; a missing or unparsable file is one line naming it (DatasetError 'bad_config'). */
+/** A config file's JSON; a missing or unparsable file is one line naming it (BftError 'bad_config'). */
 export function readConfigJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new DatasetError('bad_config', `${path}: ${why}`, { file: path });
+    throw new BftError('bad_config', `${path}: ${why}`, { file: path });
   }
 }
 

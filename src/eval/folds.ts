@@ -19,8 +19,8 @@
 // why the gap is dropped on both sides. Each group is tested in C(N-1, k-1) folds; the folds'
 // predictions assemble into C(N, k) k / N complete backtest paths (evaluate.ts scores each).
 
+import { BftError } from '../errors.js';
 import { dayNumber, isoDate } from '../market/calendar.js';
-import { EvalError } from './errors.js';
 import { binomial } from './overfit/combinations.js';
 import { cpcvPathCount, cpcvPlan } from './overfit/cpcv.js';
 
@@ -102,14 +102,9 @@ export interface FoldPlan {
   readonly cpcv?: CpcvPaths;
 }
 
-export class FoldPlanError extends EvalError {
-  override readonly name = 'FoldPlanError';
-  constructor(
-    message: string,
-    readonly field?: string,
-  ) {
-    super('bad_config', message, field === undefined ? {} : { field });
-  }
+/** A plan that would leak or cannot be laid out: BftError 'bad_config', naming the setting to change in context.field. */
+function planError(message: string, field?: string): BftError {
+  return new BftError('bad_config', message, field === undefined ? {} : { field });
 }
 
 /** The smallest training set (after the validation tail and gap) a fold may fit on. */
@@ -123,7 +118,7 @@ export function planFolds(dates: Int32Array, labelled: number, cfg: FoldPlanConf
   checkFoldPlanConfig(cfg, horizon);
   const n = Math.min(labelled, dates.length);
   for (let i = 1; i < n; i++) {
-    if (dates[i]! <= dates[i - 1]!) throw new FoldPlanError(`sample dates must ascend (index ${i}: ${isoDate(dates[i]!)} after ${isoDate(dates[i - 1]!)})`);
+    if (dates[i]! <= dates[i - 1]!) throw planError(`sample dates must ascend (index ${i}: ${isoDate(dates[i]!)} after ${isoDate(dates[i - 1]!)})`);
   }
   return cfg.scheme === 'cpcv' ? planCpcvFolds(dates, n, cfg, horizon) : planWindowFolds(dates, n, cfg, horizon);
 }
@@ -137,7 +132,7 @@ function planWindowFolds(dates: Int32Array, n: number, cfg: WindowPlanConfig, ho
   if (cfg.firstTest !== undefined) first = Math.max(first, lowerBound(dates, n, dayNumber(cfg.firstTest)));
   if (first + cfg.testDays > end) {
     const earliest = cfg.trainDays + gap + cfg.testDays;
-    throw new FoldPlanError(
+    throw planError(
       `not enough samples for one fold: ${cfg.trainDays} training + ${gap} gap + ${cfg.testDays} test = ${earliest} needed` +
         (first > cfg.trainDays + gap ? ` from the first test date ${cfg.firstTest}` : '') +
         `, ${end} labelled samples available` +
@@ -170,7 +165,7 @@ function planCpcvFolds(dates: Int32Array, n: number, cfg: CpcvPlanConfig, horizo
   // Each group needs some samples, and the smallest training set its minimum.
   const need = Math.ceil(((MIN_TRAIN_SAMPLES + cfg.validationDays + (cfg.validationDays > 0 ? gap : 0) + 2 * k * gap) * N) / (N - k));
   if (n < Math.max(N, need)) {
-    throw new FoldPlanError(
+    throw planError(
       `not enough samples for CPCV with ${N} groups and ${k} test groups: about ${need} labelled samples needed, ${n} available` + (n > 0 ? ` (${isoDate(dates[0]!)}..${isoDate(dates[n - 1]!)})` : ''),
       'groups',
     );
@@ -186,7 +181,7 @@ function planCpcvFolds(dates: Int32Array, n: number, cfg: CpcvPlanConfig, horizo
       train = train.subarray(0, lowerBound(train, train.length, cut));
     }
     if (train.length < MIN_TRAIN_SAMPLES) {
-      throw new FoldPlanError(`CPCV fold ${s.index} (test groups ${s.testGroups.join(', ')}) leaves ${train.length} samples to fit on; at least ${MIN_TRAIN_SAMPLES} are needed (fewer groups, fewer test groups or a shorter validation tail)`, 'groups');
+      throw planError(`CPCV fold ${s.index} (test groups ${s.testGroups.join(', ')}) leaves ${train.length} samples to fit on; at least ${MIN_TRAIN_SAMPLES} are needed (fewer groups, fewer test groups or a shorter validation tail)`, 'groups');
     }
     return { index: s.index, train: segmentsOf(train), validation: segmentsOf(validation), test: segmentsOf(s.test), testGroups: s.testGroups };
   });
@@ -199,15 +194,15 @@ function planCpcvFolds(dates: Int32Array, n: number, cfg: CpcvPlanConfig, horizo
 export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
   const int = (field: string, min: number, max = Number.MAX_SAFE_INTEGER): void => {
     const v = (cfg as unknown as Record<string, unknown>)[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new FoldPlanError(`${field} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`} (got ${String(v)})`, field);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw planError(`${field} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`} (got ${String(v)})`, field);
   };
   const scheme: string = cfg.scheme;
-  if (scheme !== 'expanding' && scheme !== 'rolling' && scheme !== 'cpcv') throw new FoldPlanError(`scheme must be "expanding", "rolling" or "cpcv" (got ${String(cfg.scheme)})`, 'scheme');
+  if (scheme !== 'expanding' && scheme !== 'rolling' && scheme !== 'cpcv') throw planError(`scheme must be "expanding", "rolling" or "cpcv" (got ${String(cfg.scheme)})`, 'scheme');
   int('validationDays', 0);
   int('purgeDays', 0);
   int('embargoDays', 0);
   if (cfg.purgeDays < horizon) {
-    throw new FoldPlanError(
+    throw planError(
       `purgeDays ${cfg.purgeDays} is shorter than the label horizon (${horizon} day): the last training label would be a move inside the next window, a leak`,
       'purgeDays',
     );
@@ -216,7 +211,7 @@ export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
     int('groups', 2, 30);
     int('testGroups', 1, cfg.groups - 1);
     const folds = binomial(cfg.groups, cfg.testGroups);
-    if (folds > MAX_CPCV_FOLDS) throw new FoldPlanError(`CPCV with ${cfg.groups} groups and ${cfg.testGroups} test groups makes ${folds} folds, more than ${MAX_CPCV_FOLDS}`, 'testGroups');
+    if (folds > MAX_CPCV_FOLDS) throw planError(`CPCV with ${cfg.groups} groups and ${cfg.testGroups} test groups makes ${folds} folds, more than ${MAX_CPCV_FOLDS}`, 'testGroups');
     return;
   }
   int('trainDays', 1);
@@ -224,12 +219,12 @@ export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
   int('stepDays', 1);
   if (cfg.maxFolds !== undefined) int('maxFolds', 1);
   if (cfg.stepDays < cfg.testDays) {
-    throw new FoldPlanError(`stepDays ${cfg.stepDays} < testDays ${cfg.testDays}: test windows would overlap and dates be tested twice`, 'stepDays');
+    throw planError(`stepDays ${cfg.stepDays} < testDays ${cfg.testDays}: test windows would overlap and dates be tested twice`, 'stepDays');
   }
   const gap = cfg.purgeDays + cfg.embargoDays;
   const fit = cfg.trainDays - (cfg.validationDays > 0 ? cfg.validationDays + gap : 0);
   if (fit < MIN_TRAIN_SAMPLES) {
-    throw new FoldPlanError(
+    throw planError(
       `trainDays ${cfg.trainDays} leaves ${fit} samples to fit on after the ${cfg.validationDays}-day validation tail and its ${gap}-day gap; at least ${MIN_TRAIN_SAMPLES} are needed`,
       'trainDays',
     );
@@ -240,11 +235,11 @@ export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
     try {
       dayNumber(v);
     } catch {
-      throw new FoldPlanError(`${field} must be a date as YYYY-MM-DD (got ${v})`, field);
+      throw planError(`${field} must be a date as YYYY-MM-DD (got ${v})`, field);
     }
   }
   if (cfg.firstTest !== undefined && cfg.lastTest !== undefined && cfg.firstTest > cfg.lastTest) {
-    throw new FoldPlanError(`firstTest ${cfg.firstTest} is after lastTest ${cfg.lastTest}`, 'firstTest');
+    throw planError(`firstTest ${cfg.firstTest} is after lastTest ${cfg.lastTest}`, 'firstTest');
   }
 }
 

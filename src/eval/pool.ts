@@ -6,12 +6,13 @@
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from '../dataset/build.js';
+import { BftError, causeOf, type BftErrorCause } from '../errors.js';
 import { initBackend } from '../models/backend.js';
 import type { BackendName } from '../models/backend-names.js';
-import { EvalError } from './errors.js';
 import { jobCost, jobKey, runJob, type FoldJob, type JobResult } from './jobs.js';
 
-export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { readonly ok: false; readonly message: string; readonly code?: string };
+/** A worker's answer to one job: its result, or the error it died of as plain data (causeOf). */
+export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { readonly ok: false; readonly cause: BftErrorCause };
 
 export interface PoolOptions {
   readonly workers: number;
@@ -19,16 +20,10 @@ export interface PoolOptions {
   readonly dataset: Dataset;
 }
 
-export class JobError extends EvalError {
-  override readonly name = 'JobError';
-  constructor(
-    readonly job: string,
-    message: string,
-    /** The code of the error the job failed with, when it had one. */
-    readonly causeCode?: string,
-  ) {
-    super('job_failed', `job ${job} failed: ${message}`, { job });
-  }
+/** BftError 'job_failed' naming the job (context.job) and carrying what it died of (cause). */
+function jobFailed(job: FoldJob, cause: BftErrorCause): BftError {
+  const key = jobKey(job);
+  return new BftError('job_failed', `job ${key} failed: ${cause.message}`, { job: key }, cause);
 }
 
 /** The default worker count: the machine's cores. */
@@ -45,8 +40,7 @@ export async function runJobs(jobs: readonly FoldJob[], opts: PoolOptions, onRes
       try {
         result = await runJob(opts.dataset, job);
       } catch (e) {
-        const err = e as Error & { code?: string };
-        throw new JobError(jobKey(job), err.message, typeof err.code === 'string' ? err.code : undefined);
+        throw jobFailed(job, causeOf(e));
       }
       await onResult(result);
     }
@@ -96,7 +90,7 @@ function inWorkers(jobs: readonly FoldJob[], opts: PoolOptions, onResult: (r: Jo
       w.once('message', (reply: WorkerReply) => {
         busy.delete(w);
         if (!reply.ok) {
-          fail(new JobError(jobKey(job), reply.message, reply.code));
+          fail(jobFailed(job, reply.cause));
           return;
         }
         chain = chain.then(() => onResult(reply.result));

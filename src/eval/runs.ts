@@ -5,8 +5,8 @@
 
 import { hostname } from 'node:os';
 import type { Store } from '../data/store.js';
+import { BftError } from '../errors.js';
 import { isoDate } from '../market/calendar.js';
-import { EvalError } from './errors.js';
 import { FOLDER_NAME_RULE, isFolderName, pathInside } from './experiment.js';
 import type { JobResult } from './jobs.js';
 
@@ -44,13 +44,13 @@ export function ownerState(owner: RunOwner | null, here: string = hostname()): '
 }
 
 /**
- * experimentsDir/<experiment>/runs/<runId>, refused (EvalError) unless both names are single
- * folder names and the path stays under experimentsDir.
+ * experimentsDir/<experiment>/runs/<runId>, refused (BftError 'bad_config') unless both names
+ * are single folder names and the path stays under experimentsDir.
  */
 export function runDir(experimentsDir: string, experiment: string, runId: string): string {
   const dir = isFolderName(experiment) && isFolderName(runId) ? pathInside(experimentsDir, experiment, 'runs', runId) : null;
   if (dir === null) {
-    throw new EvalError('bad_config', `experiment ${JSON.stringify(experiment)}, run ${JSON.stringify(runId)}: not a run folder under ${experimentsDir} (each must be ${FOLDER_NAME_RULE})`, { experiment, run: runId, root: experimentsDir });
+    throw new BftError('bad_config', `experiment ${JSON.stringify(experiment)}, run ${JSON.stringify(runId)}: not a run folder under ${experimentsDir} (each must be ${FOLDER_NAME_RULE})`, { experiment, run: runId, root: experimentsDir });
   }
   return dir;
 }
@@ -210,7 +210,7 @@ export async function readPredictions(store: Store, runId: string): Promise<Pred
   const rows = await store.all<PredictionRow>(
     `SELECT model, seed, fold, CAST(date - DATE '1970-01-01' AS INTEGER) AS day, product, contract, traded_contract,
        probability, label, next_return, next_ticks
-     FROM predictions WHERE run_id = $1 ORDER BY model, seed, date, fold`,
+     FROM predictions WHERE run_id = $1 ORDER BY model, seed, date, product, fold`,
     [runId],
   );
   return rows.map((r) => ({

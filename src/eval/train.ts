@@ -6,9 +6,9 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../data/store.js';
 import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
-import { DatasetError } from '../dataset/errors.js';
 import { fitScalers, modelInputs } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
+import { BftError } from '../errors.js';
 import { isoDate } from '../market/calendar.js';
 import { initBackend } from '../models/backend.js';
 import { buildModel } from '../models/build.js';
@@ -105,7 +105,7 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.intervalMin === null ? 'no intraday bars' : `${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features`}); ${droppedSummary(ds.dropped, ds.masked)}`);
   const { train, validation } = splitTail(ds, x.train.validationDays, x.train.purgeDays);
   if (train.length === 0) {
-    throw new DatasetError('no_data', `no training samples for ${ds.product} in ${from ?? 'the start'}..${to ?? 'the end'} (${ds.samples.n} samples before the validation tail of ${x.train.validationDays}; ${droppedSummary(ds.dropped, ds.masked)})`);
+    throw new BftError('no_data', `no training samples for ${ds.product} in ${from ?? 'the start'}..${to ?? 'the end'} (${ds.samples.n} samples before the validation tail of ${x.train.validationDays}; ${droppedSummary(ds.dropped, ds.masked)})`);
   }
   const scalers = fitScalers(ds, train);
   const trainIn = modelInputs(ds, scalers, train);

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import type { Store } from '../data/store.js';
 import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
 import { loadMarket } from '../dataset/load.js';
+import { BftError } from '../errors.js';
 import { isoDate } from '../market/calendar.js';
 import { initBackend } from '../models/backend.js';
 import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
 import { channelsOf } from '../models/registry.js';
 import { deriveSeed } from '../models/seed.js';
 import { gitCommit } from './artifact.js';
-import { EvalError } from './errors.js';
 import { foldPlanConfig, type ResolvedExperiment } from './experiment.js';
 import { describePlan, parsePlan, planFolds, segmentIndices, type Fold, type FoldPlan } from './folds.js';
 import { jobKey, type FoldJob, type JobResult } from './jobs.js';
@@ -150,17 +150,17 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   let runId: string;
   if (run.resume !== undefined) {
     const prev = await getRun(run.store, run.resume);
-    if (prev === null) throw new EvalError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
-    if (trainingConfig(prev.configJson) !== trainingConfig(configJson)) throw new EvalError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
-    if (JSON.stringify(parsePlan(prev.planJson)) !== planJson) throw new EvalError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
+    if (prev === null) throw new BftError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
+    if (trainingConfig(prev.configJson) !== trainingConfig(configJson)) throw new BftError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
+    if (JSON.stringify(parsePlan(prev.planJson)) !== planJson) throw new BftError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
     // Two processes on one run would train the same jobs twice and one would fail on the other's rows.
     if (prev.status === 'running' && prev.owner !== null && prev.owner.pid !== process.pid && ownerState(prev.owner) === 'alive') {
-      throw new EvalError('bad_config', `run ${run.resume} is still running (pid ${prev.owner.pid}); wait for it or stop it before resuming`, { run: run.resume, pid: prev.owner.pid });
+      throw new BftError('bad_config', `run ${run.resume} is still running (pid ${prev.owner.pid}); wait for it or stop it before resuming`, { run: run.resume, pid: prev.owner.pid });
     }
     runId = prev.runId;
   } else {
     runId = run.runId ?? newRunId();
-    if ((await getRun(run.store, runId)) !== null) throw new EvalError('bad_config', `run ${runId} exists already`, { run: runId });
+    if ((await getRun(run.store, runId)) !== null) throw new BftError('bad_config', `run ${runId} exists already`, { run: runId });
   }
   const dir = runDir(run.experimentsDir, x.name, runId);
   // A resumed run is owned by this process from here on (bft runs list: running, not stopped).

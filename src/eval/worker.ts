@@ -3,6 +3,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Dataset } from '../dataset/build.js';
+import { causeOf } from '../errors.js';
 import { initBackend } from '../models/backend.js';
 import type { BackendName } from '../models/backend-names.js';
 import { runJob, type FoldJob } from './jobs.js';
@@ -26,8 +27,7 @@ port.on('message', (job: FoldJob) => {
       const result = await runJob(init.dataset, job);
       reply = { ok: true, result };
     } catch (e) {
-      const err = e as Error & { code?: string };
-      reply = { ok: false, message: err.message ?? String(e), ...(typeof err.code === 'string' ? { code: err.code } : {}) };
+      reply = { ok: false, cause: causeOf(e) };
     }
     port.postMessage(reply, reply.ok ? [reply.result.testProb.buffer as ArrayBuffer] : []);
   })();

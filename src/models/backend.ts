@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { ModelError, firstLine } from './errors.js';
+import { BftError, firstLine } from '../errors.js';
 import { quietly } from './quiet.js';
 
 import { BACKEND_NAMES, type BackendName } from './backend-names.js';
@@ -33,7 +33,7 @@ let wasmPathsSet = false;
 
 /**
  * Activates a backend and returns which one is active. `auto` prefers the native bindings, then
- * wasm, then cpu; an explicit name fails with a one-line ModelError if it cannot be had.
+ * wasm, then cpu; an explicit name fails with a one-line BftError if it cannot be had.
  * Calling again with the same name is a no-op returning the same answer.
  */
 export async function initBackend(
@@ -41,7 +41,7 @@ export async function initBackend(
   log?: (line: string) => void,
 ): Promise<BackendInfo> {
   if (!BACKEND_NAMES.includes(name)) {
-    throw new ModelError('bad_config', `unknown backend "${String(name)}" (expected one of ${BACKEND_NAMES.join(', ')})`);
+    throw new BftError('bad_config', `unknown backend "${String(name)}" (expected one of ${BACKEND_NAMES.join(', ')})`);
   }
   const previous = settled.get(name);
   const info =
@@ -56,7 +56,7 @@ async function activate(name: BackendName): Promise<BackendInfo> {
     case 'tensorflow': {
       const native = await tryNative();
       if (native) return native;
-      throw new ModelError(
+      throw new BftError(
         'backend_unavailable',
         'backend "tensorflow" needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu, and neither loads here; use --backend wasm or cpu',
       );
@@ -103,14 +103,14 @@ async function activateWasm(): Promise<BackendInfo> {
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     return { backend: 'wasm', detail: `WebAssembly${simd ? ' with SIMD' : ''}, ${wasm.getThreadsCount()} thread(s)` };
   } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError('backend_unavailable', `backend "wasm" failed to start: ${firstLine(e)}`);
+    if (e instanceof BftError) throw e;
+    throw new BftError('backend_unavailable', `backend "wasm" failed to start: ${firstLine(e)}`);
   }
 }
 
 async function activateCpu(): Promise<BackendInfo> {
   if (!(await tf.setBackend('cpu'))) {
-    throw new ModelError('backend_unavailable', 'backend "cpu" failed to start');
+    throw new BftError('backend_unavailable', 'backend "cpu" failed to start');
   }
   await tf.ready();
   // The first write prints tfjs's "install our node backend" banner; take it here, muted.

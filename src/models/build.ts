@@ -10,7 +10,7 @@
 // attachSeededDropout in train.ts); fitting a built model by other means uses tfjs's own.
 
 import * as tf from '@tensorflow/tfjs';
-import { ModelError } from './errors.js';
+import { BftError } from '../errors.js';
 import { quietly } from './quiet.js';
 import { validateSpec, type ModelSpec } from './presets.js';
 import { BUILTIN_CHANNELS, checkShapes, getModelKind, registerModelKind, type ChannelName, type InputShapes } from './registry.js';
@@ -23,14 +23,14 @@ type Sym = tf.SymbolicTensor;
 
 /**
  * A fresh model of `spec.kind` with every initializer seeded from `seed`. Validates the spec,
- * the shapes its channels need and the seed; throws ModelError('bad_config').
+ * the shapes its channels need and the seed; throws BftError('bad_config').
  */
 export function buildModel(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel {
   const valid = validateSpec(spec);
   const def = getModelKind(valid.kind);
   checkShapes(def.inputs, shapes);
   if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new ModelError('bad_config', `seed must be a non-negative integer (got ${String(seed)})`);
+    throw new BftError('bad_config', `seed must be a non-negative integer (got ${String(seed)})`);
   }
   return def.build(valid, shapes, seed);
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 // Registers the fused layer classes, so a model saved with them loads.
 import './rnn/layers.js';
-import { ModelError, firstLine } from './errors.js';
+import { BftError, firstLine } from '../errors.js';
 import { quietlyAsync } from './quiet.js';
 
 export const MODEL_FILE = 'model.json';
@@ -58,7 +58,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     // Loading rebuilds the layers (running their initializers) before setting the weights.
     return await quietlyAsync(() => tf.loadLayersModel({ load: async () => artifacts }));
   } catch (e) {
-    throw new ModelError('incompatible_artifact', `cannot load the model in ${dir}: ${firstLine(e)}`, { dir });
+    throw new BftError('incompatible_artifact', `cannot load the model in ${dir}: ${firstLine(e)}`, { dir });
   }
 }
 
@@ -69,7 +69,7 @@ export function readModelMetadata(dir: string): ModelMetadata {
 
 function toModelJson(artifacts: tf.io.ModelArtifacts, metadata: ModelMetadata | undefined): tf.io.ModelJSON {
   if (artifacts.modelTopology === undefined || artifacts.modelTopology instanceof ArrayBuffer) {
-    throw new ModelError('incompatible_artifact', 'only layers models with a JSON topology can be saved');
+    throw new BftError('incompatible_artifact', 'only layers models with a JSON topology can be saved');
   }
   return {
     modelTopology: artifacts.modelTopology,
@@ -84,19 +84,19 @@ function toModelJson(artifacts: tf.io.ModelArtifacts, metadata: ModelMetadata | 
 
 function readModelJson(dir: string): tf.io.ModelJSON {
   const path = join(dir, MODEL_FILE);
-  if (!existsSync(path)) throw new ModelError('incompatible_artifact', `no ${MODEL_FILE} in ${dir}`, { dir });
+  if (!existsSync(path)) throw new BftError('incompatible_artifact', `no ${MODEL_FILE} in ${dir}`, { dir });
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new ModelError('incompatible_artifact', `${path} is not valid JSON: ${firstLine(e)}`, { path });
+    throw new BftError('incompatible_artifact', `${path} is not valid JSON: ${firstLine(e)}`, { path });
   }
   const json = parsed as Partial<tf.io.ModelJSON> | null;
   if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ModelError('incompatible_artifact', `${path} is not a tfjs layers model (no modelTopology or weightsManifest)`, { path });
+    throw new BftError('incompatible_artifact', `${path} is not a tfjs layers model (no modelTopology or weightsManifest)`, { path });
   }
   if (json.format !== undefined && json.format !== 'layers-model') {
-    throw new ModelError('incompatible_artifact', `${path} holds a "${json.format}", not a layers-model`, { path });
+    throw new BftError('incompatible_artifact', `${path} holds a "${json.format}", not a layers-model`, { path });
   }
   return json as tf.io.ModelJSON;
 }
@@ -108,7 +108,7 @@ async function readWeights(dir: string, manifest: tf.io.WeightsManifestConfig): 
   const data = tf.io.CompositeArrayBuffer.join(parts.map((b) => b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer));
   const expected = expectedBytes(specs);
   if (expected !== null && expected !== data.byteLength) {
-    throw new ModelError('incompatible_artifact', `weights in ${dir} hold ${data.byteLength} bytes but model.json describes ${expected}`, { dir });
+    throw new BftError('incompatible_artifact', `weights in ${dir} hold ${data.byteLength} bytes but model.json describes ${expected}`, { dir });
   }
   return [specs, data];
 }
@@ -116,7 +116,7 @@ async function readWeights(dir: string, manifest: tf.io.WeightsManifestConfig): 
 function readWeightFile(dir: string, name: string): Uint8Array {
   const path = join(dir, name);
   if (!existsSync(path) || !statSync(path).isFile()) {
-    throw new ModelError('incompatible_artifact', `weights file ${name} is missing from ${dir}`, { dir, file: name });
+    throw new BftError('incompatible_artifact', `weights file ${name} is missing from ${dir}`, { dir, file: name });
   }
   return readFileSync(path);
 }

@@ -4,7 +4,7 @@
 // validated here so a bad value fails before any tensor is made.
 
 import { z } from 'zod';
-import { ModelError } from './errors.js';
+import { BftError } from '../errors.js';
 
 /** Kinds built in; the registry accepts more (see registerModelKind). */
 export type BuiltinKind = 'dual' | 'daily' | 'minute' | 'logit';
@@ -89,24 +89,24 @@ export function listPresets(): string[] {
   return Object.keys(PRESETS);
 }
 
-/** The preset `name` with `overrides` applied, validated. Throws ModelError('bad_config'). */
+/** The preset `name` with `overrides` applied, validated. Throws BftError('bad_config'). */
 export function resolvePreset(name: string, overrides: ModelSpecOverrides = {}): ModelSpec {
   const base = PRESETS[name];
   if (base === undefined) {
-    throw new ModelError('bad_config', `unknown model preset "${name}" (known: ${listPresets().join(', ')})`, { preset: name });
+    throw new BftError('bad_config', `unknown model preset "${name}" (known: ${listPresets().join(', ')})`, { preset: name });
   }
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return validateSpec({ ...base, head: [...base.head], ...defined }, `preset "${name}"`);
 }
 
-/** Validates a spec from anywhere (a saved artifact, a config file). Throws ModelError('bad_config'). */
+/** Validates a spec from anywhere (a saved artifact, a config file). Throws BftError('bad_config'). */
 export function validateSpec(value: unknown, where = 'model spec'): ModelSpec {
   const parsed = ModelSpecSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue && issue.path.length > 0 ? issue.path.join('.') : '(spec)';
   const got = issue ? describeValue(pathGet(value, issue.path)) : '';
-  throw new ModelError('bad_config', `bad ${where}: ${field}: ${issue?.message ?? 'invalid'}${got}`, { field });
+  throw new BftError('bad_config', `bad ${where}: ${field}: ${issue?.message ?? 'invalid'}${got}`, { field });
 }
 
 function pathGet(value: unknown, path: readonly PropertyKey[]): unknown {

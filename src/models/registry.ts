@@ -5,7 +5,7 @@
 // import graph stays one-way (build -> registry).
 
 import type * as tf from '@tensorflow/tfjs';
-import { ModelError } from './errors.js';
+import { BftError } from '../errors.js';
 import type { ModelSpec } from './presets.js';
 
 export type ChannelName = 'daily' | 'minute';
@@ -37,16 +37,16 @@ const kinds = new Map<string, ModelKindDef>();
 /** Adds a kind. Re-registering a name is refused unless `replace` is set (tests, hot swaps). */
 export function registerModelKind(kind: string, def: ModelKindDef, opts: { replace?: boolean } = {}): void {
   if (kinds.has(kind) && !opts.replace) {
-    throw new ModelError('bad_config', `model kind "${kind}" is already registered`, { kind });
+    throw new BftError('bad_config', `model kind "${kind}" is already registered`, { kind });
   }
-  if (def.inputs.length === 0) throw new ModelError('bad_config', `model kind "${kind}" reads no input`, { kind });
+  if (def.inputs.length === 0) throw new BftError('bad_config', `model kind "${kind}" reads no input`, { kind });
   kinds.set(kind, def);
 }
 
 export function getModelKind(kind: string): ModelKindDef {
   const def = kinds.get(kind);
   if (def === undefined) {
-    throw new ModelError('bad_config', `unknown model kind "${kind}" (known: ${listModelKinds().join(', ')})`, { kind });
+    throw new BftError('bad_config', `unknown model kind "${kind}" (known: ${listModelKinds().join(', ')})`, { kind });
   }
   return def;
 }
@@ -63,7 +63,7 @@ export function listModelKinds(): string[] {
   return [...kinds.keys()];
 }
 
-/** Checks the shapes a kind reads are positive integers. Throws ModelError('bad_config'). */
+/** Checks the shapes a kind reads are positive integers. Throws BftError('bad_config'). */
 export function checkShapes(inputs: readonly ChannelName[], shapes: InputShapes): void {
   const needed: (keyof InputShapes)[] = [];
   if (inputs.includes('daily')) needed.push('lookback', 'dailyFeatures');
@@ -71,7 +71,7 @@ export function checkShapes(inputs: readonly ChannelName[], shapes: InputShapes)
   for (const key of needed) {
     const v = shapes[key];
     if (!Number.isInteger(v) || v < 1) {
-      throw new ModelError('bad_config', `input shape ${key} must be a positive integer (got ${String(v)})`, { field: key });
+      throw new BftError('bad_config', `input shape ${key} must be a positive integer (got ${String(v)})`, { field: key });
     }
   }
 }

@@ -13,8 +13,8 @@
 // Every tensor made here is disposed; tf.memory().numTensors stays flat across epochs.
 
 import * as tf from '@tensorflow/tfjs';
+import { BftError } from '../errors.js';
 import type { ChannelName } from './registry.js';
-import { ModelError } from './errors.js';
 import { SeededRng, deriveSeed, permutation } from './seed.js';
 
 export interface DailyArray {
@@ -81,7 +81,7 @@ export function outputClasses(model: tf.LayersModel): number {
   const out = model.outputs[0];
   const width = out?.shape[out.shape.length - 1];
   if (model.outputs.length !== 1 || typeof width !== 'number') {
-    throw new ModelError('incompatible_artifact', 'model must have exactly one output of fixed width');
+    throw new BftError('incompatible_artifact', 'model must have exactly one output of fixed width');
   }
   return width === 1 ? 2 : width;
 }
@@ -220,7 +220,7 @@ class BatchMaker {
   ) {
     this.sources = model.inputNames.map((name) => {
       const src = name === 'daily' ? train.daily && { data: train.daily.data, shape: [train.daily.lookback, train.daily.features] as [number, number] } : name === 'minute' ? train.minute && { data: train.minute.data, shape: [train.minute.bars, train.minute.features] as [number, number] } : undefined;
-      if (!src) throw new ModelError('bad_input', `model input "${name}" has no data`);
+      if (!src) throw new BftError('bad_input', `model input "${name}" has no data`);
       return { ...src, buf: new Float32Array(0) };
     });
   }
@@ -300,7 +300,7 @@ function inputTensors(model: tf.LayersModel, x: InputArrays): tf.Tensor[] {
   return model.inputNames.map((name) => {
     if (name === 'daily' && x.daily) return tf.tensor3d(x.daily.data, [x.n, x.daily.lookback, x.daily.features]);
     if (name === 'minute' && x.minute) return tf.tensor3d(x.minute.data, [x.n, x.minute.bars, x.minute.features]);
-    throw new ModelError('bad_input', `model input "${name}" has no data`);
+    throw new BftError('bad_input', `model input "${name}" has no data`);
   });
 }
 
@@ -310,7 +310,7 @@ function targetTensor(y: Int32Array, classes: number): tf.Tensor {
 }
 
 function checkOptions(opts: TrainOptions): void {
-  const bad = (field: string, rule: string, v: unknown) => new ModelError('bad_config', `training option ${field} ${rule} (got ${String(v)})`, { field });
+  const bad = (field: string, rule: string, v: unknown) => new BftError('bad_config', `training option ${field} ${rule} (got ${String(v)})`, { field });
   if (!Number.isInteger(opts.epochs) || opts.epochs < 1) throw bad('epochs', 'must be an integer >= 1', opts.epochs);
   if (!Number.isInteger(opts.batchSize) || opts.batchSize < 1) throw bad('batchSize', 'must be an integer >= 1', opts.batchSize);
   if (!(opts.learningRate > 0) || !Number.isFinite(opts.learningRate)) throw bad('learningRate', 'must be a positive number', opts.learningRate);
@@ -321,18 +321,18 @@ function checkOptions(opts: TrainOptions): void {
 
 /** Sizes agree with n and with the model's inputs, and every value is finite. */
 function checkArrays(model: tf.LayersModel, x: InputArrays, what: string): void {
-  if (!Number.isInteger(x.n) || x.n < 1) throw new ModelError('bad_input', `${what} set is empty (n = ${x.n})`);
+  if (!Number.isInteger(x.n) || x.n < 1) throw new BftError('bad_input', `${what} set is empty (n = ${x.n})`);
   model.inputNames.forEach((inputName, i) => {
     // inputNames are the input layers' names; the symbolic tensors' own names may carry suffixes.
     const name = inputName as ChannelName;
     const arr = name === 'daily' ? x.daily && { ...x.daily, steps: x.daily.lookback } : name === 'minute' ? x.minute && { ...x.minute, steps: x.minute.bars } : undefined;
-    if (!arr) throw new ModelError('bad_input', `${what} set has no "${inputName}" input, which the model needs`);
+    if (!arr) throw new BftError('bad_input', `${what} set has no "${inputName}" input, which the model needs`);
     const [, steps, features] = model.inputs[i]?.shape ?? [];
     if (arr.steps !== steps || arr.features !== features) {
-      throw new ModelError('bad_input', `${what} ${name} input is ${arr.steps}x${arr.features} per sample but the model expects ${steps}x${features}`);
+      throw new BftError('bad_input', `${what} ${name} input is ${arr.steps}x${arr.features} per sample but the model expects ${steps}x${features}`);
     }
     if (arr.data.length !== x.n * arr.steps * arr.features) {
-      throw new ModelError('bad_input', `${what} ${name} input holds ${arr.data.length} values, expected n*${arr.steps}*${arr.features} = ${x.n * arr.steps * arr.features}`);
+      throw new BftError('bad_input', `${what} ${name} input holds ${arr.data.length} values, expected n*${arr.steps}*${arr.features} = ${x.n * arr.steps * arr.features}`);
     }
     checkFinite(arr.data, arr.steps, arr.features, `${what} ${name}`);
   });
@@ -345,16 +345,16 @@ function checkFinite(data: Float32Array, steps: number, features: number, label:
     const perSample = steps * features;
     const sample = Math.floor(i / perSample);
     const step = Math.floor((i % perSample) / features);
-    throw new ModelError('bad_input', `${label} input has ${v} at sample ${sample} (step ${step}, feature ${i % features})`, { sample, step, feature: i % features });
+    throw new BftError('bad_input', `${label} input has ${v} at sample ${sample} (step ${step}, feature ${i % features})`, { sample, step, feature: i % features });
   }
 }
 
 function checkLabels(x: TrainArrays, classes: number, what: string): void {
-  if (x.y.length !== x.n) throw new ModelError('bad_input', `${what} labels hold ${x.y.length} values for n = ${x.n} samples`);
+  if (x.y.length !== x.n) throw new BftError('bad_input', `${what} labels hold ${x.y.length} values for n = ${x.n} samples`);
   for (let i = 0; i < x.y.length; i++) {
     const c = x.y[i]!;
     if (c < 0 || c >= classes) {
-      throw new ModelError('bad_input', `${what} label ${c} at sample ${i} is outside 0..${classes - 1}`, { sample: i });
+      throw new BftError('bad_input', `${what} label ${c} at sample ${i} is outside 0..${classes - 1}`, { sample: i });
     }
   }
 }

@@ -4,7 +4,7 @@
 
 import type { Store } from '../data/store.js';
 import { buildContinuous, loadDailyBars, type DailyBar } from '../data/continuous.js';
-import { DatasetError } from '../dataset/errors.js';
+import { BftError } from '../errors.js';
 import { traditionalFactors } from '../eval/factors.js';
 import { predictWithModel } from '../eval/predict.js';
 import { dayNumber, holidaysKnown, isoDate, nextTradingDay } from '../market/calendar.js';
@@ -53,12 +53,12 @@ export interface DeskSignal {
 
 const SIDE = { '1': 'long', '-1': 'short', '0': 'flat' } as const;
 
-/** The desk signal of one product, one evening. Data problems are DatasetError('no_data') in one line. */
+/** The desk signal of one product, one evening. Data problems are BftError('no_data') in one line. */
 export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
   const { store, product } = req;
   const warnings: string[] = [];
   const bars = await loadDailyBars(store, product);
-  if (bars.length === 0) throw new DatasetError('no_data', `the store has no daily bars of ${product}`, { product });
+  if (bars.length === 0) throw new BftError('no_data', `the store has no daily bars of ${product}`, { product });
   const lastDaily = bars[bars.length - 1]!.date;
   const asOf = req.asOf ?? lastDaily;
   const upTo = bars.filter((b) => b.date <= asOf);
@@ -66,27 +66,27 @@ export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
   const last = series.rows[series.rows.length - 1];
   if (!last || last.date !== asOf) {
     const end = asOf > lastDaily ? `its daily bars end ${lastDaily}` : `its main contract has no daily bar that day`;
-    throw new DatasetError('no_data', `no signal for ${product} as of ${asOf}: the store has no daily bar of ${product} on ${asOf} (${end})`, { product, asOf });
+    throw new BftError('no_data', `no signal for ${product} as of ${asOf}: the store has no daily bar of ${product} on ${asOf} (${end})`, { product, asOf });
   }
 
   const p = await predictWithModel({ store, modelDir: req.modelDir, from: asOf, to: asOf, backend: req.backend, log: req.log });
   const meta = p.meta;
-  if (meta.data.product !== product) throw new DatasetError('bad_config', `model ${meta.name}/${meta.id} times ${meta.data.product}, not ${product}`, { product });
+  if (meta.data.product !== product) throw new BftError('bad_config', `model ${meta.name}/${meta.id} times ${meta.data.product}, not ${product}`, { product });
   const trained = meta.data.validation ?? meta.data.train;
   // A model that saw a label of asOf or later was trained on bars after that evening.
   if (trained.to >= asOf) {
-    throw new DatasetError('bad_config', `model ${meta.name}/${meta.id} was trained on samples through ${trained.to}, whose labels need the bars of the day after: it cannot make a signal as of ${asOf}`, { product, asOf });
+    throw new BftError('bad_config', `model ${meta.name}/${meta.id} was trained on samples through ${trained.to}, whose labels need the bars of the day after: it cannot make a signal as of ${asOf}`, { product, asOf });
   }
   const row = p.rows.find((r) => r.date === asOf);
   if (!row) {
     const why = p.droppedDates.find((d) => d.date === asOf)?.reason ?? p.dropped;
-    throw new DatasetError('no_data', `no signal for ${product} as of ${asOf}: ${why}`, { product, asOf });
+    throw new BftError('no_data', `no signal for ${product} as of ${asOf}: ${why}`, { product, asOf });
   }
   const masked = p.maskedDates.find((d) => d.date === asOf);
   if (masked) warnings.push(`the minute channel is masked (${masked.reason}): the model reads the daily bars only`);
 
   const spec = specFor(product, asOf);
-  if (!spec) throw new DatasetError('no_data', `no contract terms of ${product} on ${asOf}`, { product, asOf });
+  if (!spec) throw new BftError('no_data', `no contract terms of ${product} on ${asOf}`, { product, asOf });
   const intervalMin = meta.data.intervalMin;
   if (intervalMin !== null && !masked) {
     // The dataset takes a session with most of its bars; the desk is told when one is short.
@@ -115,7 +115,7 @@ export async function computeSignal(req: SignalRequest): Promise<DeskSignal> {
     sizing = sizePosition(req.budgetCny, movesInTicks(closes, spec.tick), spec.tickValue, combination.direction);
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw new DatasetError('no_data', `no position for ${product} as of ${asOf}: ${contract}: ${e.message}`, { product, asOf });
+    throw new BftError('no_data', `no position for ${product} as of ${asOf}: ${contract}: ${e.message}`, { product, asOf });
   }
 
   return {

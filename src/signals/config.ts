@@ -4,7 +4,7 @@
 
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { DatasetError } from '../dataset/errors.js';
+import { BftError } from '../errors.js';
 import { readConfigJson, readExperiment, type ResolvedExperiment } from '../eval/experiment.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
 
@@ -78,7 +78,7 @@ export function resolveDeskConfig(raw: unknown, path: string): DeskConfig {
   if (!r.success) {
     const issue = r.error.issues[0]!;
     const field = issue.path.length > 0 ? issue.path.join('.') : '(top level)';
-    throw new DatasetError('bad_config', `${path}: ${field}: ${issue.message}`, { file: path });
+    throw new BftError('bad_config', `${path}: ${field}: ${issue.message}`, { file: path });
   }
   const base = dirname(resolve(path));
   const products: DeskProduct[] = [];
@@ -88,13 +88,13 @@ export function resolveDeskConfig(raw: unknown, path: string): DeskConfig {
     const experimentPath = resolve(base, p.experiment);
     const read = readExperiment(experimentPath);
     if (read.dataset.product !== product) {
-      throw new DatasetError('bad_config', `${path}: products.${product}.experiment: ${p.experiment} times ${read.dataset.product}, not ${product}`, { file: path });
+      throw new BftError('bad_config', `${path}: products.${product}.experiment: ${p.experiment} times ${read.dataset.product}, not ${product}`, { file: path });
     }
     const candidates = read.models ?? [read.model];
     const label = (m: (typeof candidates)[number]): string => String(m.label ?? m.preset);
     const chosen = p.model === undefined ? candidates[0]! : candidates.find((m) => label(m) === p.model);
     if (chosen === undefined) {
-      throw new DatasetError('bad_config', `${path}: products.${product}.model: ${p.model} is not a model of ${p.experiment} (it has ${candidates.map(label).join(', ')})`, { file: path });
+      throw new BftError('bad_config', `${path}: products.${product}.model: ${p.model} is not a model of ${p.experiment} (it has ${candidates.map(label).join(', ')})`, { file: path });
     }
     // The chosen model is the one `bft train` makes from this experiment.
     const experiment: ResolvedExperiment = { ...read, model: chosen };

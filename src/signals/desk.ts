@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../data/store.js';
 import { loadDailyBars } from '../data/continuous.js';
-import { DatasetError } from '../dataset/errors.js';
+import { BftError, type BftErrorCode } from '../errors.js';
 import type { ArtifactMeta } from '../eval/artifact.js';
 import { trainExperiment } from '../eval/train.js';
 import { dayNumber, isoDate, isTradingDay } from '../market/calendar.js';
@@ -41,11 +41,14 @@ export interface ProductEvening {
 export async function runEvening(store: Store, config: DeskConfig, opts: EveningOptions = {}): Promise<ProductEvening[]> {
   const asked = opts.products ?? config.products.map((p) => p.product);
   const unknown = asked.filter((p) => !config.products.some((c) => c.product === p));
-  if (unknown.length > 0) throw new DatasetError('bad_config', `${config.path} has no product ${unknown.join(', ')} (it has ${config.products.map((p) => p.product).join(', ')})`, { file: config.path });
+  if (unknown.length > 0) throw new BftError('bad_config', `${config.path} has no product ${unknown.join(', ')} (it has ${config.products.map((p) => p.product).join(', ')})`, { file: config.path });
   const out: ProductEvening[] = [];
   for (const entry of config.products.filter((p) => asked.includes(p.product))) out.push(await productEvening(store, config, entry, opts));
   return out;
 }
+
+/** What stops one product's evening and lets the others go on: its data, or its model or dataset settings. */
+const PRODUCT_PROBLEMS: ReadonlySet<BftErrorCode> = new Set<BftErrorCode>(['no_data', 'bad_config', 'lookback_too_long', 'unknown_feature', 'non_finite']);
 
 async function productEvening(store: Store, config: DeskConfig, entry: DeskProduct, opts: EveningOptions): Promise<ProductEvening> {
   const { product } = entry;
@@ -68,19 +71,19 @@ async function productEvening(store: Store, config: DeskConfig, entry: DeskProdu
       modelDir = trained.dir;
       retrain = { ...decision, trained: `${trained.meta.name}/${trained.meta.id}` };
     }
-    if (modelDir === null) throw new DatasetError('no_data', `no model of ${entry.experiment.name} in ${config.modelsDir} may serve ${asOf} (none trained before it) and retraining is left out`, { product });
+    if (modelDir === null) throw new BftError('no_data', `no model of ${entry.experiment.name} in ${config.modelsDir} may serve ${asOf} (none trained before it) and retraining is left out`, { product });
     const signal = await computeSignal({ store, product, modelDir, asOf, budgetCny: config.budgetCny, volDays: config.volDays, backend: opts.backend, log });
     const recorded = await recordSignal(store, signal);
     return { product, signal, recorded, retrain, stale, error: null };
   } catch (e) {
-    if (!(e instanceof DatasetError)) throw e;
+    if (!(e instanceof BftError && PRODUCT_PROBLEMS.has(e.code))) throw e;
     return { product, signal: null, recorded: null, retrain, stale: null, error: e.message };
   }
 }
 
 async function newestDailyDate(store: Store, product: Product): Promise<string> {
   const bars = await loadDailyBars(store, product);
-  if (bars.length === 0) throw new DatasetError('no_data', `the store has no daily bars of ${product}`, { product });
+  if (bars.length === 0) throw new BftError('no_data', `the store has no daily bars of ${product}`, { product });
   return bars[bars.length - 1]!.date;
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { continuousKeysFor, refreshContinuous } from '../data/continuous.js';
 import { ingest, type IngestSummary } from '../data/ingest/index.js';
 import type { Store } from '../data/store.js';
-import { DatasetError } from '../dataset/errors.js';
+import { BftError } from '../errors.js';
 import { isProduct, type Product } from '../market/specs.js';
 import type { DeskConfig } from './config.js';
 import { runEvening, type EveningOptions, type ProductEvening } from './desk.js';
@@ -30,20 +30,20 @@ const filesIn = (dir: string): string[] =>
 
 /** The vendor files of an evening folder, by the layout above; a folder with none is refused. */
 export function vendorFiles(dir: string): VendorFiles {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DatasetError('bad_config', `--files ${dir}: no such folder`, { file: dir });
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new BftError('bad_config', `--files ${dir}: no such folder`, { file: dir });
   const minuteDir = join(dir, 'minute');
   const perProduct = existsSync(minuteDir)
     ? readdirSync(minuteDir)
         .filter((f) => statSync(join(minuteDir, f)).isDirectory())
         .sort()
         .map((p) => {
-          if (!isProduct(p)) throw new DatasetError('bad_config', `--files ${dir}: minute/${p} is not a product folder (TS, TF, T or TL)`, { file: dir });
+          if (!isProduct(p)) throw new BftError('bad_config', `--files ${dir}: minute/${p} is not a product folder (TS, TF, T or TL)`, { file: dir });
           return { product: p, files: filesIn(join(minuteDir, p)) };
         })
     : [];
   const minute = [{ product: undefined, files: filesIn(minuteDir) }, ...perProduct].filter((g) => g.files.length > 0);
   const daily = filesIn(join(dir, 'daily'));
-  if (daily.length === 0 && minute.length === 0) throw new DatasetError('no_data', `--files ${dir}: no vendor files in daily/, minute/ or minute/<PRODUCT>/`, { file: dir });
+  if (daily.length === 0 && minute.length === 0) throw new BftError('no_data', `--files ${dir}: no vendor files in daily/, minute/ or minute/<PRODUCT>/`, { file: dir });
   return { daily, minute };
 }
 

@@ -3,8 +3,8 @@
 // file between requests; a request that meets its lock past the wait is a 503, not a hang.
 
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { isDataError } from '../data/errors.js';
 import { Store } from '../data/store.js';
+import { BftError } from '../errors.js';
 import { isFolderName } from '../eval/experiment.js';
 import { getRun, listRuns, type RunRecord } from '../eval/runs.js';
 import { latestQuerySchema, openApi, queryProblem, runsQuerySchema, signalsQuerySchema } from './api.js';
@@ -41,7 +41,7 @@ export function buildServer(o: ServeOptions): FastifyInstance {
       store = await Store.open(o.db, { mode: 'read', lockWaitMs: o.lockWaitMs ?? 5000 });
       return await body(store);
     } catch (e) {
-      if (!isDataError(e)) throw e;
+      if (!(e instanceof BftError && (e.code === 'store_missing' || e.code === 'store_unavailable'))) throw e;
       await reply.code(503).send({ error: e.message });
       return undefined;
     } finally {

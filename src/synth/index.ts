@@ -19,7 +19,7 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataError } from '../data/errors.js';
+import { BftError } from '../errors.js';
 import { dayNumber, isoDate, tradingDays } from '../market/calendar.js';
 import { HOLIDAYS_KNOWN } from '../market/holidays.js';
 import { dividesSessions } from '../market/sessions.js';
@@ -95,9 +95,9 @@ export const DAILY_HEADER = 'symbol,date,open,high,low,close,settle,pre_settle,v
 export const MINUTE_HEADER = 'symbol,datetime,open,high,low,close,volume,amount,open_interest';
 export const FILE_NAMES = { daily: 'daily.csv', minute: 'minute.csv', truth: 'truth.json' } as const;
 
-const bad = (msg: string): DataError => new DataError('bad_option', `synth: ${msg}`);
+const bad = (msg: string): BftError => new BftError('bad_option', `synth: ${msg}`);
 
-/** Checks and normalises options (products deduplicated, in PRODUCTS order); throws a one-line DataError. */
+/** Checks and normalises options (products deduplicated, in PRODUCTS order); throws a one-line BftError. */
 export function resolveSynthOptions(o: SynthOptions): SynthOptions {
   try {
     dayNumber(o.from);

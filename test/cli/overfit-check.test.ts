@@ -1,5 +1,5 @@
 // bft overfit-check as CI runs it: a real process on a real store file, its exit code and output.
-// The market is small and the models tiny; the full-size acceptance runs are in docs/overfitting-gate.md.
+// The market is small and the models tiny; the full-size acceptance runs are in docs/overfit-gate.md.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

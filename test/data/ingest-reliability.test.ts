@@ -5,7 +5,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dataStatus, DataError, ingest, rejectReason, Store } from '../../src/data/index.js';
+import { dataStatus, ingest, rejectReason, Store } from '../../src/data/index.js';
+import { BftError } from '../../src/errors.js';
 import { dayNumber, isoDate, isWeekend } from '../../src/market/calendar.js';
 import { listedContracts } from '../../src/market/contracts.js';
 import { HOLIDAYS_KNOWN } from '../../src/market/holidays.js';
@@ -187,9 +188,9 @@ describe('ingest: odd files', () => {
     const a = writeLines(tmp.dir, 'a.csv', [dailyCsv([])[0]!]);
     const b = writeLines(tmp.dir, 'b.csv', [dailyCsv([])[0]!]);
     const err = await ingest(store, { kind: 'daily', files: [a, b] }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(DataError);
+    expect(err).toBeInstanceOf(BftError);
     expect(err).toMatchObject({ code: 'no_data' });
-    expect((err as DataError).message).toMatch(/a\.csv, .*b\.csv: no data rows/);
+    expect((err as BftError).message).toMatch(/a\.csv, .*b\.csv: no data rows/);
     expect(await snapshot(store)).toEqual(before);
     // with data in another file, the empty one is just a file with no rows
     const s = await ingest(store, { kind: 'daily', files: [a, writeLines(tmp.dir, 'c.csv', dailyCsv(dailyRows()))] });
@@ -209,7 +210,7 @@ describe('ingest: odd files', () => {
     writeFileSync(file, Buffer.concat([header, Buffer.from('\nT2503,20250102,108.5,108.6,108.4,108.5,108.5,100,120000\n')]));
     const err = await ingest(store, { kind: 'daily', files: [file] }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'file_unreadable' });
-    const msg = (err as DataError).message;
+    const msg = (err as BftError).message;
     expect(msg).toMatch(/gbk\.csv: not UTF-8 text \(line 1 .*GBK\/GB18030\)/);
     expect(msg).toContain('iconv -f GB18030 -t UTF-8');
     expect(msg).not.toMatch(/CSV Error/);

@@ -2,8 +2,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, truncateSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DataError } from '../../src/data/errors.js';
 import { Store } from '../../src/data/store.js';
+import { BftError } from '../../src/errors.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const tmp = tempDir('bft-store-');
@@ -19,7 +19,7 @@ function holdStore(path: string, readOnly = false): Promise<ReturnType<typeof sp
   });
 }
 
-async function openError(path: string, opts: Parameters<typeof Store.open>[1] = {}): Promise<DataError> {
+async function openError(path: string, opts: Parameters<typeof Store.open>[1] = {}): Promise<BftError> {
   const err = await Store.open(path, opts).then(
     (s) => {
       s.close();
@@ -27,8 +27,8 @@ async function openError(path: string, opts: Parameters<typeof Store.open>[1] = 
     },
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(DataError);
-  return err as DataError;
+  expect(err).toBeInstanceOf(BftError);
+  return err as BftError;
 }
 
 describe('Store.open', () => {

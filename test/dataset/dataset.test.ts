@@ -3,7 +3,6 @@ import type { Store } from '../../src/data/index.js';
 import {
   buildDataset,
   datasetConfigSchema,
-  DatasetError,
   fitScalers,
   loadContinuous,
   loadMarket,
@@ -131,7 +130,7 @@ describe('dataset builder', () => {
     const missing = ds.dropped.filter((d) => d.kind === 'missing_feature');
     expect(missing.length).toBeGreaterThanOrEqual(20); // every window that holds that day
     expect(missing[0]!.reason).toMatch(new RegExp(`vol_chg_z is missing \\(not a finite number\\) on ${isoDate(own.date[i]!)}`));
-    expect(() => buildDataset(withField('close', 0), resolved)).toThrow(DatasetError);
+    expect(() => buildDataset(withField('close', 0), resolved)).toThrow(expect.objectContaining({ code: 'non_finite' }));
     expect(() => buildDataset(withField('close', 0), resolved)).toThrow(/not a finite positive price/);
   });
 
@@ -144,7 +143,7 @@ describe('dataset builder', () => {
 
   it('refuses an unknown feature, a lookback longer than the history, and a store without intraday bars', async () => {
     await expect(build({ dailyFeatures: ['ret_1', 'moon_phase'] })).rejects.toThrow(/unknown daily feature "moon_phase"/);
-    await expect(build({ minuteFeatures: ['nope'] })).rejects.toBeInstanceOf(DatasetError);
+    await expect(build({ minuteFeatures: ['nope'] })).rejects.toMatchObject({ code: 'unknown_feature' });
     await expect(build({ lookback: 250 }, { to: '2018-12-31' })).rejects.toThrow(/lookback 250 is longer than/);
     const bare = await synthStore({ minute: 'none' });
     try {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Scalers } from '../../src/dataset/inputs.js';
+import { BftError } from '../../src/errors.js';
 import { modelDir, resolveModelDir, writeArtifact, type ArtifactMeta } from '../../src/eval/artifact.js';
-import { ModelError } from '../../src/models/errors.js';
 import { quietly } from '../../src/models/quiet.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -28,7 +28,7 @@ describe('model folders', () => {
   it('builds models/<name>/<id> and refuses a name or id that would leave the models folder', () => {
     expect(modelDir(models, 'a', 'id1')).toBe(join(models, 'a', 'id1'));
     for (const [name, id] of [['..', 'id1'], ['.', 'id1'], ['a', '..'], ['a', '../../x'], ['.git', 'id1'], ['a/b', 'id1']] as const) {
-      expect(() => modelDir(models, name, id), `${name} ${id}`).toThrow(ModelError);
+      expect(() => modelDir(models, name, id), `${name} ${id}`).toThrow(BftError);
     }
     expect(() => modelDir(models, '..', 'id1')).toThrow(/model "\.\.", id "id1": not a model folder under .*models \(each must be one folder name/);
   });
@@ -39,7 +39,7 @@ describe('model folders', () => {
     try {
       // What `bft train` did with a config named "..": models/../<id>.
       const meta = { name: '..', id: 'escaped' } as ArtifactMeta;
-      await expect(writeArtifact(join(models, '..', 'escaped'), model, meta, scalers)).rejects.toThrow(ModelError);
+      await expect(writeArtifact(join(models, '..', 'escaped'), model, meta, scalers)).rejects.toThrow(BftError);
       expect(existsSync(join(tmp.dir, 'escaped'))).toBe(false);
       // A folder that is not <models>/<name>/<id> of its own meta.
       await expect(writeArtifact(join(models, 'a', 'other'), model, { name: 'a', id: 'id3' } as ArtifactMeta, scalers)).rejects.toThrow(/is not a folder <models>\/a\/id3/);
@@ -56,9 +56,9 @@ describe('model folders', () => {
     // A path the user gives is the folder they mean.
     expect(resolveModelDir(models, join(tmp.dir, 'x'))).toBe(join(tmp.dir, 'x'));
     // Before: ../../x was tried as an id under every name, models/a/../../x, the folder beside models/.
-    expect(() => resolveModelDir(models, '../../x')).toThrow(ModelError);
+    expect(() => resolveModelDir(models, '../../x')).toThrow(BftError);
     expect(() => resolveModelDir(models, '../../x')).toThrow(/^no model "\.\.\/\.\.\/x"/);
-    expect(() => resolveModelDir(models, '..')).toThrow(ModelError);
-    expect(() => resolveModelDir(models, 'a/..')).toThrow(ModelError);
+    expect(() => resolveModelDir(models, '..')).toThrow(BftError);
+    expect(() => resolveModelDir(models, 'a/..')).toThrow(BftError);
   });
 });

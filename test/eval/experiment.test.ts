@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DatasetError } from '../../src/dataset/errors.js';
+import { BftError } from '../../src/errors.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,14 +18,14 @@ describe('experiment configs', () => {
     expect(foldPlanConfig(x.walkForward)).toEqual({ scheme: 'cpcv', groups: 6, testGroups: 2, validationDays: 60, purgeDays: 1, embargoDays: 0 });
     // A window setting at its default says nothing; any other value is refused.
     expect(() => resolveExperiment({ walkForward: { scheme: 'cpcv', trainDays: 750 } }, 'x')).not.toThrow();
-    expect(() => resolveExperiment({ walkForward: { scheme: 'cpcv', testDays: 21 } }, 'x')).toThrow(DatasetError);
+    expect(() => resolveExperiment({ walkForward: { scheme: 'cpcv', testDays: 21 } }, 'x')).toThrow(BftError);
     expect(() => resolveExperiment({ walkForward: { scheme: 'cpcv', maxFolds: 3 } }, 'x')).toThrow(/walkForward\.maxFolds: not used by scheme "cpcv"/);
     expect(() => resolveExperiment({ walkForward: { scheme: 'rolling', testGroups: 2 } }, 'x')).toThrow(/walkForward\.testGroups: only used by scheme "cpcv" \(the scheme is "rolling"\)/);
   });
 
   it('refuses a name that is not one folder name: "..", ".", a hidden name, a path, an overlong one', () => {
     for (const name of ['..', '.', '.hidden', 'a/b', '../x', 'a\\b', '', 'x'.repeat(NAME_MAX + 1)]) {
-      expect(() => resolveExperiment({ name }, 'x'), name).toThrow(DatasetError);
+      expect(() => resolveExperiment({ name }, 'x'), name).toThrow(BftError);
     }
     expect(() => resolveExperiment({ name: '..' }, 'x')).toThrow(/^config: name: "\.\." is not one folder name of letters, digits, dot, dash or underscore, not starting with a dot, at most 64 characters$/);
     for (const name of ['synth-walk-forward', 'v1.2_final', 'x'.repeat(NAME_MAX)]) expect(resolveExperiment({ name }, 'x').name).toBe(name);
@@ -38,7 +38,7 @@ describe('experiment configs', () => {
       expect(() => readExperiment(join(dir, '...json'))).toThrow(/name: "\.\." \(from the file name; the config has no "name"\) is not one folder name/);
       writeFileSync(join(dir, 'ok.json'), '{}');
       expect(readExperiment(join(dir, 'ok.json')).name).toBe('ok');
-      expect(() => resolveExperiment({}, '..')).toThrow(DatasetError);
+      expect(() => resolveExperiment({}, '..')).toThrow(BftError);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

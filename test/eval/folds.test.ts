@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { describePlan, FoldPlanError, parsePlan, planFolds, segmentIndices, segmentsOf, type FoldPlanConfig, type Segments, type Span, type WindowPlanConfig } from '../../src/eval/folds.js';
+import { BftError } from '../../src/errors.js';
+import { describePlan, parsePlan, planFolds, segmentIndices, segmentsOf, type FoldPlanConfig, type Segments, type Span, type WindowPlanConfig } from '../../src/eval/folds.js';
 import { binomial } from '../../src/eval/overfit/combinations.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { SeededRng } from '../../src/models/seed.js';
@@ -62,7 +63,7 @@ describe('planFolds', () => {
       try {
         plan = planFolds(d, 1400, cfg);
       } catch (e) {
-        expect(e).toBeInstanceOf(FoldPlanError);
+        expect(e).toMatchObject({ code: 'bad_config' });
         continue;
       }
       planned++;
@@ -104,9 +105,9 @@ describe('planFolds', () => {
         planFolds(d, labelled, { ...BASE, ...over });
         expect.unreachable();
       } catch (e) {
-        expect(e).toBeInstanceOf(FoldPlanError);
+        expect(e).toMatchObject({ code: 'bad_config' });
         expect((e as Error).message).toMatch(re);
-        if (field) expect((e as FoldPlanError).field).toBe(field);
+        if (field) expect((e as BftError).context['field']).toBe(field);
       }
     };
     reject({ purgeDays: 0 }, 1000, /purgeDays 0 is shorter than the label horizon .* a leak/, 'purgeDays');
@@ -162,7 +163,7 @@ describe('CPCV fold plans', () => {
       try {
         plan = planFolds(dates(n + 1), n, cfg);
       } catch (e) {
-        expect(e).toBeInstanceOf(FoldPlanError);
+        expect(e).toMatchObject({ code: 'bad_config' });
         continue;
       }
       planned++;

@@ -7,7 +7,6 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/data/store.js';
-import { EvalError } from '../../src/eval/errors.js';
 import { createRun, getRun, listRuns, ownerState, runDir, setRunStatus } from '../../src/eval/runs.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -104,7 +103,7 @@ describe('run store', () => {
     const root = join(tmp.dir, 'experiments');
     expect(runDir(root, 'wf', '20260101-120000')).toBe(join(root, 'wf', 'runs', '20260101-120000'));
     for (const [experiment, id] of [['..', 'r1'], ['.', 'r1'], ['wf', '..'], ['wf', '../../x'], ['a/..', 'r1'], ['.hidden', 'r1']] as const) {
-      expect(() => runDir(root, experiment, id), `${experiment} ${id}`).toThrow(EvalError);
+      expect(() => runDir(root, experiment, id), `${experiment} ${id}`).toThrow(expect.objectContaining({ code: 'bad_config' }));
     }
     expect(() => runDir(root, '..', 'r1')).toThrow(/experiment "\.\.", run "r1": not a run folder under .*experiments \(each must be one folder name/);
   });

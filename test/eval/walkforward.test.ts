@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/data/index.js';
 import { resolveExperiment, type ResolvedExperiment } from '../../src/eval/experiment.js';
-import { EvalError } from '../../src/eval/errors.js';
 import { getRun, listRuns, readJobs, readPredictions } from '../../src/eval/runs.js';
 import { describePlan } from '../../src/eval/folds.js';
 import { evaluateRun, walkForward } from '../../src/eval/walkforward.js';
@@ -135,7 +134,7 @@ describe('walk-forward runner', () => {
     const root = join(tmp.dir, 'exp-root');
     const before = (await listRuns(store)).length;
     // The schema refuses ".."; a config built in code meets the check where the run folder is made.
-    await expect(walkForward({ store, experiment: { ...experiment(), name: '..' }, experimentsDir: root, workers: 1, runId: 'esc' })).rejects.toBeInstanceOf(EvalError);
+    await expect(walkForward({ store, experiment: { ...experiment(), name: '..' }, experimentsDir: root, workers: 1, runId: 'esc' })).rejects.toMatchObject({ code: 'bad_config', message: expect.stringMatching(/not a run folder under/) });
     await expect(walkForward({ store, experiment: experiment(), experimentsDir: root, workers: 1, runId: '../../esc' })).rejects.toThrow(/run "\.\.\/\.\.\/esc": not a run folder under/);
     expect(existsSync(join(tmp.dir, 'runs'))).toBe(false);
     expect(existsSync(join(tmp.dir, 'esc'))).toBe(false);

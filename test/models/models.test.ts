@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, type BackendName } from '../../src/models/backend.js';
 import { buildModel } from '../../src/models/build.js';
-import { ModelError } from '../../src/models/errors.js';
+import { BftError } from '../../src/errors.js';
 import { loadModel, readModelMetadata, saveModel } from '../../src/models/io.js';
 import { listPresets, resolvePreset, type ModelSpec } from '../../src/models/presets.js';
 import { getModelKind, listModelKinds, registerModelKind } from '../../src/models/registry.js';
@@ -29,27 +29,27 @@ function weightsOf(model: tf.LayersModel): Float32Array[] {
   return model.getWeights().map((w) => Float32Array.from(w.dataSync()));
 }
 
-function expectCode(fn: () => unknown, code: ModelError['code'], message: RegExp): void {
+function expectCode(fn: () => unknown, code: BftError['code'], message: RegExp): void {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(ModelError);
-    expect((e as ModelError).code).toBe(code);
-    expect((e as ModelError).message).toMatch(message);
-    expect((e as ModelError).message).not.toContain('\n');
+    expect(e).toBeInstanceOf(BftError);
+    expect((e as BftError).code).toBe(code);
+    expect((e as BftError).message).toMatch(message);
+    expect((e as BftError).message).not.toContain('\n');
     return;
   }
-  throw new Error('expected a ModelError');
+  throw new Error('expected a BftError');
 }
 
-async function expectCodeAsync(p: Promise<unknown>, code: ModelError['code'], message: RegExp): Promise<void> {
+async function expectCodeAsync(p: Promise<unknown>, code: BftError['code'], message: RegExp): Promise<void> {
   const e: unknown = await p.then(
     () => null,
     (err: unknown) => err,
   );
-  expect(e).toBeInstanceOf(ModelError);
-  expect((e as ModelError).code).toBe(code);
-  expect((e as ModelError).message).toMatch(message);
+  expect(e).toBeInstanceOf(BftError);
+  expect((e as BftError).code).toBe(code);
+  expect((e as BftError).message).toMatch(message);
 }
 
 describe('backend', () => {
@@ -77,7 +77,7 @@ describe('backend', () => {
       (e: unknown) => e,
     );
     const r = await p;
-    if (r instanceof ModelError) {
+    if (r instanceof BftError) {
       expect(r.code).toBe('backend_unavailable');
       expect(r.message).toMatch(/tfjs-node/);
     } else {

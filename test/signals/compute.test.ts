@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/data/index.js';
 import { buildContinuous, loadDailyBars } from '../../src/data/index.js';
-import { DatasetError } from '../../src/dataset/index.js';
+import { BftError } from '../../src/errors.js';
 import { resolveExperiment, trainExperiment } from '../../src/eval/index.js';
 import { computeSignal, type DeskSignal } from '../../src/signals/compute.js';
 import { tempDir } from '../helpers/fixtures.js';
@@ -88,8 +88,8 @@ describe('desk signal', () => {
     await withBarsRestored(async () => {
       await store.run(`DELETE FROM bars_minute WHERE trade_date = DATE '${AS_OF}'`);
       const e = await signal().catch((x: unknown) => x);
-      expect(e).toBeInstanceOf(DatasetError);
-      expect((e as DatasetError).message).toMatch(new RegExp(`^no signal for T as of ${AS_OF}: no 5-minute bars of T19\\d\\d`));
+      expect(e).toMatchObject({ code: 'no_data' });
+      expect((e as BftError).message).toMatch(new RegExp(`^no signal for T as of ${AS_OF}: no 5-minute bars of T19\\d\\d`));
     });
   });
 

@@ -4,9 +4,9 @@
 
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { BftError } from '../../errors.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
-import { CheckFailed } from '../exit-codes.js';
-import { UsageError, wholeNumberOption } from '../options.js';
+import { wholeNumberOption } from '../options.js';
 import { withExistingStore, withJsonOption, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
 import { DEFAULT_EXPERIMENTS_DIR, finishRun, jobProgress } from './walk-forward.js';
 
@@ -29,14 +29,13 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
       .option('workers', { type: 'number', describe: 'worker threads (default: the number of cores)' })
       .coerce('workers', wholeNumberOption('workers', 1))
       .check((a) => {
-        if (a.config === undefined && a.run === undefined) throw new UsageError('overfit-check: give --config FILE or --run RUN');
+        if (a.config === undefined && a.run === undefined) throw new BftError('usage', 'overfit-check: give --config FILE or --run RUN');
         return true;
       })
       .option('experiments', { type: 'string', default: DEFAULT_EXPERIMENTS_DIR, describe: 'folder under which <name>/runs/<run_id>/ is written' })
       .option('backend', { choices: BACKEND_NAMES, describe: 'override the config backend' })
       .option('rnn', { choices: ['fused', 'stock'] as const, describe: 'recurrent layers (default: fused on wasm/cpu, stock on a native backend)' }) as unknown as Argv<OverfitCheckArgs>,
   handler: async (args) => {
-    const { EvalError } = await import('../../eval/errors.js');
     const { readExperiment, resolveExperiment } = await import('../../eval/experiment.js');
     const { overfitCheck } = await import('../../eval/overfit/check.js');
     const { defaultWorkers } = await import('../../eval/pool.js');
@@ -47,7 +46,7 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
       let experiment = fromConfig;
       if (args.run !== undefined) {
         const prev = await getRun(store, args.run);
-        if (prev === null) throw new EvalError('no_run', `no run "${args.run}" in ${store.path}`, { run: args.run });
+        if (prev === null) throw new BftError('no_run', `no run "${args.run}" in ${store.path}`, { run: args.run });
         const stored = resolveExperiment(JSON.parse(prev.configJson), prev.experiment, `run ${args.run}`);
         // Thresholds and probes may come from --config; everything that made the run must not change.
         experiment = fromConfig ? { ...stored, overfit: fromConfig.overfit } : stored;
@@ -87,6 +86,6 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
         probeBar.stop();
       }
     });
-    if (!verdict.pass) throw new CheckFailed(`overfit-check failed: ${[...new Set(verdict.reasons.map((x) => x.kind))].join(', ')} (${verdict.reasons.length} reason(s) above)`);
+    if (!verdict.pass) throw new BftError('check_failed', `overfit-check failed: ${[...new Set(verdict.reasons.map((x) => x.kind))].join(', ')} (${verdict.reasons.length} reason(s) above)`);
   },
 };

@@ -4,13 +4,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { EvalError } from '../../eval/errors.js';
+import { BftError } from '../../errors.js';
 import type { Evaluation, ModelVerdict, StrategyRow } from '../../eval/evaluate.js';
 import type { PathSummary } from '../../eval/paths.js';
 import { FOLDER_NAME_RULE, isFolderName } from '../../eval/experiment.js';
 import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/runs.js';
 import { table } from '../output.js';
-import { UsageError } from '../options.js';
 import { withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
 interface ListArgs extends StoreArgs, JsonArgs {
@@ -38,19 +37,19 @@ function summaryOf(r: RunRecord): Summary {
 
 function evaluationOf(r: RunRecord): Evaluation {
   const file = join(r.dir, 'metrics.json');
-  if (!existsSync(file)) throw new EvalError('no_run', `run ${r.runId} has no ${file} (it has not finished: bft walk-forward --resume ${r.runId})`, { run: r.runId });
+  if (!existsSync(file)) throw new BftError('no_run', `run ${r.runId} has no ${file} (it has not finished: bft walk-forward --resume ${r.runId})`, { run: r.runId });
   return (JSON.parse(readFileSync(file, 'utf8')) as { evaluation: Evaluation }).evaluation;
 }
 
 /** A run id names a folder; a path such as ../../x is never one (checked before the store is opened). */
 function runIdArg(id: string): string {
-  if (!isFolderName(String(id))) throw new UsageError(`no run ${JSON.stringify(id)}: a run id is ${FOLDER_NAME_RULE} (bft runs list shows them)`);
+  if (!isFolderName(String(id))) throw new BftError('usage', `no run ${JSON.stringify(id)}: a run id is ${FOLDER_NAME_RULE} (bft runs list shows them)`);
   return String(id);
 }
 
 async function runOrFail(store: Parameters<typeof getRun>[0], id: string): Promise<RunRecord> {
   const r = await getRun(store, id);
-  if (r === null) throw new EvalError('no_run', `no run "${id}" in ${store.path} (bft runs list shows them)`, { run: id });
+  if (r === null) throw new BftError('no_run', `no run "${id}" in ${store.path} (bft runs list shows them)`, { run: id });
   return r;
 }
 
@@ -92,7 +91,7 @@ const showCommand: CommandModule<object, ShowArgs> = {
     withStoreToRead(args, async (store, out) => {
       const r = await runOrFail(store, args.run);
       const file = join(r.dir, args.json ? 'metrics.json' : 'report.md');
-      if (!existsSync(file)) throw new EvalError('no_run', `run ${r.runId} (${r.status}) has no ${file}${r.status !== 'finished' ? `: resume it with bft walk-forward --resume ${r.runId}` : ''}`, { run: r.runId });
+      if (!existsSync(file)) throw new BftError('no_run', `run ${r.runId} (${r.status}) has no ${file}${r.status !== 'finished' ? `: resume it with bft walk-forward --resume ${r.runId}` : ''}`, { run: r.runId });
       const text = readFileSync(file, 'utf8');
       if (args.json) out.document(JSON.parse(text) as unknown);
       else out.result(text.trimEnd());

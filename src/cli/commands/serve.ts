@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { resolveDbPath, Store } from '../../data/index.js';
-import { UsageError, wholeNumberOption } from '../options.js';
+import { BftError } from '../../errors.js';
+import { wholeNumberOption } from '../options.js';
 import { terminalOutput } from '../output.js';
 import { withStoreOptions, type StoreArgs } from './common.js';
 
@@ -26,7 +27,7 @@ export const serveCommand: CommandModule<object, ServeArgs> = {
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'address to bind; 127.0.0.1 keeps it on this machine, 0.0.0.0 opens it to the network' })
       .coerce('port', wholeNumberOption('port', 0))
       .check((a) => {
-        if ((a.port as number) > 65535) throw new UsageError(`--port must be at most 65535, got ${a.port as number}`);
+        if ((a.port as number) > 65535) throw new BftError('usage', `--port must be at most 65535, got ${a.port as number}`);
         return true;
       }) as unknown as Argv<ServeArgs>,
   handler: async (args) => {

@@ -3,12 +3,12 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { BftError } from '../../errors.js';
 import { PRODUCTS, type Product } from '../../market/specs.js';
 import type { DeskSignal } from '../../signals/compute.js';
 import type { ProductEvening } from '../../signals/desk.js';
 import type { History } from '../../signals/history.js';
 import { toCsv, type CsvCell } from '../csv.js';
-import { DeskIncomplete, EXIT } from '../exit-codes.js';
 import { dateOption, outputFileOption } from '../options.js';
 import { table, type Output } from '../output.js';
 import { withExistingStore, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
@@ -100,9 +100,9 @@ export const signalCommand: CommandModule<object, SignalArgs> = {
 /** Exit 4 when a product got no signal, else 5 when one came from a stale model; one line either way. */
 export function failIfIncomplete(evening: readonly ProductEvening[]): void {
   const missing = evening.filter((e) => e.error !== null);
-  if (missing.length > 0) throw new DeskIncomplete(`no signal for ${missing.map((e) => e.product).join(', ')}: ${missing.map((e) => e.error).join('; ')}`, EXIT.signalMissing);
+  if (missing.length > 0) throw new BftError('signal_missing', `no signal for ${missing.map((e) => e.product).join(', ')}: ${missing.map((e) => e.error).join('; ')}`);
   const stale = evening.filter((e) => e.stale !== null);
-  if (stale.length > 0) throw new DeskIncomplete(`stale model for ${stale.map((e) => e.product).join(', ')}: ${stale.map((e) => e.stale).join('; ')} (retraining was left out)`, EXIT.staleModel);
+  if (stale.length > 0) throw new BftError('stale_model', `stale model for ${stale.map((e) => e.product).join(', ')}: ${stale.map((e) => e.stale).join('; ')} (retraining was left out)`);
 }
 
 export function printEvening(out: Output, evening: readonly ProductEvening[]): void {

@@ -55,7 +55,7 @@ export function withSynthOptions<T>(y: Argv<T>, jsonWhat: string): Argv<T & Synt
     .coerce('seed', wholeNumberOption('seed', 0)) as unknown as Argv<T & SynthArgs>;
 }
 
-/** The synth options of the command line, checked (a DataError names the bad one) before any store is opened. */
+/** The synth options of the command line, checked (a BftError names the bad one) before any store is opened. */
 export function synthOptionsOf(args: SynthArgs): SynthOptions {
   return resolveSynthOptions({
     from: args.from,

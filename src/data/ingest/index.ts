@@ -10,12 +10,12 @@
 import { resolve as resolvePath } from 'node:path';
 import { dateValue } from '@duckdb/node-api';
 import { DateTime } from 'luxon';
+import { BftError } from '../../errors.js';
 import { dayNumber, isHoliday, isWeekend, previousTradingDay, weekday } from '../../market/calendar.js';
 import { lastTradingDay, listingDay, offCycleMonth, parseContract } from '../../market/contracts.js';
 import { HOLIDAYS_KNOWN } from '../../market/holidays.js';
 import { dividesSessions } from '../../market/sessions.js';
 import { isProduct, LAUNCH, SPEC_VERSIONS, type Product } from '../../market/specs.js';
-import { DataError } from '../errors.js';
 import type { BarKind, Field, LayoutName } from '../layouts.js';
 import { rejectLine, rejectReason, type Reject, type RejectCode } from '../messages.js';
 import { resolveSplice, type Resolution } from '../splice.js';
@@ -95,18 +95,18 @@ const TEMP_VIEWS = ['v', 'stage'];
 const TEMP_TABLES = ['stage_t', 'rej', 'files', 'file_interval', 'ci', 'cal', 'dayspec', 'cday', 'hist', 'first_trade', 'collapsed', 'dupkeys', 'suspects', 'seq', 'dropped', 'changed', 'day_agg'];
 
 function checkOptions(o: IngestOptions): void {
-  if (o.files.length === 0) throw new DataError('bad_option', 'no files given');
-  if (o.product !== undefined && !isProduct(o.product)) throw new DataError('bad_option', `--product ${String(o.product)}: expected one of TS, TF, T, TL`);
+  if (o.files.length === 0) throw new BftError('bad_option', 'no files given');
+  if (o.product !== undefined && !isProduct(o.product)) throw new BftError('bad_option', `--product ${String(o.product)}: expected one of TS, TF, T, TL`);
   if (o.intervalMin !== undefined && !SPEC_VERSIONS.every((v) => dividesSessions(o.intervalMin!, v.sessions))) {
-    throw new DataError('bad_option', `--interval ${o.intervalMin}: a bar interval must divide the sessions (1, 3, 5 or 15 minutes)`);
+    throw new BftError('bad_option', `--interval ${o.intervalMin}: a bar interval must divide the sessions (1, 3, 5 or 15 minutes)`);
   }
   const share = o.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
-  if (!(share >= 0 && share <= 1)) throw new DataError('bad_option', `--max-reject-share ${share}: expected a number from 0 to 1`);
+  if (!(share >= 0 && share <= 1)) throw new BftError('bad_option', `--max-reject-share ${share}: expected a number from 0 to 1`);
   if (o.today !== undefined) {
     try {
       dayNumber(o.today);
     } catch (e) {
-      throw new DataError('bad_option', `today: ${e instanceof Error ? e.message : String(e)}`);
+      throw new BftError('bad_option', `today: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
 }
@@ -166,7 +166,7 @@ async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: In
   }
   // An ingest of nothing is a mistake (a truncated export, the wrong file), not an empty success.
   if (read.every((f) => f.rows === 0)) {
-    throw new DataError('no_data', `${read.map((f) => f.path).join(', ')}: no data rows (only a header); nothing was written`, { file: read[0]!.path });
+    throw new BftError('no_data', `${read.map((f) => f.path).join(', ')}: no data rows (only a header); nothing was written`, { file: read[0]!.path });
   }
   const carried = new Map(read.map((f) => [f.fileId, carriedFields(opts.kind, f.layout)] as const));
 
@@ -178,10 +178,10 @@ async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: In
       const interval = opts.intervalMin ?? (await detectInterval(store, f.fileId));
       if (interval === null) {
         if (f.rows === 0) continue;
-        throw new DataError('interval_unknown', `${f.path}: cannot tell the bar interval (no two bars of a day); give --interval`, { file: f.path });
+        throw new BftError('interval_unknown', `${f.path}: cannot tell the bar interval (no two bars of a day); give --interval`, { file: f.path });
       }
       if (!SPEC_VERSIONS.every((v) => dividesSessions(interval, v.sessions))) {
-        throw new DataError('interval_unknown', `${f.path}: bars are ${interval} minutes apart, which does not divide the trading sessions; give --interval`, { file: f.path });
+        throw new BftError('interval_unknown', `${f.path}: bars are ${interval} minutes apart, which does not divide the trading sessions; give --interval`, { file: f.path });
       }
       const stamp = opts.stamp === 'start' || opts.stamp === 'end' ? opts.stamp : await detectStamp(store, f.fileId);
       if (stamp === 'start') await shiftToBarEnd(store, f.fileId, interval);
@@ -211,7 +211,7 @@ async function stageAndValidate(store: Store, opts: IngestOptions, phase: (p: In
   const maxShare = opts.maxRejectShare ?? DEFAULT_MAX_REJECT_SHARE;
   if (rowsRead > 0 && rejected / rowsRead > maxShare) {
     const first = (await loadRejects(store, 3)).map(rejectLine).join('; ');
-    throw new DataError(
+    throw new BftError(
       'too_many_rejects',
       `${rejected} of ${rowsRead} rows rejected (${((100 * rejected) / rowsRead).toFixed(1)}%, limit ${(100 * maxShare).toFixed(0)}%); nothing was written. First: ${first}`,
     );

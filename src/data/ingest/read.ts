@@ -5,7 +5,7 @@ import { access, constants, readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import { DataError, firstLine } from '../errors.js';
+import { BftError, firstLine } from '../../errors.js';
 import { detectLayout, type BarKind, type Field, type Layout } from '../layouts.js';
 import { sqlIdent, sqlString, type Store } from '../store.js';
 
@@ -126,16 +126,16 @@ interface Check {
 
 /**
  * Loads one file into the stage (and its unparseable or missing fields into `rej`). Throws
- * DataError naming the file when it cannot be read at all.
+ * BftError naming the file when it cannot be read at all.
  */
 export async function readFileIntoStage(store: Store, fileId: number, path: string, opt: ReadOptions): Promise<ReadFile> {
   try {
     await access(path, constants.R_OK);
   } catch {
-    throw new DataError('file_unreadable', `${path}: no such file or not readable`, { file: path });
+    throw new BftError('file_unreadable', `${path}: no such file or not readable`, { file: path });
   }
   // DuckDB reads an empty file as one column named column0, which would surface as a layout error.
-  if ((await stat(path)).size === 0) throw new DataError('no_data', `${path}: the file is empty (no header, no rows)`, { file: path });
+  if ((await stat(path)).size === 0) throw new BftError('no_data', `${path}: the file is empty (no header, no rows)`, { file: path });
   const format = formatOf(path);
   const source =
     format === 'csv' ? `read_csv(${sqlString(path)}, header = true, all_varchar = true)` : `read_parquet(${sqlString(path)})`;
@@ -286,15 +286,15 @@ async function stageFile(store: Store, fileId: number, path: string, format: Fil
  * often GBK / GB18030) gets a message of its own, found from the file's bytes rather than from the
  * reader's wording; anything else keeps the reader's first line.
  */
-async function readError(path: string, format: FileFormat, e: unknown): Promise<DataError> {
+async function readError(path: string, format: FileFormat, e: unknown): Promise<BftError> {
   const bad = format === 'csv' ? await firstNonUtf8Line(path).catch(() => null) : null;
-  if (bad === null) return new DataError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
+  if (bad === null) return new BftError('file_unreadable', `${path}: ${firstLine(e)}`, { file: path });
   const gb = bad.gb18030 ? ' and looks like GBK/GB18030' : '';
   const from = bad.gb18030 ? 'GB18030' : '<its encoding>';
   const out = path.replace(/(\.csv)?(\.gz)?$/i, '.utf8.csv');
   const sh = (p: string): string => (/^[\w@%+=:,./-]+$/.test(p) ? p : `'${p.replaceAll("'", "'\\''")}'`);
   const cat = /\.gz$/i.test(path) ? `gzip -dc ${sh(path)} | iconv -f ${from} -t UTF-8` : `iconv -f ${from} -t UTF-8 ${sh(path)}`;
-  return new DataError(
+  return new BftError(
     'file_unreadable',
     `${path}: not UTF-8 text (line ${bad.line} is not valid UTF-8${gb}); convert it first, e.g. \`${cat} > ${sh(out)}\``,
     { file: path, line: bad.line },

@@ -5,9 +5,9 @@
 
 import type { Store } from '../../data/store.js';
 import type { Dataset } from '../../dataset/build.js';
+import { BftError } from '../../errors.js';
 import type { RnnImpl } from '../../models/presets.js';
 import { deriveSeed } from '../../models/seed.js';
-import { EvalError } from '../errors.js';
 import type { Evaluation } from '../evaluate.js';
 import type { ResolvedExperiment } from '../experiment.js';
 import { segmentIndices, type Fold } from '../folds.js';
@@ -45,7 +45,7 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
   const cfg = x.overfit;
   const log = run.log ?? ((): void => undefined);
   // Accuracy, nulls and probes score up/down calls; a three-class label has no such call.
-  if (x.dataset.labels === 'three') throw new EvalError('bad_config', `overfit-check needs up/down labels: dataset.labels "three" is not supported (use "binary" or "drop")`);
+  if (x.dataset.labels === 'three') throw new BftError('bad_config', `overfit-check needs up/down labels: dataset.labels "three" is not supported (use "binary" or "drop")`);
   const wf = await walkForward({
     store: run.store,
     experiment: x,

@@ -1,5 +1,5 @@
 // The experiment config's `overfit` block: how hard `bft overfit-check` probes, and the
-// thresholds of its verdict. Defaults are documented in docs/overfitting-gate.md.
+// thresholds of its verdict. Defaults are documented in docs/overfit-gate.md.
 
 import { z } from 'zod';
 

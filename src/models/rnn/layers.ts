@@ -30,7 +30,7 @@
 //    other than tanh, a recurrent activation other than hardSigmoid / sigmoid, resetAfter.
 
 import * as tf from '@tensorflow/tfjs';
-import { ModelError } from '../errors.js';
+import { BftError } from '../../errors.js';
 import type { Cell, ForwardIn, RnnKernel } from './kernel-api.js';
 import { inferWith } from './kernel-api.js';
 import { isWasmKernel, wasmKernel, wasmSimdAvailable } from './wasm.js';
@@ -96,7 +96,7 @@ abstract class FusedRecurrent extends tf.layers.Layer {
   protected constructor(cellType: Cell, args: (StockLSTMArgs | StockGRUArgs) & FusedExtraArgs) {
     super(args);
     const where = `${cellType === 'lstm' ? 'FusedLSTM' : 'FusedGRU'} ${args.name ?? ''}`.trim();
-    const unsupported = (what: string) => new ModelError('bad_config', `${where}: ${what} is not supported by the fused layers`);
+    const unsupported = (what: string) => new BftError('bad_config', `${where}: ${what} is not supported by the fused layers`);
     if (args.returnState) throw unsupported('returnState');
     if (args.goBackwards) throw unsupported('goBackwards');
     if (args.stateful) throw unsupported('stateful');
@@ -125,7 +125,7 @@ abstract class FusedRecurrent extends tf.layers.Layer {
   override build(inputShape: tf.Shape | tf.Shape[]): void {
     const shape = firstShape(inputShape);
     const inputDim = shape[shape.length - 1];
-    if (typeof inputDim !== 'number') throw new ModelError('bad_config', `${this.name}: the feature dimension of the input must be known`);
+    if (typeof inputDim !== 'number') throw new BftError('bad_config', `${this.name}: the feature dimension of the input must be known`);
     const G = gateCount(this.cellType);
     const cell = this.cell;
     this.kernelWeight = this.addWeight('kernel', [inputDim, this.units * G], undefined, cell.kernelInitializer, cell.kernelRegularizer, true, cell.kernelConstraint);
@@ -161,8 +161,8 @@ abstract class FusedRecurrent extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Kwargs): tf.Tensor {
     return tf.tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      if (x === undefined || x.rank !== 3) throw new ModelError('bad_input', `${this.name} expects one input of rank 3 [batch, time, features]`);
-      if (!this.kernelWeight || !this.recurrentWeight) throw new ModelError('bad_config', `${this.name} is not built`);
+      if (x === undefined || x.rank !== 3) throw new BftError('bad_input', `${this.name} expects one input of rank 3 [batch, time, features]`);
+      if (!this.kernelWeight || !this.recurrentWeight) throw new BftError('bad_config', `${this.name} is not built`);
       const [B, T, D] = x.shape as [number, number, number];
       const H = this.units;
       const G = gateCount(this.cellType);
