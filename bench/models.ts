@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, type BackendName } from '../src/models/backend.js';
 import { buildModel } from '../src/models/build.js';
 import { resolvePreset, type RnnImpl } from '../src/models/presets.js';
+import type { InputShapes } from '../src/models/registry.js';
 import { predictProba, trainModel, type TrainArrays } from '../src/models/train.js';
 
 export interface ModelSpeed {
@@ -14,6 +15,11 @@ export interface ModelSpeed {
   readonly backend: string;
   readonly trainPerS: number;
   readonly inferPerS: number;
+}
+
+/** The reference workload's channels: daily [20 x 16], minute [bars x 8]. */
+function shapes(bars: number): InputShapes {
+  return { daily: { steps: 20, features: 16 }, minute: { steps: bars, features: 8 } };
 }
 
 function randomArrays(n: number, seed: number, bars: number): TrainArrays {
@@ -25,12 +31,10 @@ function randomArrays(n: number, seed: number, bars: number): TrainArrays {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
   };
-  return {
-    n,
-    daily: { data: Float32Array.from({ length: n * 20 * 16 }, u), lookback: 20, features: 16 },
-    minute: { data: Float32Array.from({ length: n * bars * 8 }, u), bars, features: 8 },
-    y: Int32Array.from({ length: n }, () => (u() > 0 ? 1 : 0)),
-  };
+  const channels: TrainArrays['channels'] = Object.fromEntries(
+    Object.entries(shapes(bars)).map(([name, s]) => [name, { data: Float32Array.from({ length: n * s.steps * s.features }, u), ...s }]),
+  );
+  return { n, channels, y: Int32Array.from({ length: n }, () => (u() > 0 ? 1 : 0)) };
 }
 
 const REPEATS = 3;
@@ -39,10 +43,11 @@ const REPEATS = 3;
 export async function measure(preset: string, backend: BackendName, n: number, bars = 255, rnn: RnnImpl = 'stock'): Promise<ModelSpeed> {
   const info = await initBackend(backend);
   const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0, rnn });
-  const model = buildModel(spec, { lookback: 20, dailyFeatures: 16, bars, minuteFeatures: 8 }, 1);
+  const model = buildModel(spec, shapes(bars), 1);
   const data = randomArrays(n, 7, bars);
   const opts = { epochs: 1, batchSize: 64, learningRate: 1e-3, patience: 0, classWeights: 'none' as const, seed: 1 };
-  await trainModel(model, { ...data, n: 64, daily: { ...data.daily!, data: data.daily!.data.subarray(0, 64 * 320) }, minute: { ...data.minute!, data: data.minute!.data.subarray(0, 64 * bars * 8) }, y: data.y.subarray(0, 64) }, opts);
+  const warmUp = Object.fromEntries(Object.entries(data.channels).map(([name, c]) => [name, { ...c, data: c.data.subarray(0, 64 * c.steps * c.features) }]));
+  await trainModel(model, { n: 64, channels: warmUp, y: data.y.subarray(0, 64) }, opts);
   // This VM's speed swings from run to run: the best of a few repeats is the steadiest figure.
   let trainPerS = 0;
   let inferPerS = 0;

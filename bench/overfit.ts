@@ -11,6 +11,7 @@ import { overfitCheck } from '../src/eval/overfit/check.js';
 import { probabilityOfBacktestOverfitting } from '../src/eval/overfit/pbo.js';
 import { SeededRng } from '../src/models/seed.js';
 import { writeSynthMarket } from '../src/synth/index.js';
+import '../src/timing/kind.js'; // registers the futures timing dataset kind
 
 export async function benchOverfit(log: (line: string) => void): Promise<void> {
   const T = 1000;

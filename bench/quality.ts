@@ -31,7 +31,10 @@ import { ensembleByDate, testDayMoves } from '../src/eval/test-days.js';
 import { readExperiment, type ResolvedExperiment } from '../src/eval/experiment.js';
 import { parsePlan, type FoldPlan } from '../src/eval/folds.js';
 import { getRun, listRuns, readJobs, readPredictions } from '../src/eval/runs.js';
-import { evaluateRun, experimentModels, planOf, walkForward, walkForwardDataset } from '../src/eval/walkforward.js';
+import { evaluateRun, timingDatasetOf } from '../src/eval/evaluate-run.js';
+import { experimentModels, planOf, walkForward, walkForwardDataset } from '../src/eval/walkforward.js';
+import '../src/timing/kind.js';
+import { timingConfigOf } from '../src/dataset/config.js';
 import { isoDate } from '../src/market/calendar.js';
 import { DESIGNS, isDesign, type Design } from '../src/synth/designs.js';
 import { exportForPeer } from './quality-export.js';
@@ -461,10 +464,13 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
     t = performance.now();
     const run = (await getRun(store, runId))!;
     const plan: FoldPlan = parsePlan(run.planJson);
-    const { dataset: ds, series } = await walkForwardDataset(store, x);
+    const loaded = await walkForwardDataset(store, x);
+    const ds = timingDatasetOf(loaded.kind, loaded.dataset, 'bench:quality');
+    const series = ds.series;
     if (JSON.stringify(planOf(ds, x)) !== JSON.stringify(plan)) throw new Error(`bench:quality: run ${runId}'s fold plan is not the plan of the dataset rebuilt now (the store changed?)`);
     // The market's bars: for the export and for the oracle feature, which reads day t's bars.
-    const market = await loadMarket(store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, to: x.walkForward.to, minuteFrom: x.walkForward.from });
+    const cfg = timingConfigOf(x.dataset, 'bench:quality');
+    const market = await loadMarket(store, { product: cfg.product, intervalMin: cfg.intervalMin, to: x.walkForward.to, minuteFrom: x.walkForward.from });
     const peerRun = python === null ? null : await runPeer(python, o, { store, ds, market, plan, runId, seed: x.seed }, join(dir, 'export'), log);
     if (peerRun === null) log('peer: not run (--no-peer)');
 
@@ -473,7 +479,7 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
     const predictions = await readPredictions(store, runId);
     const jobs = await readJobs(store, runId);
     const { dates, prob, rows } = ensembleByDate(predictions, models);
-    const moves = testDayMoves(x.dataset.product, dates, rows);
+    const moves = testDayMoves(cfg.product, dates, rows);
     const sampleAt = new Map(Array.from(ds.samples.date, (d, k) => [d, k]));
     const index = Int32Array.from(dates, (d, i) => {
       const k = sampleAt.get(d);
@@ -491,7 +497,7 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
     let oracle: string | undefined;
     let oracleCorr: number | null = null;
     if (truthPath !== null) {
-      truth = readTruth(truthPath, x.dataset.product);
+      truth = readTruth(truthPath, cfg.product);
       // A true null's truth.json still names the home design's feature (the generator draws z
       // either way, so the random numbers match): scoring it would be an oracle of nothing.
       if (truth.mode !== 'none') {

@@ -8,6 +8,7 @@ import { ingest, Store } from '../src/data/index.js';
 import { resolveExperiment } from '../src/eval/experiment.js';
 import { walkForward } from '../src/eval/walkforward.js';
 import { writeSynthMarket } from '../src/synth/index.js';
+import '../src/timing/kind.js'; // registers the futures timing dataset kind
 
 export interface WalkForwardBenchOptions {
   readonly folds: number;

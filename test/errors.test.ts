@@ -8,6 +8,7 @@ import { BftError, EXIT, EXIT_CODE_OF, exitCodeOf } from '../src/errors.js';
 import type { FoldJob } from '../src/eval/jobs.js';
 import { runJobs } from '../src/eval/pool.js';
 import { resolvePreset, type ModelSpec } from '../src/models/presets.js';
+import { timingKind } from '../src/timing/kind.js';
 
 /** A daily-only dataset of `n` samples with one noise feature: enough for a job to reach its model. */
 function tinyDataset(n = 40, lookback = 3): Dataset {
@@ -58,7 +59,7 @@ function job(over: Partial<FoldJob> = {}): FoldJob {
 
 /** The error runJobs stops on. */
 async function failure(j: FoldJob, workers: number): Promise<BftError> {
-  const e = await runJobs([j], { workers, backend: 'cpu', dataset: tinyDataset() }, async () => {}).then(
+  const e = await runJobs([j], { workers, backend: 'cpu', kind: timingKind, dataset: tinyDataset() }, async () => {}).then(
     () => null,
     (x: unknown) => x,
   );

@@ -2,6 +2,7 @@
 // fills every default, so the resolved object says exactly what was built.
 
 import { z } from 'zod';
+import { BftError } from '../errors.js';
 import { PRODUCTS } from '../market/specs.js';
 
 export const EXECUTIONS = ['close-close', 'open-close'] as const;
@@ -44,3 +45,15 @@ export const datasetConfigSchema = z
 
 export type DatasetConfig = z.input<typeof datasetConfigSchema>;
 export type ResolvedDatasetConfig = z.output<typeof datasetConfigSchema>;
+
+/** The dataset kind these settings belong to (src/timing/kind.ts registers it; the experiments' default). */
+export const TIMING_KIND = 'futures-timing';
+
+/**
+ * The futures timing settings of an experiment's resolved `dataset` block; a block of another kind
+ * is refused, naming `what` needed it (a command or analysis that only futures timing has).
+ */
+export function timingConfigOf(block: { readonly kind: string }, what: string): ResolvedDatasetConfig {
+  if (block.kind !== TIMING_KIND) throw new BftError('bad_config', `${what} works on futures timing datasets (dataset.kind "${TIMING_KIND}"), not dataset.kind "${block.kind}"`, { kind: block.kind });
+  return block as unknown as ResolvedDatasetConfig;
+}

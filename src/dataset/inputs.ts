@@ -1,14 +1,14 @@
 // From a dataset to model inputs: robust scalers fit on the training samples only, then the
 // scaled daily windows [n x lookback x Fd] and intraday blocks [n x bars x Fm] of any selection.
 
+import type { ChannelArray, InputShapes } from '../models/registry.js';
 import type { Dataset } from './build.js';
 import { applyScaler, fitScaler, type ScalerState } from './scaler.js';
 
-/** Model inputs, row-major; the shape models/train.ts takes. */
+/** Model inputs, row-major, by channel: the shape models/train.ts takes. */
 export interface ModelInputs {
   readonly n: number;
-  readonly daily: { readonly data: Float32Array; readonly lookback: number; readonly features: number };
-  readonly minute: { readonly data: Float32Array; readonly bars: number; readonly features: number };
+  readonly channels: { readonly daily: ChannelArray; readonly minute: ChannelArray };
   /** Class index per sample; -1 where the next day is not known. */
   readonly y: Int32Array;
 }
@@ -20,6 +20,11 @@ export interface Scalers {
 
 /** Minute features that are already on a fixed scale: the mask and the clock encodings. */
 export const UNSCALED_MINUTE = new Set(['mask', 'tod_sin', 'tod_cos', 'pm']);
+
+/** The channels' per-sample shapes: the daily window and the day's intraday bars. */
+export function inputShapes(ds: Pick<Dataset, 'lookback' | 'bars' | 'dailyNames' | 'minuteNames'>): InputShapes {
+  return { daily: { steps: ds.lookback, features: ds.dailyNames.length }, minute: { steps: ds.bars, features: ds.minuteNames.length } };
+}
 
 /** Fits both scalers on the samples `train` (indices into ds.samples) and nothing else. */
 export function fitScalers(ds: Dataset, train: Int32Array): Scalers {
@@ -60,5 +65,5 @@ export function modelInputs(ds: Dataset, scalers: Scalers, pick: Int32Array): Mo
     if (ds.samples.hasMinute[k]) minute.set(applyScaler(scalers.minute, ds.samples.minute.subarray(k * T * Fm, (k + 1) * T * Fm)), s * T * Fm);
     y[s] = ds.samples.label[k]!;
   }
-  return { n, daily: { data: daily, lookback: L, features: Fd }, minute: { data: minute, bars: T, features: Fm }, y };
+  return { n, channels: { daily: { data: daily, steps: L, features: Fd }, minute: { data: minute, steps: T, features: Fm } }, y };
 }

@@ -17,13 +17,19 @@ import { ensembleByDate, testDayMoves } from './test-days.js';
 import type { PredictionRecord } from './runs.js';
 import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from './significance.js';
 
+/** The timed product's continuous contract, back-adjusted closes (what factors and regimes read). */
+export interface CloseSeries {
+  readonly date: Int32Array;
+  readonly close: Float64Array;
+}
+
 export interface EvaluationInput {
   readonly product: Product;
   /** Model labels in the experiment's order; the first is the headline model. */
   readonly models: readonly string[];
   readonly predictions: readonly PredictionRecord[];
   /** The continuous contract's back-adjusted closes and their dates (ascending). */
-  readonly series: { readonly date: Int32Array; readonly close: Float64Array };
+  readonly series: CloseSeries;
   readonly rule: PositionRule;
   readonly costs: CostModel;
   /** The deep model's weight in the factor-timing combination. */

@@ -190,57 +190,84 @@ function planCpcvFolds(dates: Int32Array, n: number, cfg: CpcvPlanConfig, horizo
   return { config: cfg, horizon, folds, cpcv: { groups, groupDates, paths: p.paths } };
 }
 
-/** The checks that need no data: leaks (purge, overlapping tests) and windows too small to fit on. */
-export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
-  const int = (field: string, min: number, max = Number.MAX_SAFE_INTEGER): void => {
+/** A problem a plan config shows without data: the setting to change (a field of the config) and why. */
+export interface PlanConfigIssue {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * Every problem of a plan config that needs no data: settings out of range, leaks (a purge
+ * shorter than the horizon, overlapping test windows), windows too small to fit on, too many
+ * CPCV folds, a first test after the last. The experiment schema reports each with its path
+ * (walkForward.<field>); planFolds refuses the first (checkFoldPlanConfig).
+ */
+export function foldPlanConfigIssues(cfg: FoldPlanConfig, horizon = 1): PlanConfigIssue[] {
+  const issues: PlanConfigIssue[] = [];
+  const add = (field: string, message: string): void => {
+    issues.push({ field, message });
+  };
+  // True when the field is an integer in range; later checks that read it run only then.
+  const int = (field: string, min: number, max = Number.MAX_SAFE_INTEGER): boolean => {
     const v = (cfg as unknown as Record<string, unknown>)[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw planError(`${field} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`} (got ${String(v)})`, field);
+    if (typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max) return true;
+    add(field, `${field} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`} (got ${String(v)})`);
+    return false;
   };
   const scheme: string = cfg.scheme;
-  if (scheme !== 'expanding' && scheme !== 'rolling' && scheme !== 'cpcv') throw planError(`scheme must be "expanding", "rolling" or "cpcv" (got ${String(cfg.scheme)})`, 'scheme');
-  int('validationDays', 0);
-  int('purgeDays', 0);
-  int('embargoDays', 0);
-  if (cfg.purgeDays < horizon) {
-    throw planError(
-      `purgeDays ${cfg.purgeDays} is shorter than the label horizon (${horizon} day): the last training label would be a move inside the next window, a leak`,
-      'purgeDays',
-    );
+  if (scheme !== 'expanding' && scheme !== 'rolling' && scheme !== 'cpcv') {
+    add('scheme', `scheme must be "expanding", "rolling" or "cpcv" (got ${String(cfg.scheme)})`);
+    return issues;
+  }
+  const validation = int('validationDays', 0);
+  const purge = int('purgeDays', 0);
+  const embargo = int('embargoDays', 0);
+  if (purge && cfg.purgeDays < horizon) {
+    add('purgeDays', `purgeDays ${cfg.purgeDays} is shorter than the label horizon (${horizon} day): the last training label would be a move inside the next window, a leak`);
   }
   if (cfg.scheme === 'cpcv') {
-    int('groups', 2, 30);
-    int('testGroups', 1, cfg.groups - 1);
-    const folds = binomial(cfg.groups, cfg.testGroups);
-    if (folds > MAX_CPCV_FOLDS) throw planError(`CPCV with ${cfg.groups} groups and ${cfg.testGroups} test groups makes ${folds} folds, more than ${MAX_CPCV_FOLDS}`, 'testGroups');
-    return;
+    if (!int('groups', 2, 30)) int('testGroups', 1);
+    else if (int('testGroups', 1, cfg.groups - 1)) {
+      const folds = binomial(cfg.groups, cfg.testGroups);
+      if (folds > MAX_CPCV_FOLDS) add('testGroups', `CPCV with ${cfg.groups} groups and ${cfg.testGroups} test groups makes ${folds} folds, more than ${MAX_CPCV_FOLDS}`);
+    }
+    return issues;
   }
-  int('trainDays', 1);
-  int('testDays', 1);
-  int('stepDays', 1);
+  const train = int('trainDays', 1);
+  const test = int('testDays', 1);
+  const step = int('stepDays', 1);
   if (cfg.maxFolds !== undefined) int('maxFolds', 1);
-  if (cfg.stepDays < cfg.testDays) {
-    throw planError(`stepDays ${cfg.stepDays} < testDays ${cfg.testDays}: test windows would overlap and dates be tested twice`, 'stepDays');
+  if (test && step && cfg.stepDays < cfg.testDays) {
+    add('stepDays', `stepDays ${cfg.stepDays} < testDays ${cfg.testDays}: test windows would overlap and dates be tested twice`);
   }
-  const gap = cfg.purgeDays + cfg.embargoDays;
-  const fit = cfg.trainDays - (cfg.validationDays > 0 ? cfg.validationDays + gap : 0);
-  if (fit < MIN_TRAIN_SAMPLES) {
-    throw planError(
-      `trainDays ${cfg.trainDays} leaves ${fit} samples to fit on after the ${cfg.validationDays}-day validation tail and its ${gap}-day gap; at least ${MIN_TRAIN_SAMPLES} are needed`,
-      'trainDays',
-    );
-  }
-  for (const field of ['firstTest', 'lastTest'] as const) {
-    const v = cfg[field];
-    if (v === undefined) continue;
-    try {
-      dayNumber(v);
-    } catch {
-      throw planError(`${field} must be a date as YYYY-MM-DD (got ${v})`, field);
+  if (train && validation && purge && embargo) {
+    const gap = cfg.purgeDays + cfg.embargoDays;
+    const fit = cfg.trainDays - (cfg.validationDays > 0 ? cfg.validationDays + gap : 0);
+    if (fit < MIN_TRAIN_SAMPLES) {
+      add('trainDays', `trainDays ${cfg.trainDays} leaves ${fit} samples to fit on after the ${cfg.validationDays}-day validation tail and its ${gap}-day gap; at least ${MIN_TRAIN_SAMPLES} are needed`);
     }
   }
-  if (cfg.firstTest !== undefined && cfg.lastTest !== undefined && cfg.firstTest > cfg.lastTest) {
-    throw planError(`firstTest ${cfg.firstTest} is after lastTest ${cfg.lastTest}`, 'firstTest');
+  const dated = (['firstTest', 'lastTest'] as const).map((field) => {
+    const v = cfg[field];
+    if (v === undefined) return true;
+    try {
+      dayNumber(v);
+      return true;
+    } catch {
+      add(field, `${field} must be a date as YYYY-MM-DD (got ${v})`);
+      return false;
+    }
+  });
+  if (dated.every(Boolean) && cfg.firstTest !== undefined && cfg.lastTest !== undefined && cfg.firstTest > cfg.lastTest) {
+    add('firstTest', `firstTest ${cfg.firstTest} is after lastTest ${cfg.lastTest}`);
   }
+  return issues;
+}
+
+/** The checks that need no data (foldPlanConfigIssues): the first problem as BftError 'bad_config', its setting in context.field. */
+export function checkFoldPlanConfig(cfg: FoldPlanConfig, horizon = 1): void {
+  const first = foldPlanConfigIssues(cfg, horizon)[0];
+  if (first !== undefined) throw planError(first.message, first.field);
 }
 
 /** First index in dates[0..n) with dates[i] >= day (any ascending array). */

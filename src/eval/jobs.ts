@@ -2,14 +2,14 @@
 // test window. A job is plain, serialisable data (DESIGN.md: it can run in this process, in a
 // worker thread, or later on another machine) and its result is a function of the job and the
 // dataset alone: scalers are fit on the fold's training samples only, the model is seeded from
-// the job's seed.
+// the job's seed. What a sample's inputs are is the dataset kind's business (kind.ts).
 
-import type { Dataset } from '../dataset/build.js';
-import { fitScalers, modelInputs } from '../dataset/inputs.js';
 import { buildModel } from '../models/build.js';
+import { channelsOf } from '../models/registry.js';
 import type { ModelSpec } from '../models/presets.js';
 import { predictProba, trainModel, type ClassWeightMode } from '../models/train.js';
 import { segmentIndices, segmentLength, type Fold } from './folds.js';
+import type { AnyDatasetKind, KindDataset, KindInputs } from './kind.js';
 import { probeInputIndices, probeLabels, type Probe } from './overfit/probes.js';
 import { accuracy, logLoss } from './train.js';
 
@@ -58,7 +58,7 @@ export function jobKey(j: { model: string; fold: { index: number } | number; see
   return `${j.model}|${typeof j.fold === 'number' ? j.fold : j.fold.index}|${j.seedIndex}`;
 }
 
-export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
+export async function runJob(kind: AnyDatasetKind, ds: KindDataset, job: FoldJob): Promise<JobResult> {
   const started = performance.now();
   const train = segmentIndices(job.fold.train);
   const validation = segmentIndices(job.fold.validation);
@@ -67,11 +67,12 @@ export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
   // test labels stay the truth.
   const n = ds.samples.n;
   const at = (pick: Int32Array): Int32Array => probeInputIndices(job.probe, pick, n);
-  const scalers = fitScalers(ds, at(train));
-  const trainIn = withLabels(modelInputs(ds, scalers, at(train)), probeLabels(job.probe, labelsOf(ds, train), 'train'));
-  const valIn = validation.length > 0 ? withLabels(modelInputs(ds, scalers, at(validation)), probeLabels(job.probe, labelsOf(ds, validation), 'validation')) : null;
-  const testIn = withLabels(modelInputs(ds, scalers, at(test)), labelsOf(ds, test));
-  const model = buildModel(job.spec, { lookback: ds.lookback, dailyFeatures: ds.dailyNames.length, bars: ds.bars, minuteFeatures: ds.minuteNames.length }, job.seed);
+  const scalers: unknown = kind.fitScalers(ds, at(train));
+  const inputs = (pick: Int32Array): KindInputs => kind.inputs(ds, scalers, pick);
+  const trainIn = withLabels(inputs(at(train)), probeLabels(job.probe, labelsOf(ds, train), 'train'));
+  const valIn = validation.length > 0 ? withLabels(inputs(at(validation)), probeLabels(job.probe, labelsOf(ds, validation), 'validation')) : null;
+  const testIn = withLabels(inputs(at(test)), labelsOf(ds, test));
+  const model = buildModel(job.spec, kind.channels(ds), job.seed);
   try {
     const result = await trainModel(model, trainIn, {
       ...job.train,
@@ -102,7 +103,7 @@ export async function runJob(ds: Dataset, job: FoldJob): Promise<JobResult> {
   }
 }
 
-function labelsOf(ds: Dataset, pick: Int32Array): Int32Array {
+function labelsOf(ds: KindDataset, pick: Int32Array): Int32Array {
   return Int32Array.from(pick, (k) => ds.samples.label[k]!);
 }
 
@@ -111,11 +112,11 @@ function withLabels<T extends { readonly y: Int32Array }>(inputs: T, y: Int32Arr
 }
 
 /**
- * A job's relative cost, for scheduling only: training samples x recurrent steps per sample
- * (the minute channel's bars plus the daily lookback; 1 for a model with no recurrence).
+ * A job's relative cost, for scheduling only: training samples x recurrent steps per sample (the
+ * steps of every channel the model reads; 1 for a model with no recurrence).
  */
-export function jobCost(job: FoldJob, ds: Pick<Dataset, 'bars' | 'lookback'>): number {
+export function jobCost(job: FoldJob, channels: Readonly<Record<string, { readonly steps: number }>>): number {
   const samples = segmentLength(job.fold.train);
-  const steps = job.spec.kind === 'logit' ? 1 : job.spec.kind === 'daily' ? ds.lookback : job.spec.kind === 'minute' ? ds.bars : ds.bars + ds.lookback;
+  const steps = job.spec.kind === 'logit' ? 1 : channelsOf(job.spec.kind).reduce((a, c) => a + (channels[c]?.steps ?? 0), 0);
   return samples * steps * job.spec.layers;
 }

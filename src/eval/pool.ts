@@ -5,11 +5,11 @@
 
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Dataset } from '../dataset/build.js';
 import { BftError, causeOf, type BftErrorCause } from '../errors.js';
 import { initBackend } from '../models/backend.js';
 import type { BackendName } from '../models/backend-names.js';
 import { jobCost, jobKey, runJob, type FoldJob, type JobResult } from './jobs.js';
+import type { AnyDatasetKind, KindDataset } from './kind.js';
 
 /** A worker's answer to one job: its result, or the error it died of as plain data (causeOf). */
 export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { readonly ok: false; readonly cause: BftErrorCause };
@@ -17,7 +17,9 @@ export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { 
 export interface PoolOptions {
   readonly workers: number;
   readonly backend: BackendName;
-  readonly dataset: Dataset;
+  /** The dataset's kind: workers import its module (kind.module) to compute inputs. */
+  readonly kind: AnyDatasetKind;
+  readonly dataset: KindDataset;
 }
 
 /** BftError 'job_failed' naming the job (context.job) and carrying what it died of (cause). */
@@ -38,7 +40,7 @@ export async function runJobs(jobs: readonly FoldJob[], opts: PoolOptions, onRes
     for (const job of jobs) {
       let result: JobResult;
       try {
-        result = await runJob(opts.dataset, job);
+        result = await runJob(opts.kind, opts.dataset, job);
       } catch (e) {
         throw jobFailed(job, causeOf(e));
       }
@@ -66,7 +68,8 @@ function startWorker(workerData: unknown): Worker {
 function inWorkers(jobs: readonly FoldJob[], opts: PoolOptions, onResult: (r: JobResult) => Promise<void>): Promise<void> {
   // Longest first, so no worker is left with a long job while the others idle at the end. Each
   // job is seeded on its own, so the order changes no number (results are stored by job key).
-  const queue = [...jobs].sort((a, b) => jobCost(b, opts.dataset) - jobCost(a, opts.dataset));
+  const channels = opts.kind.channels(opts.dataset);
+  const queue = [...jobs].sort((a, b) => jobCost(b, channels) - jobCost(a, channels));
   const count = Math.min(opts.workers, jobs.length);
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
@@ -100,7 +103,7 @@ function inWorkers(jobs: readonly FoldJob[], opts: PoolOptions, onResult: (r: Jo
       w.postMessage(job);
     };
     for (let i = 0; i < count; i++) {
-      const w = startWorker({ dataset: opts.dataset, backend: opts.backend });
+      const w = startWorker({ dataset: opts.dataset, backend: opts.backend, kind: { name: opts.kind.name, module: opts.kind.module } });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => {
         if (busy.has(w) && !failed) fail(new Error(`a walk-forward worker exited with code ${code} while running a job`));

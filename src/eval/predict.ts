@@ -4,6 +4,7 @@
 
 import type { Store } from '../data/store.js';
 import { buildDataset, droppedSummary, type DroppedDate } from '../dataset/build.js';
+import { timingConfigOf } from '../dataset/config.js';
 import { modelInputs } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
 import { isoDate } from '../market/calendar.js';
@@ -48,7 +49,7 @@ export async function predictWithModel(run: PredictRun): Promise<Predictions> {
   const m = a.meta;
   const backend = await initBackend(run.backend ?? (m.backend === 'tensorflow' ? 'auto' : (m.backend as BackendName)), log);
   if (backend.backend !== m.backend) log(`note: the model was trained on ${m.backend}, predicting on ${backend.backend}; numbers can differ in the last digits`);
-  const cfg = { ...m.experiment.dataset, intervalMin: m.data.intervalMin ?? undefined, dailyFeatures: [...m.data.dailyFeatures], minuteFeatures: [...m.data.minuteFeatures] };
+  const cfg = { ...timingConfigOf(m.experiment.dataset, 'bft predict'), intervalMin: m.data.intervalMin ?? undefined, dailyFeatures: [...m.data.dailyFeatures], minuteFeatures: [...m.data.minuteFeatures] };
   const market = await loadMarket(run.store, { product: cfg.product, intervalMin: cfg.intervalMin, minute: m.data.intervalMin !== null, to: run.to, minuteFrom: run.from });
   const ds = buildDataset(market, cfg, { from: run.from, to: run.to });
   const all = Int32Array.from({ length: ds.samples.n }, (_, k) => k);

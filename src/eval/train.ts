@@ -5,8 +5,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../data/store.js';
+import { timingConfigOf } from '../dataset/config.js';
 import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
-import { fitScalers, modelInputs } from '../dataset/inputs.js';
+import { fitScalers, inputShapes, modelInputs } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
 import { BftError } from '../errors.js';
 import { isoDate } from '../market/calendar.js';
@@ -90,7 +91,8 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const started = performance.now();
   // A bad model spec is refused before any data is read.
   const { preset, ...overrides } = x.model;
-  const asked = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: x.dataset.labels === 'three' ? 3 : 2 });
+  const cfg = timingConfigOf(x.dataset, 'bft train');
+  const asked = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes: cfg.labels === 'three' ? 3 : 2 });
   const backend = await initBackend(x.backend, log);
   // Fused recurrent layers unless the config or --rnn says otherwise, or a native backend (whose
   // own kernels are fast) runs.
@@ -100,8 +102,8 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const from = run.from ?? x.train.from;
   const to = run.to ?? x.train.to;
   const minute = channelsOf(spec.kind).includes('minute');
-  const market = await loadMarket(run.store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, minute, to, minuteFrom: from });
-  const ds = buildDataset(market, x.dataset, { from, to });
+  const market = await loadMarket(run.store, { product: cfg.product, intervalMin: cfg.intervalMin, minute, to, minuteFrom: from });
+  const ds = buildDataset(market, cfg, { from, to });
   log(`dataset: ${ds.samples.n} samples of ${ds.product} (${ds.dailyNames.length} daily features x ${ds.lookback} days, ${ds.intervalMin === null ? 'no intraday bars' : `${ds.bars} ${ds.intervalMin}-minute bars x ${ds.minuteNames.length} features`}); ${droppedSummary(ds.dropped, ds.masked)}`);
   const { train, validation } = splitTail(ds, x.train.validationDays, x.train.purgeDays);
   if (train.length === 0) {
@@ -111,7 +113,7 @@ export async function trainExperiment(run: TrainRun): Promise<TrainedModel> {
   const trainIn = modelInputs(ds, scalers, train);
   const valIn = validation.length > 0 ? modelInputs(ds, scalers, validation) : null;
 
-  const model = buildModel(spec, { lookback: ds.lookback, dailyFeatures: ds.dailyNames.length, bars: ds.bars, minuteFeatures: ds.minuteNames.length }, x.seed);
+  const model = buildModel(spec, inputShapes(ds), x.seed);
   const result = await trainModel(model, trainIn, {
     epochs: x.train.epochs,
     batchSize: x.train.batchSize,

@@ -1,27 +1,26 @@
-// A walk-forward run, in phases: models → backend → market → dataset → fold plan → run record →
-// jobs (model x fold x seed, in workers) → predictions in the store. A run killed part-way is
-// resumed with the same config: finished jobs are skipped, the rest run, nothing is duplicated.
-// Evaluation (metrics, P&L, reports) reads the predictions back (evaluate.ts).
+// A walk-forward run, in phases: models → backend → dataset (its kind loads it) → fold plan over
+// dates → run record → jobs (model x fold x seed, in workers) → predictions in the store → the
+// kind's evaluator. A run killed part-way is resumed with the same config: finished jobs are
+// skipped, the rest run, nothing is duplicated. Nothing here knows which market the samples came
+// from: that is the dataset kind's business (kind.ts).
 
 import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../data/store.js';
-import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
-import { loadMarket } from '../dataset/load.js';
 import { BftError } from '../errors.js';
-import { isoDate } from '../market/calendar.js';
 import { initBackend } from '../models/backend.js';
 import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } from '../models/presets.js';
 import { channelsOf } from '../models/registry.js';
 import { deriveSeed } from '../models/seed.js';
 import { gitCommit } from './artifact.js';
-import { foldPlanConfig, type ResolvedExperiment } from './experiment.js';
-import { describePlan, parsePlan, planFolds, segmentIndices, type Fold, type FoldPlan } from './folds.js';
+import { planFoldsOverDates } from './date-plan.js';
+import { foldPlanConfig, resolveExperiment, type ResolvedExperiment } from './experiment.js';
+import { describePlan, parsePlan, segmentIndices, type Fold, type FoldPlan } from './folds.js';
 import { jobKey, type FoldJob, type JobResult } from './jobs.js';
+import { datasetKindOf, getDatasetKind, labelledCount, type AnyDatasetKind, type FinishedRun, type KindDataset, type RunVerdict } from './kind.js';
+import { toJson } from './json.js';
 import { runJobs } from './pool.js';
-import { evaluate, type Evaluation } from './evaluate.js';
-import { evaluatePaths, pathAssembly } from './paths.js';
-import { createRun, finishedJobs, getRun, ownerState, readJobs, readPredictions, recordJob, runDir, setRunStatus, type PredictionRecord } from './runs.js';
+import { createRun, finishedJobs, getRun, ownerState, readPredictions, recordJob, runDir, setRunStatus, type PredictionRecord } from './runs.js';
 
 export interface ExperimentModel {
   readonly label: string;
@@ -49,17 +48,24 @@ export interface WalkForwardOutcome {
   readonly runId: string;
   readonly dir: string;
   readonly plan: FoldPlan;
-  readonly dataset: Dataset;
-  readonly series: CloseSeries;
+  readonly kind: AnyDatasetKind;
+  readonly dataset: KindDataset;
   readonly models: readonly ExperimentModel[];
   readonly jobsRun: number;
   readonly jobsSkipped: number;
 }
 
+/** The experiment's dataset kind and its `dataset` block (without `kind`), as the kind parsed it. */
+export function experimentDataset(x: ResolvedExperiment): { kind: AnyDatasetKind; config: unknown } {
+  const { kind: _name, ...config } = x.dataset as Record<string, unknown>;
+  return { kind: getDatasetKind(datasetKindOf(x)), config };
+}
+
 /** The experiment's models (its `models` list, else its single `model`) with resolved specs. */
 export function experimentModels(x: ResolvedExperiment, rnn: RnnImpl): ExperimentModel[] {
   const entries = x.models ?? [{ ...x.model }];
-  const classes = x.dataset.labels === 'three' ? 3 : 2;
+  const { kind, config } = experimentDataset(x);
+  const classes = kind.classes(config);
   return entries.map((e) => {
     const { preset, label, ...overrides } = e as { preset: string; label?: string } & Record<string, unknown>;
     const asked = resolvePreset(preset, { ...(overrides as ModelSpecOverrides), classes });
@@ -67,32 +73,18 @@ export function experimentModels(x: ResolvedExperiment, rnn: RnnImpl): Experimen
   });
 }
 
-/** The continuous contract's back-adjusted closes (what factors and regimes read). */
-export interface CloseSeries {
-  readonly date: Int32Array;
-  readonly close: Float64Array;
-}
-
-/** Dataset of a walk-forward (the whole range; folds select from it) and the timed product's closes. */
-export async function walkForwardDataset(store: Store, x: ResolvedExperiment): Promise<{ dataset: Dataset; series: CloseSeries }> {
+/** The dataset of a walk-forward (the whole range; folds select from it), loaded by its kind. */
+export async function walkForwardDataset(store: Store, x: ResolvedExperiment): Promise<{ kind: AnyDatasetKind; dataset: KindDataset }> {
   const w = x.walkForward;
-  // Intraday bars only when some model reads them: daily-only experiments run on the whole daily
-  // history, for products without intraday bars too.
-  const minute = experimentModels(x, 'fused').some((m) => channelsOf(m.spec.kind).includes('minute'));
-  const market = await loadMarket(store, { product: x.dataset.product, intervalMin: x.dataset.intervalMin, minute, to: w.to, minuteFrom: w.from });
-  const c = market.daily.get(x.dataset.product)!;
-  return { dataset: buildDataset(market, x.dataset, { from: w.from, to: w.to }), series: { date: c.date, close: c.close } };
+  const { kind, config } = experimentDataset(x);
+  // Only the channels some model reads: a daily-only experiment needs no intraday bars.
+  const channels = new Set(experimentModels(x, 'fused').flatMap((m) => channelsOf(m.spec.kind)));
+  return { kind, dataset: await kind.load(store, config, { from: w.from, to: w.to, channels }) };
 }
 
-/** Labelled samples form a prefix (only the last date can lack its next day). */
-export function labelledCount(ds: Dataset): number {
-  let n = ds.samples.n;
-  while (n > 0 && ds.samples.label[n - 1]! < 0) n--;
-  return n;
-}
-
-export function planOf(ds: Dataset, x: ResolvedExperiment): FoldPlan {
-  return planFolds(ds.samples.date, labelledCount(ds), foldPlanConfig(x.walkForward));
+/** Folds over the dataset's dates (a date may hold many samples). */
+export function planOf(ds: KindDataset, x: ResolvedExperiment): FoldPlan {
+  return planFoldsOverDates(ds.samples.date, labelledCount(ds), foldPlanConfig(x.walkForward));
 }
 
 /** Jobs of a plan: every model on every fold with every seed; seeds are shared across models (common random numbers). */
@@ -140,8 +132,8 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   const backend = await initBackend(x.backend, log);
   const rnn = run.rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
   const models = experimentModels(x, rnn);
-  const { dataset: ds, series } = await walkForwardDataset(run.store, x);
-  log(`dataset: ${ds.samples.n} samples of ${ds.product} ${ds.samples.n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[ds.samples.n - 1]!)}` : ''} (${ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`}); ${droppedSummary(ds.dropped, ds.masked)}`);
+  const { kind, dataset: ds } = await walkForwardDataset(run.store, x);
+  log(`dataset: ${kind.describe(ds)}`);
   const plan = planOf(ds, x);
   const jobs = planJobs(x, models, plan);
   const configJson = JSON.stringify(x);
@@ -151,7 +143,9 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   if (run.resume !== undefined) {
     const prev = await getRun(run.store, run.resume);
     if (prev === null) throw new BftError('no_run', `no run "${run.resume}" in ${run.store.path}`, { run: run.resume });
-    if (trainingConfig(prev.configJson) !== trainingConfig(configJson)) throw new BftError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
+    // Resolved again: a config recorded by an older bft lacks settings added since (dataset.kind, ...).
+    const recorded = JSON.stringify(resolveExperiment(JSON.parse(prev.configJson), prev.experiment, `run ${run.resume}`));
+    if (trainingConfig(recorded) !== trainingConfig(configJson)) throw new BftError('bad_config', `run ${run.resume} was made with a different config; start a new run instead of resuming it`, { run: run.resume });
     if (JSON.stringify(parsePlan(prev.planJson)) !== planJson) throw new BftError('bad_config', `run ${run.resume} had a different fold plan (the data changed?); start a new run`, { run: run.resume });
     // Two processes on one run would train the same jobs twice and one would fail on the other's rows.
     if (prev.status === 'running' && prev.owner !== null && prev.owner.pid !== process.pid && ownerState(prev.owner) === 'alive') {
@@ -181,8 +175,8 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   // `bft data status` can look in while it trains.
   run.store.release();
   try {
-    await runJobs(todo, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
-      await recordJob(run.store, runId, r, predictionRows(ds, r, plan.folds[r.fold]!));
+    await runJobs(todo, { workers: run.workers, backend: x.backend, kind, dataset: ds }, async (r) => {
+      await recordJob(run.store, runId, r, predictionRows(kind, ds, r, plan.folds[r.fold]!));
       run.store.release();
       finished++;
       appendFileSync(progress, `${new Date().toISOString()} ${jobKey(r)} epochs ${r.epochs} test accuracy ${r.testAccuracy.toFixed(4)} ${r.seconds.toFixed(1)} s\n`);
@@ -193,57 +187,32 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
     throw e;
   }
   await setRunStatus(run.store, runId, 'finished');
-  return { runId, dir, plan, dataset: ds, series, models, jobsRun: todo.length, jobsSkipped: jobs.length - todo.length };
+  return { runId, dir, plan, kind, dataset: ds, models, jobsRun: todo.length, jobsSkipped: jobs.length - todo.length };
 }
 
-/** The out-of-sample verdict of a finished run, from its predictions and jobs in the store; a CPCV plan adds its paths. */
-export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: string, series: CloseSeries, models: readonly string[], plan: FoldPlan): Promise<Evaluation> {
-  const jobs = await readJobs(store, runId);
-  const predictions = await readPredictions(store, runId);
-  const st = x.strategy;
-  const costs = { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks };
-  const evaluation = evaluate({
-    product: x.dataset.product,
-    models,
-    predictions,
-    series,
-    rule: st.rule,
-    costs,
-    factorWeight: st.factorWeight,
-    periodsPerYear: st.periodsPerYear,
-    bootstrap: { seed: x.seed },
-    jobs: jobs.map((j) => ({
-      model: String(j['model']),
-      fold: Number(j['fold']),
-      trainAccuracy: Number(j['train_accuracy']),
-      trainLoss: Number(j['train_loss']),
-      testAccuracy: Number(j['test_accuracy']),
-      testLoss: Number(j['test_loss']),
-    })),
-  });
-  if (plan.cpcv === undefined) return evaluation;
-  const paths = evaluatePaths({ product: x.dataset.product, models, predictions, assembly: pathAssembly(plan.cpcv), rule: st.rule, costs, periodsPerYear: st.periodsPerYear });
-  return { ...evaluation, paths };
+/** A finished run as its kind's evaluator takes it: the outcome with its predictions read back. */
+export async function finishedRun(store: Store, x: ResolvedExperiment, outcome: WalkForwardOutcome): Promise<FinishedRun> {
+  const predictions = await readPredictions(store, outcome.runId);
+  return { store, experiment: x, runId: outcome.runId, dir: outcome.dir, dataset: outcome.dataset, models: outcome.models, plan: outcome.plan, predictions };
 }
 
-function predictionRows(ds: Dataset, r: JobResult, fold: Fold): PredictionRecord[] {
-  const s = ds.samples;
+/** Marks a scored run finished, its headline figures kept with it in the store (bft runs list). */
+export async function keepVerdict(store: Store, runId: string, verdict: RunVerdict): Promise<void> {
+  await setRunStatus(store, runId, 'finished', toJson(verdict.summary));
+}
+
+/** A finished run scored by its kind's evaluator (which writes the report files) and kept. */
+export async function scoreRun(store: Store, x: ResolvedExperiment, outcome: WalkForwardOutcome): Promise<RunVerdict> {
+  const verdict = await outcome.kind.evaluate(await finishedRun(store, x, outcome));
+  await keepVerdict(store, outcome.runId, verdict);
+  return verdict;
+}
+
+function predictionRows(kind: AnyDatasetKind, ds: KindDataset, r: JobResult, fold: Fold): PredictionRecord[] {
   const test = segmentIndices(fold.test);
   return Array.from(r.testProb, (p, i) => {
     const k = test[i]!;
-    return {
-      model: r.model,
-      seed: r.seedIndex,
-      fold: r.fold,
-      date: s.date[k]!,
-      product: ds.product,
-      contract: s.contract[k]!,
-      tradedContract: s.tradedContract[k] ?? null,
-      probability: p,
-      label: s.label[k]!,
-      nextReturn: s.nextReturn[k]!,
-      nextTicks: s.nextTicks[k]!,
-    };
+    const { key, ...rest } = kind.record(ds, k);
+    return { model: r.model, seed: r.seedIndex, fold: r.fold, date: ds.samples.date[k]!, product: key, ...rest, probability: p, label: ds.samples.label[k]! };
   });
 }
-

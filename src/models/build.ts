@@ -17,7 +17,7 @@ import { BUILTIN_CHANNELS, checkShapes, getModelKind, registerModelKind, type Ch
 import { fusedGru, fusedLstm } from './rnn/index.js';
 import { deriveSeed } from './seed.js';
 
-export type { ChannelName, InputShapes } from './registry.js';
+export type { ChannelArray, ChannelName, ChannelShape, InputShapes } from './registry.js';
 
 type Sym = tf.SymbolicTensor;
 
@@ -37,8 +37,8 @@ export function buildModel(spec: ModelSpec, shapes: InputShapes, seed: number): 
 
 /** The named input of one channel. */
 export function channelInput(channel: ChannelName, shapes: InputShapes): Sym {
-  const shape = channel === 'daily' ? [shapes.lookback, shapes.dailyFeatures] : [shapes.bars, shapes.minuteFeatures];
-  return tf.input({ name: channel, shape, dtype: 'float32' });
+  const s = shapes[channel]!;
+  return tf.input({ name: channel, shape: [s.steps, s.features], dtype: 'float32' });
 }
 
 /**
@@ -171,8 +171,9 @@ export function buildSingle(channel: ChannelName) {
 export function buildLogit(spec: ModelSpec, shapes: InputShapes, seed: number): tf.LayersModel {
   return quietly(() => {
     const daily = channelInput('daily', shapes);
-    const asImage = tf.layers.reshape({ name: 'as_image', targetShape: [shapes.lookback, shapes.dailyFeatures, 1] }).apply(daily);
-    const cropping: [[number, number], [number, number]] = [[shapes.lookback - 1, 0], [0, 0]];
+    const { steps, features } = shapes['daily']!;
+    const asImage = tf.layers.reshape({ name: 'as_image', targetShape: [steps, features, 1] }).apply(daily);
+    const cropping: [[number, number], [number, number]] = [[steps - 1, 0], [0, 0]];
     const lastDay = tf.layers.cropping2D({ name: 'last_day', cropping }).apply(asImage);
     const flat = tf.layers.flatten({ name: 'last_day_flat' }).apply(lastDay) as Sym;
     return tf.model({ name: modelName(spec), inputs: daily, outputs: denseHead(flat, spec, seed) });

@@ -8,15 +8,25 @@ import type * as tf from '@tensorflow/tfjs';
 import { BftError } from '../errors.js';
 import type { ModelSpec } from './presets.js';
 
-export type ChannelName = 'daily' | 'minute';
+/**
+ * A model input's name. Dataset kinds name their channels (src/eval/kind.ts); the built-in model
+ * kinds read channels named 'daily' and 'minute', so a kind offering those names can use them.
+ */
+export type ChannelName = string;
 
-/** Per-sample input sizes; a kind reads only the ones of its channels. */
-export interface InputShapes {
-  lookback: number;
-  dailyFeatures: number;
-  bars: number;
-  minuteFeatures: number;
+/** Per-sample size of one channel: a sequence of `steps` rows of `features` values. */
+export interface ChannelShape {
+  readonly steps: number;
+  readonly features: number;
 }
+
+/** One channel's inputs for n samples, row-major [n x steps x features]. */
+export interface ChannelArray extends ChannelShape {
+  readonly data: Float32Array;
+}
+
+/** Per-sample input sizes by channel; a model kind reads only its own channels. */
+export type InputShapes = Readonly<Record<ChannelName, ChannelShape>>;
 
 export interface ModelKindDef {
   /** Channels the model reads, in the order of its inputs. */
@@ -63,15 +73,18 @@ export function listModelKinds(): string[] {
   return [...kinds.keys()];
 }
 
-/** Checks the shapes a kind reads are positive integers. Throws BftError('bad_config'). */
+/** Checks every channel a kind reads is offered, with positive integer sizes. Throws BftError('bad_config'). */
 export function checkShapes(inputs: readonly ChannelName[], shapes: InputShapes): void {
-  const needed: (keyof InputShapes)[] = [];
-  if (inputs.includes('daily')) needed.push('lookback', 'dailyFeatures');
-  if (inputs.includes('minute')) needed.push('bars', 'minuteFeatures');
-  for (const key of needed) {
-    const v = shapes[key];
-    if (!Number.isInteger(v) || v < 1) {
-      throw new BftError('bad_config', `input shape ${key} must be a positive integer (got ${String(v)})`, { field: key });
+  for (const channel of inputs) {
+    const shape = shapes[channel];
+    if (shape === undefined) {
+      throw new BftError('bad_config', `the model reads a "${channel}" channel, which the dataset does not have (it has: ${Object.keys(shapes).join(', ') || 'none'})`, { field: channel });
+    }
+    for (const key of ['steps', 'features'] as const) {
+      const v = shape[key];
+      if (!Number.isInteger(v) || v < 1) {
+        throw new BftError('bad_config', `input shape ${channel}.${key} must be a positive integer (got ${String(v)})`, { field: `${channel}.${key}` });
+      }
     }
   }
 }

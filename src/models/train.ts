@@ -1,5 +1,5 @@
 // Training and prediction on plain typed arrays. The dataset layer hands over flat row-major
-// Float32Arrays ([n x lookback x features], [n x bars x features]) and class indices; this
+// Float32Arrays per channel ([n x steps x features]) and class indices; this
 // module turns them into tensors named after the model's inputs, fits with Adam, and keeps the
 // run a pure function of its seed:
 //  - samples are shuffled by our seeded PRNG (tfjs's `shuffle: true` uses Math.random);
@@ -14,27 +14,13 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { BftError } from '../errors.js';
-import type { ChannelName } from './registry.js';
+import type { ChannelArray, ChannelName } from './registry.js';
 import { SeededRng, deriveSeed, permutation } from './seed.js';
 
-export interface DailyArray {
-  /** Row-major [n x lookback x features]. */
-  data: Float32Array;
-  lookback: number;
-  features: number;
-}
-
-export interface MinuteArray {
-  /** Row-major [n x bars x features]. */
-  data: Float32Array;
-  bars: number;
-  features: number;
-}
-
+/** Inputs of n samples, one array per channel the model reads (matched by input name). */
 export interface InputArrays {
   n: number;
-  daily?: DailyArray;
-  minute?: MinuteArray;
+  channels: Readonly<Record<ChannelName, ChannelArray>>;
 }
 
 export interface TrainArrays extends InputArrays {
@@ -171,17 +157,12 @@ export function predictProba(model: tf.LayersModel, x: InputArrays, batchSize = 
 
 /** Samples [from, to) of the inputs, as views (no copy). */
 function sliceInputs(x: InputArrays, from: number, to: number): InputArrays {
-  const n = to - from;
-  const out: InputArrays = { n };
-  if (x.daily) {
-    const w = x.daily.lookback * x.daily.features;
-    out.daily = { ...x.daily, data: x.daily.data.subarray(from * w, to * w) };
+  const channels: Record<ChannelName, ChannelArray> = {};
+  for (const [name, c] of Object.entries(x.channels)) {
+    const w = c.steps * c.features;
+    channels[name] = { ...c, data: c.data.subarray(from * w, to * w) };
   }
-  if (x.minute) {
-    const w = x.minute.bars * x.minute.features;
-    out.minute = { ...x.minute, data: x.minute.data.subarray(from * w, to * w) };
-  }
-  return out;
+  return { n: to - from, channels };
 }
 
 /**
@@ -219,9 +200,9 @@ class BatchMaker {
     private readonly classWeights: number[] | null,
   ) {
     this.sources = model.inputNames.map((name) => {
-      const src = name === 'daily' ? train.daily && { data: train.daily.data, shape: [train.daily.lookback, train.daily.features] as [number, number] } : name === 'minute' ? train.minute && { data: train.minute.data, shape: [train.minute.bars, train.minute.features] as [number, number] } : undefined;
-      if (!src) throw new BftError('bad_input', `model input "${name}" has no data`);
-      return { ...src, buf: new Float32Array(0) };
+      const c = train.channels[name];
+      if (!c) throw new BftError('bad_input', `model input "${name}" has no data`);
+      return { data: c.data, shape: [c.steps, c.features] as [number, number], buf: new Float32Array(0) };
     });
   }
 
@@ -298,9 +279,9 @@ function evaluate(model: tf.LayersModel, xs: tf.Tensor[], ys: tf.Tensor, batchSi
 /** One tensor per model input, in the model's input order, matched by input name. */
 function inputTensors(model: tf.LayersModel, x: InputArrays): tf.Tensor[] {
   return model.inputNames.map((name) => {
-    if (name === 'daily' && x.daily) return tf.tensor3d(x.daily.data, [x.n, x.daily.lookback, x.daily.features]);
-    if (name === 'minute' && x.minute) return tf.tensor3d(x.minute.data, [x.n, x.minute.bars, x.minute.features]);
-    throw new BftError('bad_input', `model input "${name}" has no data`);
+    const c = x.channels[name];
+    if (!c) throw new BftError('bad_input', `model input "${name}" has no data`);
+    return tf.tensor3d(c.data, [x.n, c.steps, c.features]);
   });
 }
 
@@ -325,7 +306,7 @@ function checkArrays(model: tf.LayersModel, x: InputArrays, what: string): void 
   model.inputNames.forEach((inputName, i) => {
     // inputNames are the input layers' names; the symbolic tensors' own names may carry suffixes.
     const name = inputName as ChannelName;
-    const arr = name === 'daily' ? x.daily && { ...x.daily, steps: x.daily.lookback } : name === 'minute' ? x.minute && { ...x.minute, steps: x.minute.bars } : undefined;
+    const arr = x.channels[name];
     if (!arr) throw new BftError('bad_input', `${what} set has no "${inputName}" input, which the model needs`);
     const [, steps, features] = model.inputs[i]?.shape ?? [];
     if (arr.steps !== steps || arr.features !== features) {

@@ -2,7 +2,7 @@
 // `bft overfit-check` prints: every check with its value and limit, then the verdict.
 
 import type { OverfitReport } from '../eval/overfit/analysis.js';
-import type { ReportSection } from './sections.js';
+import type { ReportSection } from './document.js';
 import { fmt, type Table } from './tables.js';
 
 export function checksTable(r: OverfitReport): Table {

@@ -7,14 +7,12 @@ import type { Evaluation } from '../eval/evaluate.js';
 import type { OverfitReport } from '../eval/overfit/analysis.js';
 import type { PredictionRecord } from '../eval/runs.js';
 import { isoDate } from '../market/calendar.js';
+import { toJson } from '../eval/json.js';
 import { renderHtmlDocument } from './html.js';
 import { markdownDocument } from './markdown.js';
 import { runReport, type RunInfo } from './sections.js';
 
-/** JSON with non-finite numbers as null (JSON has no NaN / Infinity). */
-export function toJson(x: unknown): string {
-  return JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n';
-}
+export { toJson } from '../eval/json.js';
 
 export function predictionsCsv(rows: readonly PredictionRecord[]): string {
   const head = 'model,seed,fold,date,product,contract,traded_contract,probability,label,next_return,next_ticks';

@@ -8,6 +8,7 @@
 
 import type { Evaluation } from '../eval/evaluate.js';
 import type { OverfitReport } from '../eval/overfit/analysis.js';
+import type { ReportBlock, ReportDocument, ReportSection } from './document.js';
 import { calibrationChart, drawdownChart, equityChart, pathsChart, regimeChart, rollingAccuracyChart, type Chart } from './charts.js';
 import { overfitSection } from './overfit.js';
 import { classificationTable, classTable, comparisonTable, gapTable, pathRowsTable, PATHS_NOTE, pathSummaryTable, REGIME_NOTE, regimeTable, STRATEGY_NOTE, strategyTable, type Table } from './tables.js';
@@ -20,43 +21,7 @@ export interface RunInfo {
   readonly settings: readonly string[];
 }
 
-/** A bullet; `lead`, when given, is set in bold before the text ("**lead**: text"). */
-export interface ListItem {
-  readonly lead?: string;
-  readonly text: string;
-}
-
-/**
- * One piece of a section. Markdown shows every kind but charts (its tables carry the figures);
- * HTML shows them all, charts as inline SVG.
- */
-export type ReportBlock =
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'list'; readonly items: readonly ListItem[] }
-  | { readonly kind: 'table'; readonly table: Table }
-  | { readonly kind: 'chart'; readonly chart: Chart }
-  /** A verdict in bold with the reasons for it as bullets right under it (none: the line alone). */
-  | { readonly kind: 'verdict'; readonly text: string; readonly reasons: readonly string[] }
-  /** Preformatted lines (the fold plan). */
-  | { readonly kind: 'code'; readonly lines: readonly string[] }
-  /** A subsection, one heading level down. */
-  | { readonly kind: 'section'; readonly section: ReportSection };
-
-export interface ReportSection {
-  /** Stable name (`classification`, `paths`, ...): what a caller looks for to place its own sections. */
-  readonly id: string;
-  readonly title: string;
-  /** The HTML heading carries id="<id>", a link target. */
-  readonly anchor?: boolean;
-  readonly blocks: readonly ReportBlock[];
-}
-
-export interface ReportDocument {
-  readonly title: string;
-  /** Under the title, before the first section. */
-  readonly intro: readonly ReportBlock[];
-  readonly sections: readonly ReportSection[];
-}
+export type { ListItem, ReportBlock, ReportDocument, ReportSection } from './document.js';
 
 /** The report's opening sentence: what was tested, over which days. */
 export function scopeLine(info: RunInfo, e: Evaluation): string {

@@ -4,6 +4,7 @@
 
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { timingConfigOf } from '../dataset/config.js';
 import { BftError } from '../errors.js';
 import { readConfigJson, readExperiment, type ResolvedExperiment } from '../eval/experiment.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
@@ -87,8 +88,8 @@ export function resolveDeskConfig(raw: unknown, path: string): DeskConfig {
     if (p === undefined) continue;
     const experimentPath = resolve(base, p.experiment);
     const read = readExperiment(experimentPath);
-    if (read.dataset.product !== product) {
-      throw new BftError('bad_config', `${path}: products.${product}.experiment: ${p.experiment} times ${read.dataset.product}, not ${product}`, { file: path });
+    if (timingConfigOf(read.dataset, `${path}: products.${product}.experiment`).product !== product) {
+      throw new BftError('bad_config', `${path}: products.${product}.experiment: ${p.experiment} times ${String(read.dataset['product'])}, not ${product}`, { file: path });
     }
     const candidates = read.models ?? [read.model];
     const label = (m: (typeof candidates)[number]): string => String(m.label ?? m.preset);

@@ -46,9 +46,9 @@ describe('dataset builder', () => {
     expect(ds.dropped.length).toBeGreaterThan(0);
     expect(ds.dropped[0]!.kind).toBe('warm_up');
     const inputs = modelInputs(ds, fitScalers(ds, Int32Array.from({ length: n - 1 }, (_, k) => k)), Int32Array.from({ length: n }, (_, k) => k));
-    expect(inputs.daily.data.length).toBe(n * 20 * ds.dailyNames.length);
-    expect(inputs.daily.data.every(Number.isFinite)).toBe(true);
-    expect(inputs.minute.data.every(Number.isFinite)).toBe(true);
+    expect(inputs.channels.daily.data.length).toBe(n * 20 * ds.dailyNames.length);
+    expect(inputs.channels.daily.data.every(Number.isFinite)).toBe(true);
+    expect(inputs.channels.minute.data.every(Number.isFinite)).toBe(true);
   });
 
   it('a bar changed after t leaves every input of sample t unchanged', async () => {
@@ -74,8 +74,8 @@ describe('dataset builder', () => {
         expect(a.length).toBe(b.length);
         for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-5);
       };
-      close(inBefore.daily.data, inAfter.daily.data);
-      close(inBefore.minute.data, inAfter.minute.data);
+      close(inBefore.channels.daily.data, inAfter.channels.daily.data);
+      close(inBefore.channels.minute.data, inAfter.channels.minute.data);
       expect(after.samples.contract[k]).toBe(before.samples.contract[k]);
       // and the change is real: a later sample moved
       const later = Array.from(after.samples.nextTicks).findIndex((x, i) => i > k + 1 && x !== before.samples.nextTicks[i]);
@@ -175,8 +175,8 @@ describe('dataset builder', () => {
       expect(only.samples.n).toBe(daily.samples.n);
       expect(Array.from(only.samples.label)).toEqual(Array.from(daily.samples.label));
       const input = modelInputs(only, fitScalers(only, Int32Array.from([0, 1, 2])), Int32Array.from([3, 4]));
-      expect(input.minute.data.length).toBe(0);
-      expect(input.daily.data.length).toBe(2 * only.lookback * only.dailyNames.length);
+      expect(input.channels.minute.data.length).toBe(0);
+      expect(input.channels.daily.data.length).toBe(2 * only.lookback * only.dailyNames.length);
     } finally {
       bare.close();
     }
@@ -247,8 +247,8 @@ describe('dataset builder', () => {
       expect(fitScalers(mask, all(mask)).minute).toEqual(fitScalers(drop, all(drop)).minute);
       // a masked sample's minute input is exact zeros after scaling, its daily input is real
       const input = modelInputs(mask, fitScalers(mask, all(mask)), Int32Array.from([0]));
-      expect(input.minute.data.every((v) => v === 0)).toBe(true);
-      expect(input.daily.data.some((v) => v !== 0)).toBe(true);
+      expect(input.channels.minute.data.every((v) => v === 0)).toBe(true);
+      expect(input.channels.daily.data.some((v) => v !== 0)).toBe(true);
     } finally {
       await store.run(`DELETE FROM bars_minute`);
       await store.run(`INSERT INTO bars_minute SELECT * FROM kept_minute`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BftError } from '../../src/errors.js';
-import { describePlan, parsePlan, planFolds, segmentIndices, segmentsOf, type FoldPlanConfig, type Segments, type Span, type WindowPlanConfig } from '../../src/eval/folds.js';
+import { checkFoldPlanConfig, describePlan, foldPlanConfigIssues, parsePlan, planFolds, segmentIndices, segmentsOf, type FoldPlanConfig, type Segments, type Span, type WindowPlanConfig } from '../../src/eval/folds.js';
 import { binomial } from '../../src/eval/overfit/combinations.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { SeededRng } from '../../src/models/seed.js';
@@ -118,6 +118,22 @@ describe('planFolds', () => {
     reject({ firstTest: '2020-01-01', lastTest: '2019-01-01' }, 1000, /is after lastTest/);
     reject({ testDays: 0 }, 1000, /testDays must be an integer >= 1/);
     expect(() => planFolds(Int32Array.from([3, 2, 1, ...segmentIndices([{ from: 10, to: 900 }])]), 893, BASE)).toThrow(/must ascend/);
+  });
+
+  it('lists every data-free problem of a config with its field; planFolds and checkFoldPlanConfig refuse the first', () => {
+    const cfg: WindowPlanConfig = { ...BASE, purgeDays: 0, stepDays: 50, trainDays: 150, firstTest: '2020-01-01', lastTest: '2019-01-01' };
+    const issues = foldPlanConfigIssues(cfg);
+    expect(issues.map((i) => i.field)).toEqual(['purgeDays', 'stepDays', 'trainDays', 'firstTest']);
+    expect(issues[0]!.message).toMatch(/purgeDays 0 is shorter than the label horizon/);
+    expect(() => checkFoldPlanConfig(cfg)).toThrow(expect.objectContaining({ code: 'bad_config', message: issues[0]!.message, context: { field: 'purgeDays' } }));
+    expect(() => planFolds(dates(1000), 1000, cfg)).toThrow(issues[0]!.message);
+    // A setting out of range is one problem: the checks that would read it do not run on it.
+    expect(foldPlanConfigIssues({ ...BASE, testDays: 0 }).map((i) => i.field)).toEqual(['testDays']);
+    expect(foldPlanConfigIssues({ scheme: 'cpcv', groups: 1, testGroups: 0, validationDays: 0, purgeDays: 1, embargoDays: 0 }).map((i) => i.message)).toEqual([
+      'groups must be an integer in 2..30 (got 1)',
+      'testGroups must be an integer >= 1 (got 0)',
+    ]);
+    expect(foldPlanConfigIssues(BASE)).toEqual([]);
   });
 
   it('describes the plan with dates', () => {

@@ -7,7 +7,8 @@ import type { Store } from '../../src/data/index.js';
 import { resolveExperiment, type ResolvedExperiment } from '../../src/eval/experiment.js';
 import { getRun, listRuns, readJobs, readPredictions } from '../../src/eval/runs.js';
 import { describePlan } from '../../src/eval/folds.js';
-import { evaluateRun, walkForward } from '../../src/eval/walkforward.js';
+import { evaluateRun, timingDatasetOf } from '../../src/eval/evaluate-run.js';
+import { walkForward } from '../../src/eval/walkforward.js';
 import { markdownReport } from '../../src/report/markdown.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { synthStore } from '../helpers/market.js';
@@ -107,7 +108,7 @@ describe('walk-forward runner', () => {
     expect(perDate.size).toBe(2 * labelled);
     expect([...new Set(perDate.values())]).toEqual([4]);
 
-    const e = await evaluateRun(store, x, 'cpcv', full.series, ['logit', 'dual-gru'], full.plan);
+    const e = await evaluateRun(store, x, 'cpcv', timingDatasetOf(full.kind, full.dataset, 'test').series, ['logit', 'dual-gru'], full.plan);
     expect(e.days).toBe(labelled);
     expect(e.paths!.paths).toBe(4);
     expect(e.paths!.rows).toHaveLength(8);
@@ -171,7 +172,7 @@ describe('walk-forward runner', () => {
     try {
       const x = experiment({ models: [{ preset: 'logit' }, { preset: 'daily-gru', units: 4, head: [4], dropout: 0 }] });
       const out = await walkForward({ store: bare, experiment: x, experimentsDir: tmp.dir, workers: 1, runId: 'daily-only' });
-      expect(out.dataset.intervalMin).toBeNull();
+      expect(timingDatasetOf(out.kind, out.dataset, 'test').intervalMin).toBeNull();
       expect(out.plan.folds).toHaveLength(3);
       expect(await readPredictions(bare, 'daily-only')).toHaveLength(3 * 12 * 2);
       // a model that reads intraday bars cannot run there, and says why

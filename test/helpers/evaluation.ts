@@ -2,6 +2,7 @@
 // evaluation and report tests. 300 trading days of a random walk; models on the last 200.
 
 import { evaluate, type Evaluation } from '../../src/eval/evaluate.js';
+import { evaluatePaths, type PathsEvaluation } from '../../src/eval/paths.js';
 import type { PredictionRecord } from '../../src/eval/runs.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { SeededRng } from '../../src/models/seed.js';
@@ -51,5 +52,24 @@ export function fixtureEvaluation(): Evaluation {
       { model: 'perfect', fold: 0, trainAccuracy: 0.9, trainLoss: 0.3, testAccuracy: 1, testLoss: 0.2 },
       { model: 'perfect', fold: 1, trainAccuracy: 0.7, trainLoss: 0.5, testAccuracy: 1, testLoss: 0.4 },
     ],
+  });
+}
+
+/**
+ * Two CPCV paths over the fixture's four folds of 50 dates: path 0 is the predictions themselves,
+ * path 1 takes, for every group, a fold that says the opposite.
+ */
+export function fixturePaths(): PathsEvaluation {
+  const { preds } = evaluationFixture();
+  const flipped = preds.map((r) => ({ ...r, fold: r.fold + 4, probability: 1 - r.probability }));
+  const groupStart = Int32Array.from([0, 1, 2, 3], (f) => preds.find((r) => r.fold === f)!.date);
+  return evaluatePaths({
+    product: 'T',
+    models: ['perfect', 'coin', 'long'],
+    predictions: [...preds, ...flipped],
+    assembly: { paths: [[0, 1, 2, 3], [4, 5, 6, 7]], groupStart },
+    rule: { kind: 'threshold', long: 0.5, short: 0.5 },
+    costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
+    periodsPerYear: 243,
   });
 }

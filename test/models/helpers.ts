@@ -1,9 +1,11 @@
 // Small synthetic datasets for the model tests: seeded, tiny, with the label planted in one
 // channel and pure noise in the other.
 
+import type { ChannelArray, InputShapes } from '../../src/models/registry.js';
 import { SeededRng } from '../../src/models/seed.js';
 import type { InputArrays, TrainArrays } from '../../src/models/train.js';
 
+/** The sizes the tests count with: a daily window of `lookback` days, a day of `bars` bars. */
 export interface TinyShapes {
   lookback: number;
   dailyFeatures: number;
@@ -12,6 +14,16 @@ export interface TinyShapes {
 }
 
 export const TINY: TinyShapes = { lookback: 6, dailyFeatures: 3, bars: 12, minuteFeatures: 3 };
+
+/** The channel shapes buildModel takes for these sizes. */
+export function shapesOf(s: TinyShapes): InputShapes {
+  return { daily: { steps: s.lookback, features: s.dailyFeatures }, minute: { steps: s.bars, features: s.minuteFeatures } };
+}
+
+/** Training arrays with both channels always present, so tests can reach into them. */
+export interface TinyArrays extends TrainArrays {
+  channels: { daily: ChannelArray; minute: ChannelArray };
+}
 
 function normals(n: number, rng: SeededRng): Float32Array {
   const out = new Float32Array(n);
@@ -24,20 +36,22 @@ function normals(n: number, rng: SeededRng): Float32Array {
 }
 
 /** Noise in both channels, labels all 0 (callers plant their own). */
-export function noise(n: number, s: TinyShapes, seed: number): TrainArrays {
+export function noise(n: number, s: TinyShapes, seed: number): TinyArrays {
   const rng = new SeededRng(seed, 'noise');
   return {
     n,
-    daily: { data: normals(n * s.lookback * s.dailyFeatures, rng), lookback: s.lookback, features: s.dailyFeatures },
-    minute: { data: normals(n * s.bars * s.minuteFeatures, rng), bars: s.bars, features: s.minuteFeatures },
+    channels: {
+      daily: { data: normals(n * s.lookback * s.dailyFeatures, rng), steps: s.lookback, features: s.dailyFeatures },
+      minute: { data: normals(n * s.bars * s.minuteFeatures, rng), steps: s.bars, features: s.minuteFeatures },
+    },
     y: new Int32Array(n),
   };
 }
 
 /** Label = sign of feature 0 on the last day of the daily window; the minute channel is noise. */
-export function plantedDaily(n: number, s: TinyShapes, seed: number): TrainArrays {
+export function plantedDaily(n: number, s: TinyShapes, seed: number): TinyArrays {
   const x = noise(n, s, seed);
-  const d = x.daily!;
+  const d = x.channels.daily;
   for (let i = 0; i < n; i++) {
     const at = (i * s.lookback + s.lookback - 1) * s.dailyFeatures;
     const label = i % 2;
@@ -53,9 +67,9 @@ export function plantedDaily(n: number, s: TinyShapes, seed: number): TrainArray
  * the daily channel is noise. Bars are noisy with a drift of alternating sign, so the sum is
  * rarely near zero and the rule is learnable in a few epochs.
  */
-export function plantedMinute(n: number, s: TinyShapes, seed: number): TrainArrays {
+export function plantedMinute(n: number, s: TinyShapes, seed: number): TinyArrays {
   const x = noise(n, s, seed);
-  const m = x.minute!;
+  const m = x.channels.minute;
   for (let i = 0; i < n; i++) {
     const drift = i % 2 === 1 ? 0.8 : -0.8;
     let sum = 0;

@@ -11,10 +11,10 @@ import { listPresets, resolvePreset, type ModelSpec } from '../../src/models/pre
 import { getModelKind, listModelKinds, registerModelKind } from '../../src/models/registry.js';
 import { SeededRng, deriveSeed, permutation } from '../../src/models/seed.js';
 import { computeClassWeights, predictProba, trainModel, type TrainOptions } from '../../src/models/train.js';
-import { TINY, accuracy, noise, plantedDaily, plantedMinute, withoutLabels } from './helpers.js';
+import { TINY, accuracy, noise, plantedDaily, plantedMinute, shapesOf, withoutLabels, type TinyShapes } from './helpers.js';
 
 // Shapes from the brief: 20 days x 6 daily features, 51 five-minute bars x 9 minute features.
-const SHAPES = { lookback: 20, dailyFeatures: 6, bars: 51, minuteFeatures: 9 };
+const SHAPES: TinyShapes = { lookback: 20, dailyFeatures: 6, bars: 51, minuteFeatures: 9 };
 const SMALL = { units: 8, head: [8] };
 
 function spec(preset: string, over: Partial<ModelSpec> = {}): ModelSpec {
@@ -102,10 +102,27 @@ describe('presets and registry', () => {
   });
 
   it('refuses unknown kinds, bad shapes and duplicate registration', () => {
-    expectCode(() => buildModel({ ...spec('daily-lstm'), kind: 'nope' }, SHAPES, 1), 'bad_config', /unknown model kind "nope"/);
-    expectCode(() => buildModel(spec('daily-lstm'), { ...SHAPES, lookback: 0 }, 1), 'bad_config', /lookback/);
-    expectCode(() => buildModel(spec('daily-lstm'), SHAPES, -1), 'bad_config', /seed/);
+    expectCode(() => buildModel({ ...spec('daily-lstm'), kind: 'nope' }, shapesOf(SHAPES), 1), 'bad_config', /unknown model kind "nope"/);
+    expectCode(() => buildModel(spec('daily-lstm'), { ...shapesOf(SHAPES), daily: { steps: 0, features: SHAPES.dailyFeatures } }, 1), 'bad_config', /daily\.steps/);
+    expectCode(() => buildModel(spec('daily-lstm'), shapesOf(SHAPES), -1), 'bad_config', /seed/);
     expectCode(() => registerModelKind('dual', getModelKind('dual')), 'bad_config', /already registered/);
+  });
+
+  it('refuses a kind reading a channel the shapes do not have, naming the channel', () => {
+    const { daily } = shapesOf(SHAPES);
+    expectCode(() => buildModel(spec('minute-lstm'), { daily: daily! }, 1), 'bad_config', /reads a "minute" channel, which the dataset does not have \(it has: daily\)/);
+    let built = false;
+    registerModelKind('test-orderbook', {
+      inputs: ['daily', 'orderbook'],
+      build: () => {
+        built = true;
+        throw new Error('not reached');
+      },
+    });
+    const build = () => buildModel({ ...spec('daily-lstm'), kind: 'test-orderbook' }, shapesOf(SHAPES), 1);
+    expectCode(build, 'bad_config', /reads a "orderbook" channel, which the dataset does not have \(it has: daily, minute\)/);
+    expect(() => build()).toThrow(expect.objectContaining({ context: { field: 'orderbook' } }));
+    expect(built).toBe(false);
   });
 
   it('a registered kind builds through buildModel without touching callers', async () => {
@@ -113,14 +130,15 @@ describe('presets and registry', () => {
     registerModelKind('test-daily-mean', {
       inputs: ['daily'],
       build: (s, shapes) => {
-        const input = tf.input({ name: 'daily', shape: [shapes.lookback, shapes.dailyFeatures] });
+        const daily = shapes['daily']!;
+        const input = tf.input({ name: 'daily', shape: [daily.steps, daily.features] });
         const pooled = tf.layers.globalAveragePooling1d({}).apply(input) as tf.SymbolicTensor;
         const out = tf.layers.dense({ units: s.classes === 2 ? 1 : s.classes, activation: s.classes === 2 ? 'sigmoid' : 'softmax' }).apply(pooled) as tf.SymbolicTensor;
         return tf.model({ inputs: input, outputs: out });
       },
     });
     expect(listModelKinds()).toContain('test-daily-mean');
-    const model = buildModel({ ...spec('daily-lstm'), kind: 'test-daily-mean' }, SHAPES, 1);
+    const model = buildModel({ ...spec('daily-lstm'), kind: 'test-daily-mean' }, shapesOf(SHAPES), 1);
     const x = withoutLabels(noise(4, SHAPES, 1));
     expect(predictProba(model, x)).toHaveLength(4);
     model.dispose();
@@ -156,7 +174,7 @@ describe.each(['cpu', 'wasm'] as const)('models on %s', (backend) => {
     const x = withoutLabels(noise(3, SHAPES, 2));
     for (const name of listPresets()) {
       const s = spec(name, { classes });
-      const model = buildModel(s, SHAPES, 1);
+      const model = buildModel(s, shapesOf(SHAPES), 1);
       const inputs = getModelKind(s.kind).inputs;
       expect(model.inputNames).toEqual([...inputs]);
       for (const [i, input] of inputs.entries()) {
@@ -177,7 +195,7 @@ describe.each(['cpu', 'wasm'] as const)('models on %s', (backend) => {
     const s = spec('dual-lstm', { dropout: 0.2, recurrentDropout: 0.1 });
     const data = plantedDaily(32, TINY, 4);
     const run = async (seed: number) => {
-      const model = buildModel(s, TINY, seed);
+      const model = buildModel(s, shapesOf(TINY), seed);
       const initial = weightsOf(model);
       await trainModel(model, data, opts({ seed, epochs: 2 }));
       const result = { initial, trained: weightsOf(model), proba: predictProba(model, withoutLabels(data)) };
@@ -198,7 +216,7 @@ describe.each(['cpu', 'wasm'] as const)('models on %s', (backend) => {
     const dir = mkdtempSync(join(tmpdir(), 'bft-models-'));
     try {
       for (const name of ['dual-gru', 'logit']) {
-        const model = buildModel(spec(name, { classes: 3 }), SHAPES, 3);
+        const model = buildModel(spec(name, { classes: 3 }), shapesOf(SHAPES), 3);
         const x = withoutLabels(noise(5, SHAPES, 9));
         const before = predictProba(model, x);
         const sub = join(dir, name);
@@ -234,7 +252,7 @@ describe('training', () => {
   ] as const)('a dual model learns a label planted in the %s channel alone', async (_channel, make, cell) => {
     const train = make(64, TINY, 3);
     const fresh = make(64, TINY, 99);
-    const model = buildModel(spec(`dual-${cell}`, { dropout: 0 }), TINY, 11);
+    const model = buildModel(spec(`dual-${cell}`, { dropout: 0 }), shapesOf(TINY), 11);
     await trainModel(model, train, opts({ epochs: 12, learningRate: 0.03 }));
     expect(accuracy(predictProba(model, withoutLabels(train)), train.y, 2)).toBeGreaterThan(0.95);
     expect(accuracy(predictProba(model, withoutLabels(fresh)), fresh.y, 2)).toBeGreaterThan(0.9);
@@ -246,9 +264,9 @@ describe('training', () => {
     for (let i = 0; i < x.n; i++) {
       const at = (i * TINY.lookback + TINY.lookback - 1) * TINY.dailyFeatures;
       x.y[i] = i % 3;
-      x.daily!.data[at] = (i % 3) - 1 + 0.2 * x.daily!.data[at]!;
+      x.channels.daily.data[at] = (i % 3) - 1 + 0.2 * x.channels.daily.data[at]!;
     }
-    const model = buildModel(spec('logit', { classes: 3 }), TINY, 1);
+    const model = buildModel(spec('logit', { classes: 3 }), shapesOf(TINY), 1);
     const r = await trainModel(model, x, opts({ epochs: 40, learningRate: 0.1, batchSize: 32, classWeights: 'balanced' }));
     expect(r.classWeights).toEqual([1, 1, 1]);
     expect(accuracy(predictProba(model, withoutLabels(x)), x.y, 3)).toBeGreaterThan(0.9);
@@ -256,13 +274,13 @@ describe('training', () => {
   });
 
   it('logit reads only the last day of the window', () => {
-    const model = buildModel(spec('logit'), TINY, 1);
+    const model = buildModel(spec('logit'), shapesOf(TINY), 1);
     const a = noise(4, TINY, 1);
     const b = noise(4, TINY, 2);
     // b = a on the last day, different before.
     for (let i = 0; i < 4; i++) {
       const from = (i * TINY.lookback + TINY.lookback - 1) * TINY.dailyFeatures;
-      b.daily!.data.set(a.daily!.data.subarray(from, from + TINY.dailyFeatures), from);
+      b.channels.daily.data.set(a.channels.daily.data.subarray(from, from + TINY.dailyFeatures), from);
     }
     expect(predictProba(model, withoutLabels(b))).toEqual(predictProba(model, withoutLabels(a)));
     model.dispose();
@@ -273,7 +291,7 @@ describe('training', () => {
     // Validation labels are the planted rule inverted: the better the fit, the worse val loss.
     const validation = plantedDaily(32, TINY, 2);
     validation.y = validation.y.map((c) => 1 - c);
-    const model = buildModel(spec('daily-gru', { dropout: 0 }), TINY, 5);
+    const model = buildModel(spec('daily-gru', { dropout: 0 }), shapesOf(TINY), 5);
     const snapshots: Float32Array[][] = [];
     const r = await trainModel(model, train, opts({ epochs: 30, learningRate: 0.03, patience: 3, validation, onEpoch: () => snapshots.push(weightsOf(model)) }));
     const losses = r.history.map((e) => e.valLoss!);
@@ -288,7 +306,7 @@ describe('training', () => {
 
   it('does not leak tensors across epochs or predictions', async () => {
     const x = plantedMinute(32, TINY, 1);
-    const model = buildModel(spec('dual-lstm', { dropout: 0.1 }), TINY, 1);
+    const model = buildModel(spec('dual-lstm', { dropout: 0.1 }), shapesOf(TINY), 1);
     const counts: number[] = [];
     const validation = plantedMinute(16, TINY, 2);
     await trainModel(model, x, opts({ epochs: 4, validation, patience: 10, onEpoch: () => counts.push(tf.memory().numTensors) }));
@@ -301,18 +319,18 @@ describe('training', () => {
   });
 
   it('rejects NaN / Infinity, bad labels and mismatched shapes with one clear line', async () => {
-    const model = buildModel(spec('dual-lstm'), TINY, 1);
+    const model = buildModel(spec('dual-lstm'), shapesOf(TINY), 1);
     const x = noise(8, TINY, 1);
-    x.daily!.data[(3 * TINY.lookback + 2) * TINY.dailyFeatures + 1] = Number.NaN;
+    x.channels.daily.data[(3 * TINY.lookback + 2) * TINY.dailyFeatures + 1] = Number.NaN;
     await expectCodeAsync(trainModel(model, x, opts()), 'bad_input', /training daily input has NaN at sample 3 \(step 2, feature 1\)/);
     const y = noise(8, TINY, 1);
-    y.minute!.data[5 * TINY.bars * TINY.minuteFeatures] = Number.POSITIVE_INFINITY;
+    y.channels.minute.data[5 * TINY.bars * TINY.minuteFeatures] = Number.POSITIVE_INFINITY;
     expectCode(() => predictProba(model, withoutLabels(y)), 'bad_input', /minute input has Infinity at sample 5/);
     const z = noise(8, TINY, 1);
     z.y[2] = 2;
     await expectCodeAsync(trainModel(model, z, opts()), 'bad_input', /label 2 at sample 2 is outside 0\.\.1/);
     expectCode(() => predictProba(model, withoutLabels(noise(2, SHAPES, 1))), 'bad_input', /expects 6x3/);
-    expectCode(() => predictProba(model, { n: 2, daily: noise(2, TINY, 1).daily! }), 'bad_input', /no "minute" input/);
+    expectCode(() => predictProba(model, { n: 2, channels: { daily: noise(2, TINY, 1).channels.daily } }), 'bad_input', /no "minute" input/);
     await expectCodeAsync(trainModel(model, noise(8, TINY, 1), opts({ epochs: 0 })), 'bad_config', /epochs/);
     model.dispose();
   });
@@ -321,7 +339,7 @@ describe('training', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bft-models-'));
     try {
       await expectCodeAsync(loadModel(dir), 'incompatible_artifact', /no model\.json/);
-      const model = buildModel(spec('logit'), TINY, 1);
+      const model = buildModel(spec('logit'), shapesOf(TINY), 1);
       await saveModel(model, dir);
       rmSync(join(dir, 'weights.bin'));
       await expectCodeAsync(loadModel(dir), 'incompatible_artifact', /weights file weights\.bin is missing/);

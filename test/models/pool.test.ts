@@ -12,7 +12,7 @@ import { buildModel } from '../../src/models/build.js';
 import { loadModel, saveModel } from '../../src/models/io.js';
 import { ModelSpecSchema, resolvePreset, validateSpec, type ModelSpec } from '../../src/models/presets.js';
 import { predictProba, trainModel } from '../../src/models/train.js';
-import { accuracy, noise, withoutLabels, type TinyShapes } from './helpers.js';
+import { accuracy, noise, shapesOf, withoutLabels, type TinyShapes } from './helpers.js';
 
 const POOLS = ModelSpecSchema.shape.pool.removeDefault().options;
 const SHAPES: TinyShapes = { lookback: 6, dailyFeatures: 3, bars: 24, minuteFeatures: 3 };
@@ -27,7 +27,7 @@ function spec(preset: string, over: Partial<ModelSpec> = {}): ModelSpec {
  */
 function plantedOpening(n: number, s: TinyShapes, opening: number, seed: number) {
   const x = noise(n, s, seed);
-  const m = x.minute!;
+  const m = x.channels.minute;
   for (let i = 0; i < n; i++) {
     const drift = i % 2 === 1 ? 0.8 : -0.8;
     let sum = 0;
@@ -57,7 +57,7 @@ describe('minute channel pooling', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bft-pool-'));
     try {
       for (const preset of ['dual-gru', 'minute-lstm']) {
-        const model = buildModel(spec(preset, { pool }), SHAPES, 5);
+        const model = buildModel(spec(preset, { pool }), shapesOf(SHAPES), 5);
         const x = withoutLabels(noise(4, SHAPES, 3));
         const before = predictProba(model, x);
         expect(before).toHaveLength(4);
@@ -75,7 +75,7 @@ describe('minute channel pooling', () => {
 
   it('the daily channel is read at its last step whatever the pool', () => {
     const weights = (pool: ModelSpec['pool']) => {
-      const model = buildModel(spec('daily-gru', { pool }), SHAPES, 9);
+      const model = buildModel(spec('daily-gru', { pool }), shapesOf(SHAPES), 9);
       const w = model.getWeights().map((t) => Array.from(t.dataSync()));
       model.dispose();
       return w;
@@ -84,8 +84,8 @@ describe('minute channel pooling', () => {
   });
 
   it('blocks-inputs hands the head every input averaged over the blocks of the session', () => {
-    const model = buildModel(spec('minute-gru', { pool: 'blocks-inputs' }), SHAPES, 2);
-    const x = noise(3, SHAPES, 8).minute!;
+    const model = buildModel(spec('minute-gru', { pool: 'blocks-inputs' }), shapesOf(SHAPES), 2);
+    const x = noise(3, SHAPES, 8).channels.minute;
     const probe = tf.model({ inputs: model.inputs, outputs: model.getLayer('minute_input_blocks_flat').output as tf.SymbolicTensor });
     const got = (probe.predict(tf.tensor3d(x.data, [3, SHAPES.bars, SHAPES.minuteFeatures])) as tf.Tensor).arraySync() as number[][];
     const size = Math.ceil(SHAPES.bars / 8); // 24 bars: 8 blocks of 3
@@ -109,7 +109,7 @@ describe('minute channel pooling', () => {
     const train = plantedOpening(256, SHAPES, 3, 1);
     const fresh = plantedOpening(256, SHAPES, 3, 2);
     for (const pool of ['blocks', 'attention'] as const) {
-      const model = buildModel(spec('minute-gru', { pool, dropout: 0 }), SHAPES, 4);
+      const model = buildModel(spec('minute-gru', { pool, dropout: 0 }), shapesOf(SHAPES), 4);
       await trainModel(model, train, { epochs: 30, batchSize: 32, learningRate: 0.02, patience: 0, classWeights: 'none', seed: 1 });
       expect(accuracy(predictProba(model, withoutLabels(fresh)), fresh.y, 2), pool).toBeGreaterThan(0.85);
       model.dispose();

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calibrationBins, drawdownOf, reportCharts, rollingMean } from '../../src/report/charts.js';
-import { evaluatePaths } from '../../src/eval/paths.js';
 import { renderSvg } from '../../src/report/svg.js';
-import { evaluationFixture, fixtureEvaluation } from '../helpers/evaluation.js';
+import { fixtureEvaluation, fixturePaths } from '../helpers/evaluation.js';
 
 describe('chart series', () => {
   it('rollingMean is NaN until the window fills, then the mean of the last w values', () => {
@@ -61,19 +60,7 @@ describe('report charts', () => {
   });
 
   it('draws every CPCV path of the headline model beside the all-folds average', () => {
-    const { preds } = evaluationFixture();
-    // Four groups of 50 dates; path 1 takes, for every group, a fold that says the opposite.
-    const flipped = preds.map((r) => ({ ...r, fold: r.fold + 4, probability: 1 - r.probability }));
-    const groupStart = Int32Array.from([0, 1, 2, 3], (f) => preds.find((r) => r.fold === f)!.date);
-    const paths = evaluatePaths({
-      product: 'T',
-      models: ['perfect', 'coin', 'long'],
-      predictions: [...preds, ...flipped],
-      assembly: { paths: [[0, 1, 2, 3], [4, 5, 6, 7]], groupStart },
-      rule: { kind: 'threshold', long: 0.5, short: 0.5 },
-      costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
-      periodsPerYear: 243,
-    });
+    const paths = fixturePaths();
     expect(paths.rows.filter((r) => r.model === 'perfect').map((r) => r.accuracy)).toEqual([1, 0]);
     const charts = reportCharts({ ...e, paths });
     expect(charts.map((c) => c.id)).toEqual(['equity', 'drawdown', 'rolling-accuracy', 'regimes', 'calibration', 'paths']);

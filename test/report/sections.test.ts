@@ -2,12 +2,11 @@
 // these tests stay pure (html.test.ts draws the real ones in a browser).
 
 import { describe, expect, it } from 'vitest';
-import { evaluatePaths } from '../../src/eval/paths.js';
 import { equityChart } from '../../src/report/charts.js';
 import { htmlDocument } from '../../src/report/html.js';
 import { markdownDocument } from '../../src/report/markdown.js';
 import { documentCharts, evaluationSections, runReport, type ReportDocument, type RunInfo } from '../../src/report/sections.js';
-import { evaluationFixture, fixtureEvaluation } from '../helpers/evaluation.js';
+import { fixtureEvaluation, fixturePaths } from '../helpers/evaluation.js';
 
 const info: RunInfo = { runId: 'r1', experiment: 'fixture', folds: 4, planLines: ['4 folds', 'fold 0 ...'], settings: ['models: perfect, coin, long'] };
 
@@ -19,18 +18,7 @@ const htmlHeadings = (html: string, level: number): string[] => [...html.matchAl
 
 function cpcvEvaluation() {
   const e = fixtureEvaluation();
-  const { preds } = evaluationFixture();
-  const flipped = preds.map((r) => ({ ...r, fold: r.fold + 4, probability: 1 - r.probability }));
-  const groupStart = Int32Array.from([0, 1, 2, 3], (f) => preds.find((r) => r.fold === f)!.date);
-  const paths = evaluatePaths({
-    product: 'T',
-    models: ['perfect', 'coin', 'long'],
-    predictions: [...preds, ...flipped],
-    assembly: { paths: [[0, 1, 2, 3], [4, 5, 6, 7]], groupStart },
-    rule: { kind: 'threshold', long: 0.5, short: 0.5 },
-    costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
-    periodsPerYear: 243,
-  });
+  const paths = fixturePaths();
   return { ...e, paths };
 }
 

@@ -1,11 +1,14 @@
-// Options and helpers shared by commands: the store location, --quiet, --json, and the rendering
-// of an ingest summary.
+// Options and helpers shared by commands: the store location, the models folder, --quiet, --json,
+// and the rendering of an ingest summary.
 
 import type { Argv } from 'yargs';
 import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type ContinuousSeries, type IngestSummary } from '../../data/index.js';
 import { removeStoreFiles, type OpenOptions } from '../../data/store.js';
 import { checkDateOrder, checkGivenValues } from '../options.js';
 import { table, terminalOutput, type Output } from '../output.js';
+
+/** --models's default, the folder that holds model folders (bft train writes there, bft predict reads). */
+export const DEFAULT_MODELS_DIR = 'models';
 
 export interface StoreArgs {
   db?: string | undefined;

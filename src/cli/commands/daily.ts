@@ -3,8 +3,8 @@
 
 import { writeFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
+import { failIfIncomplete, printEvening, signalsCsv, withDeskOptions, type DeskArgs } from '../desk.js';
 import { printIngestSummary, withStore } from './common.js';
-import { failIfIncomplete, printEvening, signalsCsv, withDeskOptions, type DeskArgs } from './signal.js';
 
 interface DailyArgs extends DeskArgs {
   files: string;

@@ -9,9 +9,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { dataStatus } from '../../data/index.js';
 import { wholeNumberOption } from '../options.js';
 import { withStore } from './common.js';
-import { printStatus } from './status.js';
-import { synthIntoStore, synthOptionsOf, withSynthOptions, type SynthArgs } from './synth.js';
-import { DEFAULT_EXPERIMENTS_DIR, runWalkForward } from './walk-forward.js';
+import { printStatus } from '../status-print.js';
+import { synthIntoStore, synthOptionsOf, withSynthOptions, type SynthArgs } from '../synth-run.js';
+import { DEFAULT_EXPERIMENTS_DIR, runWalkForward } from '../walk-forward-run.js';
 
 interface DemoArgs extends SynthArgs {
   full: boolean;

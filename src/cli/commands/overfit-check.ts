@@ -8,7 +8,7 @@ import { BftError } from '../../errors.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { wholeNumberOption } from '../options.js';
 import { withExistingStore, withJsonOption, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
-import { DEFAULT_EXPERIMENTS_DIR, finishRun, jobProgress } from './walk-forward.js';
+import { DEFAULT_EXPERIMENTS_DIR, jobProgress, printRunEnd } from '../walk-forward-run.js';
 
 interface OverfitCheckArgs extends StoreArgs, JsonArgs {
   config?: string | undefined;
@@ -40,6 +40,8 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
     const { overfitCheck } = await import('../../eval/overfit/check.js');
     const { defaultWorkers } = await import('../../eval/pool.js');
     const { getRun } = await import('../../eval/runs.js');
+    const { finishedRun, keepVerdict } = await import('../../eval/walkforward.js');
+    const { timingVerdict } = await import('../../timing/finish.js');
     const { overfitFigures, verdictLine } = await import('../../report/overfit.js');
     const fromConfig = args.config !== undefined ? readExperiment(args.config) : null;
     const verdict = await withExistingStore(args, async (store, out) => {
@@ -73,7 +75,10 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
         });
         wfBar.stop();
         probeBar.stop();
-        await finishRun(store, out, x, r.walkForward, r.evaluation, r.report);
+        const run = (await finishedRun(store, x, r.walkForward)) as Parameters<typeof timingVerdict>[0];
+        const scored = await timingVerdict(run, r.evaluation, r.report);
+        await keepVerdict(store, r.walkForward.runId, scored);
+        printRunEnd(out, r.walkForward, scored);
         out.result('');
         for (const l of overfitFigures(r.report)) out.result(l);
         out.result('');

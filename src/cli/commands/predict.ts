@@ -8,8 +8,7 @@ import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { toCsv } from '../csv.js';
 import { table } from '../output.js';
 import { dateOption, outputFileOption } from '../options.js';
-import { withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
-import { DEFAULT_MODELS_DIR } from './train.js';
+import { DEFAULT_MODELS_DIR, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
 interface PredictArgs extends StoreArgs, JsonArgs {
   model: string;

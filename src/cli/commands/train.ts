@@ -4,9 +4,7 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { dateOption } from '../options.js';
-import { withExamples, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
-
-export const DEFAULT_MODELS_DIR = 'models';
+import { DEFAULT_MODELS_DIR, withExamples, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
 interface TrainArgs extends StoreArgs, JsonArgs {
   config: string;

@@ -4,7 +4,7 @@
 // the same worker pool and dataset as the walk-forward's own jobs; their results stay in memory.
 
 import type { Store } from '../../data/store.js';
-import type { Dataset } from '../../dataset/build.js';
+import { timingConfigOf } from '../../dataset/config.js';
 import { BftError } from '../../errors.js';
 import type { RnnImpl } from '../../models/presets.js';
 import { deriveSeed } from '../../models/seed.js';
@@ -16,7 +16,9 @@ import type { FoldJob, JobResult } from '../jobs.js';
 import { pathAssembly } from '../paths.js';
 import { runJobs } from '../pool.js';
 import { readJobs, readPredictions } from '../runs.js';
-import { evaluateRun, planJobs, walkForward, type WalkForwardOutcome } from '../walkforward.js';
+import { evaluateRun, timingDatasetOf } from '../evaluate-run.js';
+import type { KindDataset } from '../kind.js';
+import { planJobs, walkForward, type WalkForwardOutcome } from '../walkforward.js';
 import { analyseOverfitting, type OverfitReport, type ProbeScore } from './analysis.js';
 import { lookaheadProbe, probeDates } from './lookahead.js';
 import type { Probe } from './probes.js';
@@ -45,7 +47,8 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
   const cfg = x.overfit;
   const log = run.log ?? ((): void => undefined);
   // Accuracy, nulls and probes score up/down calls; a three-class label has no such call.
-  if (x.dataset.labels === 'three') throw new BftError('bad_config', `overfit-check needs up/down labels: dataset.labels "three" is not supported (use "binary" or "drop")`);
+  const { product, labels: labelKind } = timingConfigOf(x.dataset, 'bft overfit-check');
+  if (labelKind === 'three') throw new BftError('bad_config', `overfit-check needs up/down labels: dataset.labels "three" is not supported (use "binary" or "drop")`);
   const wf = await walkForward({
     store: run.store,
     experiment: x,
@@ -56,7 +59,7 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
     log,
     onJob: (done, total, r) => run.onJob?.('walk-forward', done, total, r),
   });
-  const ds = wf.dataset;
+  const ds = timingDatasetOf(wf.kind, wf.dataset, 'bft overfit-check');
   const headline = wf.models[0]!;
 
   // Probe jobs: the headline model's seed-0 jobs with a probe each (same initial weights).
@@ -72,7 +75,7 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
   log(`probes: ${probes.length} x ${wf.plan.folds.length} folds = ${jobs.length} retrains of ${name} (${cfg.nullPermutations} permuted-label nulls in blocks of ${cfg.nullBlock}${cfg.probes ? ', shuffled labels, features shifted a day forward' : ''})`);
   const scores = new Map<string, ProbeScore>(probes.map((p) => [p.label, { correct: 0, n: 0 }]));
   let done = 0;
-  await runJobs(jobs, { workers: run.workers, backend: x.backend, dataset: ds }, async (r) => {
+  await runJobs(jobs, { workers: run.workers, backend: x.backend, kind: wf.kind, dataset: ds }, async (r) => {
     const s = scores.get(r.model)!;
     scores.set(r.model, addScore(s, ds, r, wf.plan.folds[r.fold]!));
     run.onJob?.('probes', ++done, jobs.length, r);
@@ -89,7 +92,7 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
   const jobRows = await readJobs(run.store, wf.runId);
   const st = x.strategy;
   const report = analyseOverfitting({
-    product: x.dataset.product,
+    product,
     models: labels,
     predictions,
     jobs: jobRows.map((j) => ({ model: String(j['model']), fold: Number(j['fold']), trainAccuracy: Number(j['train_accuracy']), trainLoss: Number(j['train_loss']), testAccuracy: Number(j['test_accuracy']), testLoss: Number(j['test_loss']) })),
@@ -104,12 +107,12 @@ export async function overfitCheck(run: OverfitCheckRun): Promise<OverfitCheckOu
     seed: x.seed,
     paths: wf.plan.cpcv ? pathAssembly(wf.plan.cpcv) : undefined,
   });
-  const evaluation = await evaluateRun(run.store, x, wf.runId, wf.series, labels, wf.plan);
+  const evaluation = await evaluateRun(run.store, x, wf.runId, ds.series, labels, wf.plan);
   return { walkForward: wf, evaluation, report };
 }
 
 /** Adds a job's correct calls on its fold's test samples to a score. */
-function addScore(s: ProbeScore, ds: Dataset, r: JobResult, fold: Fold): ProbeScore {
+function addScore(s: ProbeScore, ds: KindDataset, r: JobResult, fold: Fold): ProbeScore {
   const labels = Int32Array.from(segmentIndices(fold.test), (k) => ds.samples.label[k]!);
   const correct = correctness(r.testProb, labels).reduce((a, b) => a + b, 0);
   return { correct: s.correct + correct, n: s.n + r.testProb.length };

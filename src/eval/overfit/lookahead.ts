@@ -4,6 +4,7 @@
 // makes them differ, or makes sample t impossible to build.
 
 import type { Store } from '../../data/store.js';
+import { timingConfigOf } from '../../dataset/config.js';
 import { buildDataset, type Dataset } from '../../dataset/build.js';
 import { loadMarket } from '../../dataset/load.js';
 import { isoDate } from '../../market/calendar.js';
@@ -50,12 +51,13 @@ export function firstDifference(a: Dataset, k: number, b: Dataset, j: number): s
 /** Rebuilds the dataset up to each of `dates` (ISO, sample dates of `full`) and compares. */
 export async function lookaheadProbe(store: Store, x: ResolvedExperiment, full: Dataset, dates: readonly string[]): Promise<LookaheadFinding[]> {
   const w = x.walkForward;
+  const cfg = timingConfigOf(x.dataset, 'the no-look-ahead probe');
   const out: LookaheadFinding[] = [];
   for (const date of dates) {
     const k = full.samples.date.findIndex((d) => isoDate(d) === date);
     if (k < 0) throw new Error(`lookahead probe: ${date} is not a sample date`);
-    const market = await loadMarket(store, { product: x.dataset.product, intervalMin: full.intervalMin ?? undefined, minute: full.intervalMin !== null, to: date, minuteFrom: w.from });
-    const cut = buildDataset(market, x.dataset, { from: w.from, to: date });
+    const market = await loadMarket(store, { product: cfg.product, intervalMin: full.intervalMin ?? undefined, minute: full.intervalMin !== null, to: date, minuteFrom: w.from });
+    const cut = buildDataset(market, cfg, { from: w.from, to: date });
     const j = cut.samples.date.findIndex((d) => isoDate(d) === date);
     if (j < 0) {
       const why = cut.dropped.find((d) => d.date === date);

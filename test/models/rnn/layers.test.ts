@@ -540,7 +540,7 @@ describe('training and serialisation', () => {
 
     // Some all-zero (masked) days in the prediction set.
     const test = plantedDaily(24, TINY, 2);
-    test.daily!.data.fill(0, 0, TINY.dailyFeatures * 2);
+    test.channels.daily.data.fill(0, 0, TINY.dailyFeatures * 2);
     const expected = predictProba(model, test);
 
     const fusedDir = join(dir, `${cell}-fused`);
