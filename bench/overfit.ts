@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingest, Store } from '../src/data/index.js';
-import { readExperiment } from '../src/eval/experiment.js';
-import { overfitCheck } from '../src/eval/overfit/check.js';
-import { probabilityOfBacktestOverfitting } from '../src/eval/overfit/pbo.js';
+import { readExperiment } from '../src/eval/run/experiment.js';
+import { overfitCheck } from '../src/overfit/check.js';
+import { probabilityOfBacktestOverfitting } from '../src/eval/stats/pbo.js';
 import { SeededRng } from '../src/models/seed.js';
 import { writeSynthMarket } from '../src/synth/index.js';
 import '../src/timing/kind.js'; // registers the futures timing dataset kind

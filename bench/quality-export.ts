@@ -18,7 +18,7 @@ import type { Dataset, MarketData } from '../src/dataset/index.js';
 import { minuteGrid } from '../src/dataset/build.js';
 import { isoDate } from '../src/market/calendar.js';
 import type { Product } from '../src/market/specs.js';
-import { segmentIndices, type FoldPlan } from '../src/eval/folds.js';
+import { segmentIndices, type FoldPlan } from '../src/eval/plan/folds.js';
 
 /** Daily bars per sample: t and the 20 days before it (20 returns need 21 closes). */
 export const DAILY_DAYS = 21;

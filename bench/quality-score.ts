@@ -4,11 +4,11 @@
 // share of the oracle's edge recovered, and paired accuracy differences. One bootstrap seed for
 // everything, so every interval is drawn from the same blocks of days (paired).
 
-import { blockBootstrap, type BootstrapOptions, type Interval } from '../src/eval/bootstrap.js';
-import { netReturnsOf, type TestDayMoves } from '../src/eval/test-days.js';
-import { binaryMetrics, correctness } from '../src/eval/metrics.js';
-import type { CostModel, PositionRule } from '../src/eval/pnl.js';
-import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from '../src/eval/significance.js';
+import { blockBootstrap, type BootstrapOptions, type Interval } from '../src/eval/score/bootstrap.js';
+import { netReturnsOf, type TestDayMoves } from '../src/futures/test-days.js';
+import { binaryMetrics, correctness } from '../src/eval/score/metrics.js';
+import type { CostModel, PositionRule } from '../src/futures/pnl.js';
+import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from '../src/eval/score/significance.js';
 
 export type ContenderKind = 'bft' | 'peer' | 'baseline' | 'oracle';
 

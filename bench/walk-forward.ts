@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingest, Store } from '../src/data/index.js';
-import { resolveExperiment } from '../src/eval/experiment.js';
-import { walkForward } from '../src/eval/walkforward.js';
+import { resolveExperiment } from '../src/eval/run/experiment.js';
+import { walkForward } from '../src/eval/run/walkforward.js';
 import { writeSynthMarket } from '../src/synth/index.js';
 import '../src/timing/kind.js'; // registers the futures timing dataset kind
 

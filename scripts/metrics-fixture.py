@@ -1,10 +1,10 @@
-# Reference values for test/eval/metrics.test.ts and test/eval/significance.test.ts, from
+# Reference values for test/eval/score/metrics.test.ts and test/eval/score/significance.test.ts, from
 # scikit-learn (classification metrics) and SciPy (exact binomial test).
 #
 # Regenerate (from the repo root; needs Python 3 with numpy, scipy and scikit-learn, e.g.
 # `apt-get install -y python3-scipy python3-sklearn`):
 #   python3 scripts/metrics-fixture.py
-# Writes test/eval/fixtures/metrics.json:
+# Writes test/eval/score/fixtures/metrics.json:
 #   metrics:  [{name, prob, label, subset|null, expected: {accuracy, balanced_accuracy,
 #               precision_up, recall_up, precision_down, recall_down, auc, log_loss, brier, mcc}}]
 #   binomtest: [{k, n, p, pvalue}]   scipy.stats.binomtest(k, n, p, alternative="two-sided")
@@ -114,7 +114,7 @@ out = {
     "metrics": cases,
     "binomtest": binom,
 }
-dest = sys.argv[1] if len(sys.argv) > 1 else "test/eval/fixtures/metrics.json"
+dest = sys.argv[1] if len(sys.argv) > 1 else "test/eval/score/fixtures/metrics.json"
 os.makedirs(os.path.dirname(dest), exist_ok=True)
 with open(dest, "w") as f:
     json.dump(out, f, indent=1)

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/dataset/build.js';
 import { datasetConfigSchema } from '../src/dataset/config.js';
 import { BftError, EXIT, EXIT_CODE_OF, exitCodeOf } from '../src/errors.js';
-import type { FoldJob } from '../src/eval/jobs.js';
-import { runJobs } from '../src/eval/pool.js';
+import type { FoldJob } from '../src/eval/run/jobs.js';
+import { runJobs } from '../src/eval/run/pool.js';
 import { resolvePreset, type ModelSpec } from '../src/models/presets.js';
 import { timingKind } from '../src/timing/kind.js';
 

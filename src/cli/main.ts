@@ -5,7 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BftError, exitCodeOf } from '../errors.js';
-// The dataset kinds bft knows, registered with the engine (src/eval/kind.ts) on import.
+// The dataset kinds bft knows, registered with the engine (src/eval/run/kind.ts) on import.
 import '../timing/kind.js';
 import { continuousCommand } from './commands/continuous.js';
 import { demoCommand } from './commands/demo.js';

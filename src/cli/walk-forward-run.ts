@@ -1,12 +1,12 @@
 // A walk-forward run as the command line shows it, shared by bft walk-forward, bft demo and bft
 // overfit-check: progress bars over jobs, then the run's closing lines. The work itself (run,
-// score, keep) is the engine's (src/eval/walkforward.ts).
+// score, keep) is the engine's (src/eval/run/walkforward.ts).
 
 import type { Store } from '../data/store.js';
-import type { ResolvedExperiment } from '../eval/experiment.js';
-import type { JobResult } from '../eval/jobs.js';
-import type { RunVerdict } from '../eval/kind.js';
-import type { WalkForwardOutcome } from '../eval/walkforward.js';
+import type { ResolvedExperiment } from '../eval/run/experiment.js';
+import type { JobResult } from '../eval/run/jobs.js';
+import type { RunVerdict } from '../eval/run/kind.js';
+import type { WalkForwardOutcome } from '../eval/run/walkforward.js';
 import type { Output } from './output.js';
 
 export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
@@ -38,8 +38,8 @@ export interface RunDocument {
  * prints the closing lines and returns the run as its --json document.
  */
 export async function runWalkForward(store: Store, out: Output, experiment: ResolvedExperiment, opts: WalkForwardCliOptions): Promise<RunDocument> {
-  const wf = await import('../eval/walkforward.js');
-  const { defaultWorkers } = await import('../eval/pool.js');
+  const wf = await import('../eval/run/walkforward.js');
+  const { defaultWorkers } = await import('../eval/run/pool.js');
   const progress = jobProgress(out, 'walk-forward');
   try {
     const outcome = await wf.walkForward({

@@ -89,7 +89,7 @@ async function v1(s: Store): Promise<void> {
   a.closeSync();
 }
 
-// Walk-forward runs (src/eval/runs.ts). A job (model x fold x seed) lands with its predictions in one
+// Walk-forward runs (src/eval/run/runs.ts). A job (model x fold x seed) lands with its predictions in one
 // transaction, so a killed run resumes from the jobs recorded here without duplicates or gaps.
 async function v2(s: Store): Promise<void> {
   await s.run(`
@@ -126,7 +126,7 @@ async function v3(s: Store): Promise<void> {
   `);
 }
 
-// The process running a run (src/eval/runs.ts): a run left `running` by a killed process is shown
+// The process running a run (src/eval/run/runs.ts): a run left `running` by a killed process is shown
 // as stopped when its pid is gone. IF NOT EXISTS: a store rolled back to an earlier version by
 // deleting its migration rows keeps the columns.
 async function v4(s: Store): Promise<void> {

@@ -9,7 +9,7 @@ import { BftError } from '../errors.js';
 import type { ModelSpec } from './presets.js';
 
 /**
- * A model input's name. Dataset kinds name their channels (src/eval/kind.ts); the built-in model
+ * A model input's name. Dataset kinds name their channels (src/eval/run/kind.ts); the built-in model
  * kinds read channels named 'daily' and 'minute', so a kind offering those names can use them.
  */
 export type ChannelName = string;

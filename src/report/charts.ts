@@ -2,7 +2,7 @@
 // rolling accuracy, accuracy by regime, calibration. Data go inline, so a spec renders without
 // any file or network; ./svg.ts turns a spec into SVG.
 
-import type { Evaluation, StrategyRow } from '../eval/evaluate.js';
+import type { Evaluation, StrategyRow } from '../futures/evaluate.js';
 
 /** A Vega-Lite (v5/v6) top-level spec; kept loose because vega-lite's own type is vast. */
 export type VegaLiteSpec = Record<string, unknown>;

@@ -3,8 +3,8 @@
 // resource, so it opens from a mail attachment or an air-gapped share the same as on the machine
 // that wrote it.
 
-import type { Evaluation } from '../eval/evaluate.js';
-import type { OverfitReport } from '../eval/overfit/analysis.js';
+import type { Evaluation } from '../futures/evaluate.js';
+import type { OverfitReport } from '../overfit/analysis.js';
 import type { Chart } from './charts.js';
 import { documentCharts, runReport, type ListItem, type ReportBlock, type ReportDocument, type ReportSection, type RunInfo } from './sections.js';
 import { renderSvg } from './svg.js';

@@ -1,8 +1,8 @@
 // The run report as markdown (report.md), rendered from the sections of ./sections.ts, and the
 // terminal summary: every headline number with its 95% interval, baselines on every table.
 
-import type { Evaluation } from '../eval/evaluate.js';
-import type { OverfitReport } from '../eval/overfit/analysis.js';
+import type { Evaluation } from '../futures/evaluate.js';
+import type { OverfitReport } from '../overfit/analysis.js';
 import { runReport, type ReportBlock, type ReportDocument, type ReportSection, type RunInfo } from './sections.js';
 import { classificationTable, comparisonTable, pathSummaryTable, regimeTable, strategyTable, type Table } from './tables.js';
 

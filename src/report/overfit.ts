@@ -1,7 +1,7 @@
 // The overfitting and leakage section of a run's report (as data, see ./sections.ts) and the lines
 // `bft overfit-check` prints: every check with its value and limit, then the verdict.
 
-import type { OverfitReport } from '../eval/overfit/analysis.js';
+import type { OverfitReport } from '../overfit/analysis.js';
 import type { ReportSection } from './document.js';
 import { fmt, type Table } from './tables.js';
 

@@ -3,16 +3,16 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Evaluation } from '../eval/evaluate.js';
-import type { OverfitReport } from '../eval/overfit/analysis.js';
-import type { PredictionRecord } from '../eval/runs.js';
+import type { Evaluation } from '../futures/evaluate.js';
+import type { OverfitReport } from '../overfit/analysis.js';
+import type { PredictionRecord } from '../eval/run/runs.js';
 import { isoDate } from '../market/calendar.js';
-import { toJson } from '../eval/json.js';
+import { toJson } from '../eval/run/json.js';
 import { renderHtmlDocument } from './html.js';
 import { markdownDocument } from './markdown.js';
 import { runReport, type RunInfo } from './sections.js';
 
-export { toJson } from '../eval/json.js';
+export { toJson } from '../eval/run/json.js';
 
 export function predictionsCsv(rows: readonly PredictionRecord[]): string {
   const head = 'model,seed,fold,date,product,contract,traded_contract,probability,label,next_return,next_ticks';

@@ -6,8 +6,8 @@
 // Blocks are ordered, not grouped into notes / tables / charts, because where each goes is part of
 // the report: the CPCV path chart sits between its two tables, a list follows the strategy table.
 
-import type { Evaluation } from '../eval/evaluate.js';
-import type { OverfitReport } from '../eval/overfit/analysis.js';
+import type { Evaluation } from '../futures/evaluate.js';
+import type { OverfitReport } from '../overfit/analysis.js';
 import type { ReportBlock, ReportDocument, ReportSection } from './document.js';
 import { calibrationChart, drawdownChart, equityChart, pathsChart, regimeChart, rollingAccuracyChart, type Chart } from './charts.js';
 import { overfitSection } from './overfit.js';

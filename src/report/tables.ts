@@ -1,9 +1,9 @@
 // The report's tables as plain rows of text (pure): the same cells go to report.md, report.html
 // and the terminal summary. Every headline number carries its 95% interval; baselines are rows.
 
-import type { Interval } from '../eval/bootstrap.js';
-import type { Evaluation, ModelVerdict, RegimeTable, StrategyRow } from '../eval/evaluate.js';
-import type { PathsEvaluation, Spread } from '../eval/paths.js';
+import type { Interval } from '../eval/score/bootstrap.js';
+import type { Evaluation, ModelVerdict, RegimeTable, StrategyRow } from '../futures/evaluate.js';
+import type { PathsEvaluation, Spread } from '../futures/paths.js';
 
 export interface Table {
   readonly head: readonly string[];

@@ -5,8 +5,8 @@
 import type { Store } from '../data/store.js';
 import { buildContinuous, loadDailyBars, type DailyBar } from '../data/continuous.js';
 import { BftError } from '../errors.js';
-import { traditionalFactors } from '../eval/factors.js';
-import { predictWithModel } from '../eval/predict.js';
+import { traditionalFactors } from '../futures/factors.js';
+import { predictWithModel } from '../timing/predict.js';
 import { dayNumber, holidaysKnown, isoDate, nextTradingDay } from '../market/calendar.js';
 import { HOLIDAYS_KNOWN } from '../market/holidays.js';
 import { barEndMinutes } from '../market/sessions.js';

@@ -6,7 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { timingConfigOf } from '../dataset/config.js';
 import { BftError } from '../errors.js';
-import { readConfigJson, readExperiment, type ResolvedExperiment } from '../eval/experiment.js';
+import { readConfigJson, readExperiment, type ResolvedExperiment } from '../eval/run/experiment.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
 
 export const RETRAIN_EVERY = ['day', 'week', 'month', 'quarter', 'never'] as const;

@@ -5,8 +5,8 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { Store } from '../data/store.js';
 import { BftError } from '../errors.js';
-import { isFolderName } from '../eval/experiment.js';
-import { getRun, listRuns, type RunRecord } from '../eval/runs.js';
+import { isFolderName } from '../eval/run/experiment.js';
+import { getRun, listRuns, type RunRecord } from '../eval/run/runs.js';
 import { latestQuerySchema, openApi, queryProblem, runsQuerySchema, signalsQuerySchema } from './api.js';
 import { latestSignals, signalHistory } from './history.js';
 import { renderDeskPage, type RunBrief } from './page.js';

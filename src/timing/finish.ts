@@ -3,11 +3,11 @@
 // written (metrics.json, predictions.csv, report.md, report.html) and its headline figures given
 // back to the engine and the command line.
 
-import type { Evaluation, StrategyRow } from '../eval/evaluate.js';
-import { describePlan } from '../eval/folds.js';
-import type { FinishedRun, RunVerdict } from '../eval/kind.js';
-import type { OverfitReport } from '../eval/overfit/analysis.js';
-import { evaluateRun, type SeriesDataset } from '../eval/evaluate-run.js';
+import type { Evaluation, StrategyRow } from '../futures/evaluate.js';
+import { describePlan } from '../eval/plan/folds.js';
+import type { FinishedRun, RunVerdict } from '../eval/run/kind.js';
+import type { OverfitReport } from '../overfit/analysis.js';
+import { evaluateRun, type SeriesDataset } from '../futures/evaluate-run.js';
 import { summaryLines } from '../report/markdown.js';
 import { writeRunFiles, type RunFiles } from '../report/run-files.js';
 

@@ -1,4 +1,4 @@
-// The treasury-futures timing dataset as a dataset kind (src/eval/kind.ts): one sample per trading
+// The treasury-futures timing dataset as a dataset kind (src/eval/run/kind.ts): one sample per trading
 // day of one CFFEX product, a daily channel (the lookback window of daily features) and a minute
 // channel (day t's intraday bars), the label the next day's move. Importing this module registers
 // the kind; the CLI and the test setup import it.
@@ -7,8 +7,8 @@ import { buildDataset, droppedSummary } from '../dataset/build.js';
 import { datasetConfigSchema, TIMING_KIND, type ResolvedDatasetConfig } from '../dataset/config.js';
 import { fitScalers, inputShapes, modelInputs, type Scalers } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
-import type { SeriesDataset } from '../eval/evaluate-run.js';
-import { registerDatasetKind, type DatasetKind, type SampleRecord } from '../eval/kind.js';
+import type { SeriesDataset } from '../futures/evaluate-run.js';
+import { registerDatasetKind, type DatasetKind, type SampleRecord } from '../eval/run/kind.js';
 import { isoDate } from '../market/calendar.js';
 
 export { TIMING_KIND } from '../dataset/config.js';

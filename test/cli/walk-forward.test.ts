@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bft, MAIN, ROOT } from '../helpers/cli.js';
 import { Store } from '../../src/data/index.js';
-import { readPredictions } from '../../src/eval/runs.js';
+import { readPredictions } from '../../src/eval/run/runs.js';
 import { tempDir, writeLines } from '../helpers/fixtures.js';
 
 

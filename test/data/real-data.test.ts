@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, refreshContinuous, Store, type IngestSummary } from '../../src/data/index.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { lastTradingDayIso } from '../../src/market/contracts.js';
-import { predictWithModel, readExperiment, trainExperiment } from '../../src/eval/index.js';
+import { predictWithModel, readExperiment, trainExperiment } from '../../src/timing/index.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const DATA = resolve(__dirname, '../../../shared/data');

@@ -1,9 +1,9 @@
 // A constructed market and the predictions of three known models, evaluated: the input of the
 // evaluation and report tests. 300 trading days of a random walk; models on the last 200.
 
-import { evaluate, type Evaluation } from '../../src/eval/evaluate.js';
-import { evaluatePaths, type PathsEvaluation } from '../../src/eval/paths.js';
-import type { PredictionRecord } from '../../src/eval/runs.js';
+import { evaluate, type Evaluation } from '../../src/futures/evaluate.js';
+import { evaluatePaths, type PathsEvaluation } from '../../src/futures/paths.js';
+import type { PredictionRecord } from '../../src/eval/run/runs.js';
 import { dayNumber } from '../../src/market/calendar.js';
 import { SeededRng } from '../../src/models/seed.js';
 

@@ -2,13 +2,13 @@
 // three daily features; its next-day return loads on the first one (the planted signal) plus
 // noise. A date holds one sample per stock, so folds must be planned over dates, and the kind's
 // evaluator scores a long-short portfolio per date rather than ticks of a future. It uses only
-// the engine's seam (src/eval/kind.ts): nothing of the engine knows it exists.
+// the engine's seam (src/eval/run/kind.ts): nothing of the engine knows it exists.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { toJson } from '../../src/eval/json.js';
-import { registerDatasetKind, type DatasetKind, type FinishedRun, type KindDataset, type RunVerdict } from '../../src/eval/kind.js';
+import { toJson } from '../../src/eval/run/json.js';
+import { registerDatasetKind, type DatasetKind, type FinishedRun, type KindDataset, type RunVerdict } from '../../src/eval/run/kind.js';
 import { dayNumber, isoDate, tradingDays } from '../../src/market/calendar.js';
 import { renderHtmlDocument } from '../../src/report/html.js';
 import { markdownDocument } from '../../src/report/markdown.js';

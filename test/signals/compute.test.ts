@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/data/index.js';
 import { buildContinuous, loadDailyBars } from '../../src/data/index.js';
 import { BftError } from '../../src/errors.js';
-import { resolveExperiment, trainExperiment } from '../../src/eval/index.js';
+import { resolveExperiment, trainExperiment } from '../../src/timing/index.js';
 import { computeSignal, type DeskSignal } from '../../src/signals/compute.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { synthStore } from '../helpers/market.js';

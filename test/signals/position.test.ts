@@ -1,7 +1,7 @@
 // Position sizing and the model-plus-factors blend of a desk signal.
 
 import { describe, expect, it } from 'vitest';
-import { combineSignals } from '../../src/eval/factors.js';
+import { combineSignals } from '../../src/futures/factors.js';
 import { combine, movesInTicks, sizePosition } from '../../src/signals/position.js';
 
 describe('sizePosition', () => {

@@ -7,7 +7,7 @@ import { chromium, type Browser } from 'playwright-core';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/data/index.js';
-import { createRun, setRunStatus } from '../../src/eval/runs.js';
+import { createRun, setRunStatus } from '../../src/eval/run/runs.js';
 import { historySchema, latestSchema, runDetailSchema, runsSchema } from '../../src/signals/api.js';
 import { resolveDeskConfig } from '../../src/signals/config.js';
 import { runEvening } from '../../src/signals/desk.js';

@@ -44,7 +44,7 @@ export const demoCommand: CommandModule<object, DemoArgs> = {
       const synth = await synthIntoStore(store, opts, { keepIn: args.out, replace: args.replace }, out);
       const status = await dataStatus(store);
       printStatus(out, status);
-      const { demoExperiment } = await import('../../eval/demo.js');
+      const { demoExperiment } = await import('../../timing/demo.js');
       const base = demoExperiment(args.full);
       // T (the 10-year) when generated, else the first product asked for.
       const experiment = { ...base, dataset: { ...base.dataset, product: args.product.includes('T') ? 'T' : args.product[0]! } };

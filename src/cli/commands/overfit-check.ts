@@ -36,11 +36,11 @@ export const overfitCheckCommand: CommandModule<object, OverfitCheckArgs> = {
       .option('backend', { choices: BACKEND_NAMES, describe: 'override the config backend' })
       .option('rnn', { choices: ['fused', 'stock'] as const, describe: 'recurrent layers (default: fused on wasm/cpu, stock on a native backend)' }) as unknown as Argv<OverfitCheckArgs>,
   handler: async (args) => {
-    const { readExperiment, resolveExperiment } = await import('../../eval/experiment.js');
-    const { overfitCheck } = await import('../../eval/overfit/check.js');
-    const { defaultWorkers } = await import('../../eval/pool.js');
-    const { getRun } = await import('../../eval/runs.js');
-    const { finishedRun, keepVerdict } = await import('../../eval/walkforward.js');
+    const { readExperiment, resolveExperiment } = await import('../../eval/run/experiment.js');
+    const { overfitCheck } = await import('../../overfit/check.js');
+    const { defaultWorkers } = await import('../../eval/run/pool.js');
+    const { getRun } = await import('../../eval/run/runs.js');
+    const { finishedRun, keepVerdict } = await import('../../eval/run/walkforward.js');
     const { timingVerdict } = await import('../../timing/finish.js');
     const { overfitFigures, verdictLine } = await import('../../report/overfit.js');
     const fromConfig = args.config !== undefined ? readExperiment(args.config) : null;

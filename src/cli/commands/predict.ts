@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { PredictionRow } from '../../eval/index.js';
+import type { PredictionRow } from '../../timing/index.js';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { toCsv } from '../csv.js';
 import { table } from '../output.js';
@@ -51,7 +51,7 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .coerce('csv', outputFileOption('csv')) as unknown as Argv<PredictArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
-    const { predictWithModel, resolveModelDir } = await import('../../eval/index.js');
+    const { predictWithModel, resolveModelDir } = await import('../../timing/index.js');
     const dir = resolveModelDir(resolve(args.models), args.model);
     await withStoreToRead(args, async (store, out) => {
       const p = await predictWithModel({ store, modelDir: dir, from: args.from, to: args.to, backend: args.backend, log: (l) => out.info(l) });

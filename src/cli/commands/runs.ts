@@ -5,10 +5,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BftError } from '../../errors.js';
-import type { Evaluation, ModelVerdict, StrategyRow } from '../../eval/evaluate.js';
-import type { PathSummary } from '../../eval/paths.js';
-import { FOLDER_NAME_RULE, isFolderName } from '../../eval/experiment.js';
-import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/runs.js';
+import type { Evaluation, ModelVerdict, StrategyRow } from '../../futures/evaluate.js';
+import type { PathSummary } from '../../futures/paths.js';
+import { FOLDER_NAME_RULE, isFolderName } from '../../eval/run/experiment.js';
+import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/run/runs.js';
 import { table } from '../output.js';
 import { withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 

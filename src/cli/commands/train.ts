@@ -32,7 +32,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .coerce('to', dateOption('to')) as unknown as Argv<TrainArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
-    const { readExperiment, trainExperiment } = await import('../../eval/index.js');
+    const { readExperiment, trainExperiment } = await import('../../timing/index.js');
     const config = readExperiment(args.config);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
     await withStoreToRead(args, async (store, out) => {

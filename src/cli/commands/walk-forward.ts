@@ -37,14 +37,14 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
       .coerce('workers', wholeNumberOption('workers', 1)) as unknown as Argv<WalkForwardArgs>,
   handler: async (args) => {
     // tfjs loads only for the commands that use it
-    const { readExperiment } = await import('../../eval/experiment.js');
+    const { readExperiment } = await import('../../eval/run/experiment.js');
     const config = readExperiment(args.config);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
     if (args.plan) {
       // the plan only reads: it may look in while another process writes now and then
       await withStoreToRead(args, async (store, out) => {
-        const wf = await import('../../eval/walkforward.js');
-        const { datedPlan, describePlan } = await import('../../eval/folds.js');
+        const wf = await import('../../eval/run/walkforward.js');
+        const { datedPlan, describePlan } = await import('../../eval/plan/folds.js');
         const { dataset: ds } = await wf.walkForwardDataset(store, experiment);
         const plan = wf.planOf(ds, experiment);
         for (const line of describePlan(plan, ds.samples.date)) out.result(line);

@@ -1,4 +1,0 @@
-export { experimentSchema, readExperiment, resolveExperiment, trainConfigSchema, type ExperimentConfig, type ResolvedExperiment } from './experiment.js';
-export { ARTIFACT_FORMAT, ARTIFACT_VERSION, gitCommit, newModelId, readArtifact, resolveModelDir, writeArtifact, type Artifact, type ArtifactMeta, type Range } from './artifact.js';
-export { splitTail, trainExperiment, type TrainedModel, type TrainRun } from './train.js';
-export { predictWithModel, type PredictionRow, type Predictions, type PredictRun } from './predict.js';
