@@ -7,6 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { BftError, exitCodeOf } from '../errors.js';
 // The dataset kinds bft knows, registered with the engine (src/eval/run/kind.ts) on import.
 import '../timing/kind.js';
+import '../timing/pooled.js';
 import { continuousCommand } from './commands/continuous.js';
 import { demoCommand } from './commands/demo.js';
 import { ingestCommand } from './commands/ingest.js';

@@ -6,6 +6,7 @@ import type { Store } from '../data/store.js';
 import type { Dataset } from '../dataset/build.js';
 import { timingConfigOf, TIMING_KIND } from '../dataset/config.js';
 import { BftError } from '../errors.js';
+import type { Product } from '../market/specs.js';
 import { evaluate, type CloseSeries, type Evaluation } from './evaluate.js';
 import type { ResolvedExperiment } from '../eval/run/experiment.js';
 import type { FoldPlan } from '../eval/plan/folds.js';
@@ -13,12 +14,15 @@ import { type AnyDatasetKind, type KindDataset } from '../eval/run/kind.js';
 import { evaluatePaths, pathAssembly } from './paths.js';
 import { readJobs, readPredictions } from '../eval/run/runs.js';
 
-/** The out-of-sample verdict of a finished run, from its predictions and jobs in the store. */
-export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: string, series: CloseSeries, models: readonly string[], plan: FoldPlan): Promise<Evaluation> {
+/**
+ * The out-of-sample verdict of a finished run, from its predictions and jobs in the store: the
+ * predictions of `product` (default the experiment's), whose continuous closes `series` are.
+ */
+export async function evaluateRun(store: Store, x: ResolvedExperiment, runId: string, series: CloseSeries, models: readonly string[], plan: FoldPlan, product: Product = timingConfigOf(x.dataset, 'the futures evaluator').product): Promise<Evaluation> {
   const jobs = await readJobs(store, runId);
-  const predictions = await readPredictions(store, runId);
+  // A pooled run predicts several products; it is scored on one.
+  const predictions = (await readPredictions(store, runId)).filter((p) => p.product === product);
   const st = x.strategy;
-  const { product } = timingConfigOf(x.dataset, 'the futures evaluator');
   const costs = { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks };
   const evaluation = evaluate({
     product,
