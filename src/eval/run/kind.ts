@@ -115,8 +115,8 @@ export interface DatasetKind<Config = unknown, D extends KindDataset = KindDatas
   evaluate(run: FinishedRun<D>): Promise<RunVerdict>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a registry holds kinds of every config, dataset and scaler type
-export type AnyDatasetKind = DatasetKind<any, any, any>;
+/** A kind of any config, dataset and scaler type, as the registry holds it (methods compare bivariantly). */
+export type AnyDatasetKind = DatasetKind<unknown, KindDataset, unknown>;
 
 /**
  * The kind of an experiment whose `dataset` block names none: futures timing, bft's first (the
