@@ -3,7 +3,7 @@
 // channel (day t's intraday bars), the label the next day's move. Importing this module registers
 // the kind; the CLI and the test setup import it.
 
-import { buildDataset, droppedSummary } from '../dataset/build.js';
+import { buildDataset, droppedSummary, type Dataset } from '../dataset/build.js';
 import { datasetConfigSchema, TIMING_KIND, type ResolvedDatasetConfig } from '../dataset/config.js';
 import { fitScalers, inputShapes, modelInputs, type Scalers } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
@@ -15,6 +15,23 @@ export { TIMING_KIND } from '../dataset/config.js';
 
 /** A timing dataset with the timed product's continuous closes beside it, for the evaluator. */
 export type TimingDataset = SeriesDataset;
+
+/** Sample k of a futures timing dataset as a prediction row records it, under instrument `key`. */
+export function sampleRecord(ds: Dataset, k: number, key: string): SampleRecord {
+  const s = ds.samples;
+  return { key, contract: s.contract[k]!, tradedContract: s.tradedContract[k] ?? null, nextReturn: s.nextReturn[k]!, nextTicks: s.nextTicks[k]! };
+}
+
+/** The first and last sample date, for a log line. */
+export function sampleSpan(ds: Dataset): string {
+  const n = ds.samples.n;
+  return n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[n - 1]!)}` : '';
+}
+
+/** What the minute channel reads, for a log line. */
+export function barsNote(ds: Dataset): string {
+  return ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`;
+}
 
 export const timingKind: DatasetKind<ResolvedDatasetConfig, TimingDataset, Scalers> = {
   name: TIMING_KIND,
@@ -32,15 +49,8 @@ export const timingKind: DatasetKind<ResolvedDatasetConfig, TimingDataset, Scale
   channels: inputShapes,
   fitScalers,
   inputs: modelInputs,
-  record(ds, k): SampleRecord {
-    const s = ds.samples;
-    return { key: ds.product, contract: s.contract[k]!, tradedContract: s.tradedContract[k] ?? null, nextReturn: s.nextReturn[k]!, nextTicks: s.nextTicks[k]! };
-  },
-  describe(ds) {
-    const n = ds.samples.n;
-    const span = n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[n - 1]!)}` : '';
-    return `${n} samples of ${ds.product} ${span} (${ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`}); ${droppedSummary(ds.dropped, ds.masked)}`;
-  },
+  record: (ds, k) => sampleRecord(ds, k, ds.product),
+  describe: (ds) => `${ds.samples.n} samples of ${ds.product} ${sampleSpan(ds)} (${barsNote(ds)}); ${droppedSummary(ds.dropped, ds.masked)}`,
   async evaluate(run) {
     // The evaluator and report writers load only where a run is scored, not in every worker.
     const { evaluateTimingRun, timingVerdict } = await import('./finish.js');

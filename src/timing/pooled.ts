@@ -14,8 +14,8 @@ import { loadMarket } from '../dataset/load.js';
 import { BftError } from '../errors.js';
 import { registerDatasetKind, type DatasetKind, type FinishedRun } from '../eval/run/kind.js';
 import type { SeriesDataset } from '../futures/evaluate-run.js';
-import { isoDate } from '../market/calendar.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
+import { barsNote, sampleRecord, sampleSpan } from './kind.js';
 
 export const POOLED_KIND = 'futures-pooled';
 
@@ -133,15 +133,10 @@ export const pooledKind: DatasetKind<PooledConfig, PooledDataset, Scalers> = {
   channels: inputShapes,
   fitScalers,
   inputs: modelInputs,
-  record(ds, k) {
-    const s = ds.samples;
-    return { key: ds.productOf[k]!, contract: s.contract[k]!, tradedContract: s.tradedContract[k] ?? null, nextReturn: s.nextReturn[k]!, nextTicks: s.nextTicks[k]! };
-  },
+  record: (ds, k) => sampleRecord(ds, k, ds.productOf[k]!),
   describe(ds) {
-    const n = ds.samples.n;
-    const span = n > 0 ? `${isoDate(ds.samples.date[0]!)}..${isoDate(ds.samples.date[n - 1]!)}` : '';
     const per = ds.products.map((p) => `${ds.productOf.filter((q) => q === p).length} ${p}`).join(', ');
-    return `${n} samples pooled over ${ds.products.join(', ')} (${per}) ${span}, scored on ${ds.product} (${ds.intervalMin === null ? 'daily bars only' : `${ds.bars} ${ds.intervalMin}-minute bars`}); ${droppedSummary(ds.dropped, ds.masked)}`;
+    return `${ds.samples.n} samples pooled over ${ds.products.join(', ')} (${per}) ${sampleSpan(ds)}, scored on ${ds.product} (${barsNote(ds)}); ${droppedSummary(ds.dropped, ds.masked)}`;
   },
   async evaluate(run: FinishedRun<PooledDataset>) {
     const { evaluateRun } = await import('../futures/evaluate-run.js');
