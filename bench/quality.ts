@@ -31,10 +31,11 @@ import { ensembleByDate, testDayMoves } from '../src/futures/test-days.js';
 import { readExperiment, type ResolvedExperiment } from '../src/eval/run/experiment.js';
 import { parsePlan, type FoldPlan } from '../src/eval/plan/folds.js';
 import { getRun, listRuns, readJobs, readPredictions } from '../src/eval/run/runs.js';
-import { evaluateRun, timingDatasetOf } from '../src/futures/evaluate-run.js';
-import { experimentModels, planOf, walkForward, walkForwardDataset } from '../src/eval/run/walkforward.js';
+import { evaluateRun, timingDatasetOf, type SeriesDataset } from '../src/futures/evaluate-run.js';
+import { experimentDataset, experimentModels, planOf, walkForward, walkForwardDataset } from '../src/eval/run/walkforward.js';
 import '../src/timing/kind.js';
-import { timingConfigOf } from '../src/dataset/config.js';
+import { pooledConfigOf, pooledDatasetOf, productPlan, POOLED_KIND, type PooledConfig } from '../src/timing/pooled.js';
+import { timingConfigOf, TIMING_KIND, type ResolvedDatasetConfig } from '../src/dataset/config.js';
 import { isoDate } from '../src/market/calendar.js';
 import { DESIGNS, isDesign, type Design } from '../src/synth/designs.js';
 import { exportForPeer } from './quality-export.js';
@@ -410,6 +411,30 @@ async function reusableRun(store: Store, x: ResolvedExperiment): Promise<string 
   return null;
 }
 
+/**
+ * What is scored of a run: the scored product's own dataset, its settings and the run's plan in
+ * that dataset's sample indices. A single-product run is its own; a pooled run (dataset.kind
+ * "futures-pooled") is scored on its `score` product, whose dataset the single-product kind builds
+ * with the same settings, and the peer, a single-product reference, trains on that product's
+ * samples of the run's folds (the same dates).
+ */
+async function scoredDataset(
+  store: Store,
+  x: ResolvedExperiment,
+  loaded: Awaited<ReturnType<typeof walkForwardDataset>>,
+  plan: FoldPlan,
+): Promise<{ ds: SeriesDataset; cfg: ResolvedDatasetConfig; productPlan: FoldPlan }> {
+  if (loaded.kind.name !== POOLED_KIND) {
+    return { ds: timingDatasetOf(loaded.kind, loaded.dataset, 'bench:quality'), cfg: timingConfigOf(x.dataset, 'bench:quality'), productPlan: plan };
+  }
+  const pooled = pooledDatasetOf(loaded.kind, loaded.dataset, 'bench:quality');
+  const c = experimentDataset(x).config as PooledConfig;
+  const cfg = pooledConfigOf(c, c.score);
+  const single = await walkForwardDataset(store, { ...x, dataset: { kind: TIMING_KIND, ...cfg } });
+  const ds = timingDatasetOf(single.kind, single.dataset, 'bench:quality');
+  return { ds, cfg, productPlan: productPlan(plan, pooled, c.score, ds) };
+}
+
 const PEER_ROW = 'peer (PyTorch)';
 const ORACLE_ROW = 'oracle feature';
 
@@ -465,18 +490,17 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
     const run = (await getRun(store, runId))!;
     const plan: FoldPlan = parsePlan(run.planJson);
     const loaded = await walkForwardDataset(store, x);
-    const ds = timingDatasetOf(loaded.kind, loaded.dataset, 'bench:quality');
+    if (JSON.stringify(planOf(loaded.dataset, x)) !== JSON.stringify(plan)) throw new Error(`bench:quality: run ${runId}'s fold plan is not the plan of the dataset rebuilt now (the store changed?)`);
+    const { ds, cfg, productPlan: scoredPlan } = await scoredDataset(store, x, loaded, plan);
     const series = ds.series;
-    if (JSON.stringify(planOf(ds, x)) !== JSON.stringify(plan)) throw new Error(`bench:quality: run ${runId}'s fold plan is not the plan of the dataset rebuilt now (the store changed?)`);
     // The market's bars: for the export and for the oracle feature, which reads day t's bars.
-    const cfg = timingConfigOf(x.dataset, 'bench:quality');
     const market = await loadMarket(store, { product: cfg.product, intervalMin: cfg.intervalMin, to: x.walkForward.to, minuteFrom: x.walkForward.from });
-    const peerRun = python === null ? null : await runPeer(python, o, { store, ds, market, plan, runId, seed: x.seed }, join(dir, 'export'), log);
+    const peerRun = python === null ? null : await runPeer(python, o, { store, ds, market, plan: scoredPlan, runId, seed: x.seed }, join(dir, 'export'), log);
     if (peerRun === null) log('peer: not run (--no-peer)');
 
     // bft's own verdict of the run, and the contenders on its test days.
-    const evaluation = await evaluateRun(store, x, runId, series, models, plan);
-    const predictions = await readPredictions(store, runId);
+    const evaluation = await evaluateRun(store, x, runId, series, models, plan, cfg.product);
+    const predictions = (await readPredictions(store, runId)).filter((p) => p.product === cfg.product);
     const jobs = await readJobs(store, runId);
     const { dates, prob, rows } = ensembleByDate(predictions, models);
     const moves = testDayMoves(cfg.product, dates, rows);

@@ -12,7 +12,8 @@ import { datasetConfigSchema, type ResolvedDatasetConfig } from '../dataset/conf
 import { fitScalers, inputShapes, modelInputs, type Scalers } from '../dataset/inputs.js';
 import { loadMarket } from '../dataset/load.js';
 import { BftError } from '../errors.js';
-import { registerDatasetKind, type DatasetKind, type FinishedRun } from '../eval/run/kind.js';
+import { segmentIndices, segmentsOf, type FoldPlan, type Segments } from '../eval/plan/folds.js';
+import { registerDatasetKind, type AnyDatasetKind, type DatasetKind, type FinishedRun, type KindDataset } from '../eval/run/kind.js';
 import type { SeriesDataset } from '../futures/evaluate-run.js';
 import { PRODUCTS, type Product } from '../market/specs.js';
 import { barsNote, sampleRecord, sampleSpan } from './kind.js';
@@ -110,6 +111,35 @@ export function poolDatasets(parts: readonly Dataset[], score: Product, scoreSer
     productOf: pick((d) => d.product),
     products: parts.map((d) => d.product),
   };
+}
+
+/** The dataset of a run, which `what` needs to be a pooled one. */
+export function pooledDatasetOf(kind: AnyDatasetKind, ds: KindDataset, what: string): PooledDataset {
+  if (kind.name !== POOLED_KIND) throw new BftError('bad_config', `${what} needs a pooled dataset (dataset.kind "${POOLED_KIND}"), not dataset.kind "${kind.name}"`, { kind: kind.name });
+  return ds as PooledDataset;
+}
+
+/**
+ * A pooled run's window plan restricted to one product's samples and indexed in that product's own
+ * dataset `single` (the one the single-product kind builds with the same settings): every fold's
+ * training, validation and test samples of `product`, on the same dates. What a single-product
+ * reference trained on the pooled run's folds reads. A CPCV plan's paths are not projected.
+ */
+export function productPlan(plan: FoldPlan, pooled: PooledDataset, product: Product, single: Dataset): FoldPlan {
+  if (plan.cpcv !== undefined) throw new BftError('bad_config', 'a CPCV plan of a pooled run cannot be restricted to one product (its paths are over the pooled samples)', { scheme: 'cpcv' });
+  const at = new Map(Array.from(single.samples.date, (d, k) => [d, k]));
+  const project = (segs: Segments): Segments => {
+    const out: number[] = [];
+    for (const k of segmentIndices(segs)) {
+      if (pooled.productOf[k] !== product) continue;
+      const j = at.get(pooled.samples.date[k]!);
+      // An invariant (both are built from the same bars and settings), not a user's error.
+      if (j === undefined) throw new Error(`the pooled sample ${k} of ${product} has no sample in ${product}'s own dataset`);
+      out.push(j);
+    }
+    return segmentsOf(Int32Array.from(out));
+  };
+  return { ...plan, folds: plan.folds.map((f) => ({ ...f, train: project(f.train), validation: project(f.validation), test: project(f.test) })) };
 }
 
 export const pooledKind: DatasetKind<PooledConfig, PooledDataset, Scalers> = {

@@ -170,6 +170,15 @@ describe('bft walk-forward', () => {
     const cmp = bft(['runs', 'compare', fullId!, runId, '--db', db]);
     expect(cmp.code, cmp.err).toBe(0);
     expect(cmp.out.trim().split('\n')).toHaveLength(1 + 4);
+    // The resumed run made the same predictions: paired, every difference is 0 on all 36 days.
+    const paired = bft(['runs', 'compare', fullId!, runId, '--paired', '--json', '--db', db]);
+    expect(paired.code, paired.err).toBe(0);
+    const pairs = JSON.parse(paired.out) as { model: string; days: number; accuracy: { estimate: number; p: number }; sharpe: { estimate: number } }[];
+    expect(pairs.map((m) => m.model)).toEqual(['logit', 'daily-gru']);
+    for (const m of pairs) expect([m.days, m.accuracy.estimate, m.accuracy.p, m.sharpe.estimate]).toEqual([36, 0, 1, 0]);
+    const alone = bft(['runs', 'compare', runId, '--paired', '--db', db]);
+    expect(alone.code).toBe(2);
+    expect(alone.err.trim()).toMatch(/^bft: runs compare --paired needs two runs or more/);
     const show = bft(['runs', 'show', runId, '--db', db]);
     expect(show.out).toMatch(new RegExp(`^# Walk-forward run ${runId} \\(wf\\)`));
     const none = bft(['runs', 'show', 'nope', '--db', db]);

@@ -8,8 +8,9 @@ import { fitScalers, modelInputs } from '../../src/dataset/inputs.js';
 import { loadMarket } from '../../src/dataset/load.js';
 import { resolveExperiment } from '../../src/eval/run/experiment.js';
 import { readPredictions } from '../../src/eval/run/runs.js';
-import { scoreRun, walkForward, walkForwardDataset } from '../../src/eval/run/walkforward.js';
-import { POOLED_KIND, pooledConfigOf, type PooledConfig, type PooledDataset } from '../../src/timing/pooled.js';
+import { segmentIndices } from '../../src/eval/plan/folds.js';
+import { planOf, scoreRun, walkForward, walkForwardDataset } from '../../src/eval/run/walkforward.js';
+import { POOLED_KIND, pooledConfigOf, productPlan, type PooledConfig, type PooledDataset } from '../../src/timing/pooled.js';
 import type { EvaluationFigures } from '../../src/timing/finish.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { synthStore } from '../helpers/market.js';
@@ -80,6 +81,26 @@ describe('futures timing pooled over products', () => {
     expect(figures.product).toBe('T');
     expect(figures.days).toBe(tDates.size);
     expect(verdict.lines.join('\n')).toMatch(/out of sample: T/);
+  });
+
+  it('restricts the pooled plan to one product, indexed in its own dataset, on the same dates', async () => {
+    const x = experiment();
+    const { dataset } = await walkForwardDataset(store, x);
+    const ds = dataset as PooledDataset;
+    const plan = planOf(ds, x);
+    const { kind: _k, ...config } = x.dataset as Record<string, unknown>;
+    const market = await loadMarket(store, { product: 'T', minute: true });
+    const own = buildDataset(market, pooledConfigOf(config as PooledConfig, 'T'));
+    const projected = productPlan(plan, ds, 'T', own);
+    expect(projected.folds.length).toBe(plan.folds.length);
+    for (const [i, f] of projected.folds.entries()) {
+      for (const part of ['train', 'validation', 'test'] as const) {
+        const pooledDates = Array.from(segmentIndices(plan.folds[i]![part])).filter((k) => ds.productOf[k] === 'T').map((k) => ds.samples.date[k]);
+        const ownDates = Array.from(segmentIndices(f[part])).map((k) => own.samples.date[k]);
+        expect(ownDates).toEqual(pooledDates);
+        expect(ownDates.length).toBeGreaterThan(0);
+      }
+    }
   });
 
   it('refuses a scored product outside the pool, and features the products do not share', async () => {

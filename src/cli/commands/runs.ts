@@ -8,8 +8,11 @@ import { BftError } from '../../errors.js';
 import type { Evaluation, ModelVerdict, StrategyRow } from '../../futures/evaluate.js';
 import type { PathSummary } from '../../futures/paths.js';
 import { FOLDER_NAME_RULE, isFolderName } from '../../eval/run/experiment.js';
-import { getRun, jobCounts, listRuns, type RunRecord } from '../../eval/run/runs.js';
-import { table } from '../output.js';
+import { getRun, jobCounts, listRuns, readPredictions, type RunRecord } from '../../eval/run/runs.js';
+import type { ResolvedExperiment } from '../../eval/run/experiment.js';
+import { pairedRuns, type PairedModel } from '../../futures/paired.js';
+import type { Store } from '../../data/store.js';
+import { table, type Output } from '../output.js';
 import { withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
 
 interface ListArgs extends StoreArgs, JsonArgs {
@@ -20,6 +23,7 @@ interface ShowArgs extends StoreArgs, JsonArgs {
 }
 interface CompareArgs extends StoreArgs, JsonArgs {
   runs: string[];
+  paired: boolean;
 }
 
 interface Summary {
@@ -116,13 +120,19 @@ interface CompareRecord {
 
 const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare <runs..>',
-  describe: 'the models of one or more runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals (and, for CPCV runs, the Sharpe over the backtest paths)',
+  describe: 'the models of one or more runs side by side: OOS accuracy, AUC and strategy Sharpe with 95% intervals (and, for CPCV runs, the Sharpe over the backtest paths); --paired: each later run minus the first on the days they share',
   builder: (y: Argv) =>
-    withJsonOption(withStoreOptions(y), 'a row per run and model with the figures and their intervals')
+    withJsonOption(withStoreOptions(y), 'a row per run and model with the figures and their intervals (--paired: a row per later run and model with the differences)')
       .positional('runs', { type: 'string', demandOption: true, default: undefined, describe: 'one or more run ids (bft runs list)' })
+      .option('paired', {
+        type: 'boolean',
+        default: false,
+        describe: "each later run's models minus the same-named models of the first run, on the test days both scored: accuracy, AUC and Sharpe differences with block-bootstrap 95% intervals drawn from the same days, and the p of no difference (the first run's product, strategy and seed)",
+      })
       .coerce('runs', (ids: string[]) => ids.map(runIdArg)) as unknown as Argv<CompareArgs>,
   handler: (args) =>
     withStoreToRead(args, async (store, out) => {
+      if (args.paired) return comparePaired(store, args.runs, out);
       const rows: string[][] = [];
       const records: CompareRecord[] = [];
       for (const id of args.runs) {
@@ -148,6 +158,44 @@ const compareCommand: CommandModule<object, CompareArgs> = {
       out.document(records);
     }),
 };
+
+/** A row of `runs compare --paired --json`: one model of a later run against the first run's. */
+interface PairedRecord extends PairedModel {
+  readonly base: string;
+  readonly run: string;
+}
+
+/** `runs compare --paired`: every later run minus the first, model by model, on shared days. */
+async function comparePaired(store: Store, ids: readonly string[], out: Output): Promise<void> {
+  if (ids.length < 2) throw new BftError('usage', 'runs compare --paired needs two runs or more: the first is the base the others are compared with');
+  const base = await runOrFail(store, ids[0]!);
+  // The base's product, strategy and seed score every pair.
+  const evaluation = evaluationOf(base);
+  const product = evaluation.product;
+  const x = JSON.parse(base.configJson) as ResolvedExperiment;
+  const st = x.strategy;
+  const predictionsOf = async (r: RunRecord) => ({ name: r.runId, predictions: (await readPredictions(store, r.runId)).filter((p) => p.product === product) });
+  const a = { ...(await predictionsOf(base)), models: evaluation.models.map((m) => m.model) };
+  const records: PairedRecord[] = [];
+  for (const id of ids.slice(1)) {
+    const r = await runOrFail(store, id);
+    evaluationOf(r); // refuses an unfinished run, as the unpaired table does
+    for (const m of pairedRuns(a, await predictionsOf(r), { product, rule: st.rule, costs: { commissionTicks: st.commissionTicks, slippageTicks: st.slippageTicks }, periodsPerYear: st.periodsPerYear, bootstrap: { seed: x.seed } })) {
+      records.push({ base: base.runId, run: r.runId, ...m });
+    }
+  }
+  const diff = (t: PairedModel['accuracy'], d: number): string => `${sign(t.estimate, d)} [${sign(t.lo, d)}, ${sign(t.hi, d)}]`;
+  out.result(
+    `paired on ${product}: each run minus ${base.runId} (${base.experiment}), the same model, on the test days both scored\n` +
+      table(
+        ['run', 'model', 'shared days', 'accuracy base → run', 'accuracy diff [95% CI]', 'p', 'AUC diff [95% CI]', 'Sharpe diff [95% CI]'],
+        records.map((m) => [m.run, m.model, `${m.days} (${m.from}..${m.to})`, `${f3(m.accuracyA)} → ${f3(m.accuracyB)}`, diff(m.accuracy, 3), m.accuracy.p.toFixed(3), diff(m.auc, 3), diff(m.sharpe, 2)]),
+      ),
+  );
+  out.document(records);
+}
+
+const sign = (x: number, digits: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}` : '-');
 
 export const runsCommand: CommandModule = {
   command: 'runs',

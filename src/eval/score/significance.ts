@@ -119,8 +119,17 @@ export function accuracyDifference(correctA: Uint8Array, correctB: Uint8Array, o
   return result(r, 0, 'accuracy difference A - B');
 }
 
+/**
+ * Any statistic of n paired days against `null0`: block-bootstrap CI and centred two-sided p. For
+ * a difference of two models' AUCs or Sharpe ratios, let the statistic compute both on the same
+ * resampled indices, so the days they share cancel as in accuracyDifference.
+ */
+export function statisticTest(n: number, statistic: (idx: Int32Array) => number, null0: number, what: string, opts: BootstrapOptions = {}): TestResult {
+  return result(blockBootstrapReplicates(n, statistic, opts), null0, what);
+}
+
 /** mean/sd (sd with n - 1) * sqrt(periodsPerYear); NaN when sd is 0 or fewer than 2 values. */
-function sharpeAt(x: Float64Array, idx: Int32Array, periodsPerYear: number): number {
+export function sharpeAt(x: Float64Array, idx: Int32Array, periodsPerYear: number): number {
   const m = idx.length;
   const mean = meanAt(x, idx);
   let ss = 0;
