@@ -39,10 +39,14 @@ function randomArrays(n: number, seed: number, bars: number): TrainArrays {
 
 const REPEATS = 3;
 
-/** Samples/s of one epoch of training and of inference over n samples, best of REPEATS after a warm-up. */
+/**
+ * Samples/s of one epoch of training and of inference over n samples, best of REPEATS after a
+ * warm-up. Each channel is read at its last step (pool 'last', the reference workload and the
+ * PyTorch peer's), whatever the preset's own pooling.
+ */
 export async function measure(preset: string, backend: BackendName, n: number, bars = 255, rnn: RnnImpl = 'stock'): Promise<ModelSpeed> {
   const info = await initBackend(backend);
-  const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0, rnn });
+  const spec = resolvePreset(preset, { units: 32, head: [32], dropout: 0, recurrentDropout: 0, rnn, pool: 'last' });
   const model = buildModel(spec, shapes(bars), 1);
   const data = randomArrays(n, 7, bars);
   const opts = { epochs: 1, batchSize: 64, learningRate: 1e-3, patience: 0, classWeights: 'none' as const, seed: 1 };

@@ -1,15 +1,16 @@
 // npm run bench:rnn: the recurrent channels' speed, side by side in one run. The reference
 // workload of the performance issue: daily [batch, 20, 16] + minute [batch, bars, 8] (bars 255
-// and 51), 32 units per channel, concatenate -> dense 32 -> sigmoid, Adam, batch 64. Rows: bft's
-// fused layers (on the tfjs wasm backend), stock tfjs on cpu and wasm, and PyTorch CPU from
-// bench/torch_rnn.py (Debian python3-torch; skipped with a message when absent) with 2 threads
-// (the issue's peer) and with 1 (faster here for these small ops). Options: see USAGE.
+// and 51), 32 units per channel, each channel's last state, concatenate -> dense 32 -> sigmoid,
+// Adam, batch 64. Rows: bft's fused layers (on the tfjs wasm backend), stock tfjs on cpu and
+// wasm, and PyTorch CPU from bench/torch_rnn.py on OpenBLAS (Debian python3-torch and
+// libopenblas0-pthread, installed with apt-get when missing, as for bench:quality) at 2 threads
+// and at 1; fused is compared with the best PyTorch row of each workload. Options: see USAGE.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getRnnKernel, referenceKernel, wasmKernel, type Cell } from '../src/models/rnn/index.js';
 import { measure, type ModelSpeed } from './models.js';
+import { ensureTorch } from './quality-python.js';
 
 const kernelName = (): string => (getRnnKernel() === referenceKernel ? 'ts-ref' : 'wasm');
 
@@ -17,8 +18,10 @@ const USAGE = `npm run bench:rnn -- [--samples N] [--bars 255,51] [--torch-threa
   --samples N          samples per epoch (default 2048; stock tfjs on cpu uses N/8)
   --bars LIST          minute-channel lengths (default 255,51)
   --torch-threads LIST PyTorch thread counts, one row set each (default 2,1)
+  --no-torch           leave PyTorch out (no Python check or install)
 Prints samples/s for training (one epoch, Adam, batch 64) and inference, GFLOP/s, PyTorch's
-float32 matmul peak and BLAS library, and the ratios fused / stock and fused / PyTorch.`;
+float32 matmul peak and BLAS library per thread count, and the ratios fused / stock and fused /
+the best PyTorch row (the faster thread count, for training and for inference apart).`;
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(USAGE);
@@ -50,13 +53,12 @@ interface TorchRun {
   note: string;
 }
 
-function torchRows(threads: number): TorchRun {
-  const python = ['/usr/bin/python3', 'python3'].find((p) => p === 'python3' || existsSync(p))!;
+function torchRows(python: string, threads: number): TorchRun {
   const script = fileURLToPath(new URL('./torch_rnn.py', import.meta.url));
   // OpenBLAS (when it is the system BLAS) starts its own threads unless told: same count as torch's.
   const env = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
   const r = spawnSync(python, [script, '--samples', String(samples), '--threads', String(threads), '--bars', ...barsList.map(String)], { encoding: 'utf8', env });
-  if (r.status !== 0) return { rows: [], peak: null, blas: '', note: `PyTorch skipped: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()} (apt-get install python3-torch)` };
+  if (r.status !== 0) return { rows: [], peak: null, blas: '', note: `PyTorch failed: ${(r.stderr || r.error?.message || 'failed').trim().split('\n').pop()}` };
   const run: TorchRun = { rows: [], peak: null, blas: '', note: '' };
   for (const line of r.stdout.trim().split('\n')) {
     const o = JSON.parse(line) as { kind: string; cell?: string; bars?: number; train?: number; infer?: number; gflops?: number; blas?: string; torch?: string; threads?: number };
@@ -118,10 +120,19 @@ for (const bars of barsList) {
     rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars, 'stock')), bars, impl: 'tfjs stock' });
   }
 }
-const torchRuns = torchThreads.map((t) => ({ threads: t, ...torchRows(t) }));
+let python: string | null = null;
+let torchNote = '';
+if (!args.includes('--no-torch')) {
+  try {
+    python = ensureTorch((l) => console.error(l));
+  } catch (e) {
+    torchNote = `PyTorch skipped: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+const torchRuns = python === null ? [] : torchThreads.map((t) => ({ threads: t, ...torchRows(python!, t) }));
 for (const t of torchRuns) rows.push(...t.rows);
 
-const torchNote = torchRuns.find((t) => t.note)?.note ?? '';
+torchNote ||= torchRuns.find((t) => t.note)?.note ?? '';
 console.log(`bench:rnn: daily [20 x 16] + minute [bars x 8], 32 units, dense 32, Adam, batch 64, ${samples} samples${torchNote ? `; ${torchNote}` : ''}`);
 console.log('training flops per sample ~ 3 x forward (forward + backward), forward = 2 x steps x (H x GH + I x GH) per channel');
 for (const r of rows) {
@@ -133,7 +144,7 @@ for (const r of rows) {
 }
 for (const line of kernelRows) console.log(line);
 for (const t of torchRuns) {
-  if (t.peak !== null) console.log(`peak      float32 matmul (PyTorch, ${t.threads} thread(s), 2048 x 2048): ${t.peak.toFixed(1)} GFLOP/s; BLAS: ${t.blas}`);
+  if (t.peak !== null) console.log(`peak      float32 matmul (PyTorch, ${t.threads} thread(s), OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=${t.threads}, 2048 x 2048): ${t.peak.toFixed(1)} GFLOP/s; BLAS loaded: ${t.blas}`);
   else console.log(t.note);
 }
 for (const f of rows.filter((r) => r.rnn === 'fused')) {
@@ -142,6 +153,12 @@ for (const f of rows.filter((r) => r.rnn === 'fused')) {
   for (const t of torchRuns) {
     const p = t.rows.find((r) => r.preset === f.preset && r.bars === f.bars);
     if (p) parts.push(`fused / PyTorch ${t.threads}t: train ${(f.trainPerS / p.trainPerS).toFixed(2)}, inference ${(f.inferPerS / p.inferPerS).toFixed(2)}`);
+  }
+  const peers = torchRuns.flatMap((t) => t.rows.filter((r) => r.preset === f.preset && r.bars === f.bars).map((r) => ({ threads: t.threads, r })));
+  if (peers.length > 0) {
+    const train = peers.reduce((a, b) => (b.r.trainPerS > a.r.trainPerS ? b : a));
+    const infer = peers.reduce((a, b) => (b.r.inferPerS > a.r.inferPerS ? b : a));
+    parts.push(`fused / best PyTorch: train ${(f.trainPerS / train.r.trainPerS).toFixed(2)} (${train.threads}t), inference ${(f.inferPerS / infer.r.inferPerS).toFixed(2)} (${infer.threads}t)`);
   }
   console.log(`ratio     ${f.preset} bars ${f.bars}: ${parts.filter(Boolean).join('; ')}`);
 }
