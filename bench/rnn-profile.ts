@@ -6,6 +6,7 @@
 // garbage collector. Options: see USAGE.
 
 import { Session } from 'node:inspector/promises';
+import { benchArg, exitOnHelp } from './args.js';
 import { measure } from './models.js';
 
 const USAGE = `npm run bench:rnn-profile -- [--preset dual-gru] [--bars 51] [--samples 2048]
@@ -14,15 +15,8 @@ warm-up) by category and the kernel's functions by index (0 storeBlocks, 1 loadB
 3 backRows, 4 padRows, 5/6 _infLstmRow/_infGruRow, 7/8 _fwdLstmRow/_fwdGruRow, 9/10
 _bwdLstmRow/_bwdGruRow: the order of assembly/rnn.ts in the build).`;
 
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
-};
+exitOnHelp(USAGE);
+const arg = benchArg;
 const preset = arg('preset', 'dual-gru');
 const bars = Number(arg('bars', '51'));
 const samples = Number(arg('samples', '2048'));

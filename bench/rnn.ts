@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { getRnnKernel, referenceKernel, wasmKernel, type Cell } from '../src/models/rnn/index.js';
+import { benchArg, benchArgs, exitOnHelp } from './args.js';
 import { measure, type ModelSpeed } from './models.js';
 import { ensureTorch } from './quality-python.js';
 
@@ -22,15 +23,9 @@ const USAGE = `npm run bench:rnn -- [--samples N] [--bars 255,51] [--torch-threa
 Prints samples/s for training (one epoch, Adam, batch 64) and inference, GFLOP/s, PyTorch's
 float32 matmul peak and BLAS library per thread count, and the ratios fused / stock and fused /
 the best PyTorch row (the faster thread count, for training and for inference apart).`;
-const args = process.argv.slice(2);
-if (args.includes('--help') || args.includes('-h')) {
-  console.log(USAGE);
-  process.exit(0);
-}
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
-};
+exitOnHelp(USAGE);
+const args = benchArgs;
+const arg = benchArg;
 const samples = Number(arg('samples', '2048'));
 const barsList = arg('bars', '255,51').split(',').map(Number);
 const torchThreads = arg('torch-threads', '2,1').split(',').map(Number);

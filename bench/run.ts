@@ -16,16 +16,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ingest, Store } from '../src/data/index.js';
 import { sqlString } from '../src/data/store.js';
+import { benchArg, benchArgs } from './args.js';
 import { benchModels } from './models.js';
 import { benchOverfit } from './overfit.js';
 import { benchWalkForward } from './walk-forward.js';
 import { writeSynthMarket } from '../src/synth/index.js';
 
-const args = process.argv.slice(2);
-const arg = (name: string, dflt: string): string => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && args[i + 1] ? args[i + 1]! : dflt;
-};
+const args = benchArgs;
+const arg = benchArg;
 const years = Number(arg('years', '10'));
 if (args.includes('--help')) {
   console.log(`npm run bench [-- options]: speed figures measured side by side in one run
