@@ -14,6 +14,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { BftError } from '../errors.js';
+import { adamOptimizer } from './adam.js';
 import type { ChannelArray, ChannelName } from './registry.js';
 import { SeededRng, deriveSeed, permutation } from './seed.js';
 
@@ -92,7 +93,7 @@ export async function trainModel(model: tf.LayersModel, train: TrainArrays, opts
   }
   const classWeights = computeClassWeights(train.y, classes, opts.classWeights);
   model.compile({
-    optimizer: tf.train.adam(opts.learningRate),
+    optimizer: adamOptimizer(opts.learningRate),
     loss: classes === 2 ? 'binaryCrossentropy' : 'categoricalCrossentropy',
     metrics: ['accuracy'],
   });

@@ -65,6 +65,23 @@ export interface HeapRnn {
   lastStep(h: tf.Tensor3D): tf.Tensor2D;
   /** A new [T, B, H] of zeros but for its last step, which is dLast [B, H]: the gradient of lastStep. */
   intoLastStep(dLast: tf.Tensor, T: number): tf.Tensor3D;
+  /**
+   * One Adam step for one variable (src/models/adam.ts): m and v (tensors the optimiser owns, no
+   * other tensor sharing their memory) updated in place, the new value returned as a new tensor.
+   */
+  adamStep(value: tf.Tensor, gradient: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamConstants): tf.Tensor;
+}
+
+/** The f32 constants of one Adam step (see assembly/rnn.ts adamStep). */
+export interface AdamConstants {
+  readonly b1: number;
+  readonly c1: number;
+  readonly b2: number;
+  readonly c2: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly eps: number;
+  readonly negLr: number;
 }
 
 /** The in-place kernel when the active backend is tfjs's wasm one and exposes what it needs; else null. */
@@ -152,6 +169,11 @@ function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInte
       const d = tf.zeros([T, B, H]) as tf.Tensor3D;
       copy(d, (T - 1) * B * H, dLast, 0, B * H);
       return d;
+    },
+    adamStep(value, gradient, m, v, c) {
+      const out = alloc([...value.shape]);
+      k.adamStep(value.size, ptr(value), ptr(gradient), ptr(m), ptr(v), ptr(out), c.b1, c.c1, c.b2, c.c2, c.a1, c.a2, c.eps, c.negLr);
+      return out;
     },
   };
 }

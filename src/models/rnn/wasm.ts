@@ -27,6 +27,8 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 /** The module's exports (pointers are byte offsets into the memory it was instantiated with). */
 export interface RnnExports {
   heapBase(): number;
+  /** One Adam step in place (assembly/rnn.ts adamStep): m, v updated, the new value into pOut. */
+  adamStep(n: number, p: number, g: number, m: number, v: number, pOut: number, b1: number, c1: number, b2: number, c2: number, a1: number, a2: number, eps: number, negLr: number): void;
   forwardScratchBytes(lstm: number, B: number, H: number): number;
   backwardScratchBytes(lstm: number, B: number, H: number, D: number): number;
   forward(
