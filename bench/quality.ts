@@ -235,6 +235,10 @@ bft's models against a PyTorch reference peer on the same samples, fold plan and
   --threads N      PyTorch threads per peer process (default 1: fastest for these small
                    LSTMs on CPU; one process with 2 threads trains about 3x slower than
                    with 1 here)
+  --peer-training own|bft
+                   own (default): the peer's specification (up to 60 epochs, patience 8, batch 64,
+                   Adam 1e-3, no class weights); bft: the experiment's epochs, patience, batch
+                   size, learning rate and class weights, for a like-for-like time comparison
   --workers N      bft walk-forward worker threads (default: the cores)
   --keep DIR       keep stores, synthetic files, runs and exports in DIR/<market>/; a store
                    found there is reused
@@ -260,6 +264,8 @@ interface Options {
   readonly seeds: number;
   readonly peerJobs: number;
   readonly threads: number;
+  /** 'own': the peer's specification (60 epochs, no class weights...); 'bft': the experiment's train settings. */
+  readonly peerTraining: 'own' | 'bft';
   readonly workers: number;
   readonly keep: string | null;
   readonly reuseRun: boolean;
@@ -269,7 +275,7 @@ interface Options {
 const FLAGS = new Set(['reuse-run', 'suite', 'no-peer']);
 
 function parseOptions(argv: readonly string[]): Options {
-  const known = new Set(['markets', 'suite-seed', 'experiment', 'seeds', 'peer-jobs', 'threads', 'workers', 'keep', 'json']);
+  const known = new Set(['markets', 'suite-seed', 'experiment', 'seeds', 'peer-jobs', 'threads', 'peer-training', 'workers', 'keep', 'json']);
   const values = new Map<string, string>();
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -302,6 +308,8 @@ function parseOptions(argv: readonly string[]): Options {
   const markets = uniqueByName([...suite, ...listed.split(',').filter(Boolean)].map((spec) => marketOf(spec, x)));
   if (markets.length === 0) throw new BftError('usage', '--markets names no market');
   const cores = availableParallelism();
+  const peerTraining = values.get('peer-training') ?? 'own';
+  if (peerTraining !== 'own' && peerTraining !== 'bft') throw new BftError('usage', `--peer-training takes own or bft, got ${peerTraining}`);
   return {
     markets,
     suite,
@@ -310,6 +318,7 @@ function parseOptions(argv: readonly string[]): Options {
     seeds: count('seeds', 1),
     peerJobs: count('peer-jobs', cores),
     threads: count('threads', 1),
+    peerTraining,
     workers: count('workers', cores),
     keep,
     reuseRun,
@@ -495,7 +504,7 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
     const series = ds.series;
     // The market's bars: for the export and for the oracle feature, which reads day t's bars.
     const market = await loadMarket(store, { product: cfg.product, intervalMin: cfg.intervalMin, to: x.walkForward.to, minuteFrom: x.walkForward.from });
-    const peerRun = python === null ? null : await runPeer(python, o, { store, ds, market, plan: scoredPlan, runId, seed: x.seed }, join(dir, 'export'), log);
+    const peerRun = python === null ? null : await runPeer(python, o, { store, ds, market, plan: scoredPlan, runId, seed: x.seed, train: x.train }, join(dir, 'export'), log);
     if (peerRun === null) log('peer: not run (--no-peer)');
 
     // bft's own verdict of the run, and the contenders on its test days.
@@ -613,7 +622,7 @@ interface PeerRun {
 async function runPeer(
   python: string,
   o: Options,
-  run: { store: Store; ds: Dataset; market: MarketData; plan: FoldPlan; runId: string; seed: number },
+  run: { store: Store; ds: Dataset; market: MarketData; plan: FoldPlan; runId: string; seed: number; train: ResolvedExperiment['train'] },
   exportDir: string,
   log: Log,
 ): Promise<PeerRun> {
@@ -629,7 +638,9 @@ async function runPeer(
 
   t = performance.now();
   const env = { ...process.env, OMP_NUM_THREADS: String(o.threads), OPENBLAS_NUM_THREADS: String(o.threads) };
-  const r = spawnSync(python, [PEER, exportDir, '--jobs', String(o.peerJobs), '--threads', String(o.threads), '--seeds', String(o.seeds), '--seed', String(run.seed)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const t0 = run.train;
+  const training = o.peerTraining === 'bft' ? ['--epochs', String(t0.epochs), '--patience', String(t0.patience), '--batch', String(t0.batchSize), '--lr', String(t0.learningRate), '--class-weights', t0.classWeights] : [];
+  const r = spawnSync(python, [PEER, exportDir, '--jobs', String(o.peerJobs), '--threads', String(o.threads), '--seeds', String(o.seeds), '--seed', String(run.seed), ...training], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0) throw new Error(`bench:quality: ${PEER} failed (exit ${r.status ?? r.signal})`);
   const peerSeconds = since(t);
   const output = JSON.parse(readFileSync(join(exportDir, 'peer.json'), 'utf8')) as PeerOutput;
@@ -834,7 +845,7 @@ async function main(): Promise<void> {
   const python = o.peer ? ensureTorch(log) : null;
   const base = o.keep ?? mkdtempSync(join(tmpdir(), 'bft-quality-'));
   mkdirSync(base, { recursive: true });
-  const peer = o.peer ? `peer ${o.peerJobs} process(es) x ${o.threads} thread(s), ${o.seeds} seed(s) per fold` : 'no peer (--no-peer)';
+  const peer = o.peer ? `peer ${o.peerJobs} process(es) x ${o.threads} thread(s), ${o.seeds} seed(s) per fold, ${o.peerTraining === 'bft' ? "bft's training settings" : 'its own training settings'}` : 'no peer (--no-peer)';
   log(`bench:quality: markets ${o.markets.map((m) => m.name).join(', ')}; bft ${o.workers} worker(s), ${peer}; ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), node ${process.version}; files in ${base}`);
   const results: MarketResult[] = [];
   try {

@@ -19,6 +19,8 @@ validation set in the plan takes the last 1/6 of its training samples after a 1-
 torch.manual_seed per fold and seed; several seeds are averaged.
 
 Usage: python3 bench/quality_peer.py EXPORT_DIR [--jobs N] [--threads 1] [--seeds N] [--epochs 60]
+  [--patience 8] [--batch 64] [--lr 1e-3] [--class-weights none|balanced]
+(bench:quality --peer-training bft passes bft's own training settings.)
 (--jobs processes train (fold, seed) models side by side, --threads torch threads each: on CPU
 these small LSTMs run fastest on one thread per process.)
 """
@@ -89,8 +91,15 @@ def fit_predict(xd, xm, y, train, val, test, seed, a):
     """One model: train on `train`, early-stop on `val`, return P(up) of `test` and what happened (a: epochs, patience, batch)."""
     torch.manual_seed(seed)
     model = Peer(xd.shape[2], xm.shape[2])
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)
+    opt = torch.optim.Adam(model.parameters(), lr=a.lr, weight_decay=1e-4)
     loss_fn = nn.BCEWithLogitsLoss()
+    # bft's "balanced" class weights: n / (2 n_c) per sample of class c, the loss their weighted mean
+    w = torch.ones(2)
+    if a.class_weights == "balanced":
+        n1 = float(y[train].sum())
+        n = float(len(train))
+        w = torch.tensor([n / (2 * max(1.0, n - n1)), n / (2 * max(1.0, n1))])
+    weighted = nn.BCEWithLogitsLoss(reduction="none")
     gen = torch.Generator().manual_seed(seed)
     tr = torch.as_tensor(train)
     xdv, xmv, yv = xd[val], xm[val], y[val]
@@ -101,7 +110,9 @@ def fit_predict(xd, xm, y, train, val, test, seed, a):
         for i in range(0, len(order), a.batch):
             b = order[i:i + a.batch]
             opt.zero_grad()
-            loss = loss_fn(model(xd[b], xm[b]), y[b])
+            yb = y[b]
+            out = model(xd[b], xm[b])
+            loss = loss_fn(out, yb) if a.class_weights == "none" else (weighted(out, yb) * w[yb.long()]).mean()
             loss.backward()
             opt.step()
         epochs = epoch
@@ -174,8 +185,10 @@ def main():
     p.add_argument("--epochs", type=int, default=60)
     p.add_argument("--patience", type=int, default=8)
     p.add_argument("--batch", type=int, default=64)
+    p.add_argument("--lr", type=float, default=1e-3)
+    p.add_argument("--class-weights", choices=["none", "balanced"], default="none", help="balanced: bft's class weights on the training loss")
     a = p.parse_args()
-    hyper = argparse.Namespace(epochs=a.epochs, patience=a.patience, batch=a.batch)
+    hyper = argparse.Namespace(epochs=a.epochs, patience=a.patience, batch=a.batch, lr=a.lr, class_weights=a.class_weights)
     d = a.export_dir
     t0 = time.perf_counter()
     torch.set_num_threads(a.threads)
@@ -186,7 +199,7 @@ def main():
     meta = {
         "torch": torch.__version__, "numpy": np.__version__, "python": platform.python_version(),
         "threads": torch.get_num_threads(), "jobs": a.jobs, "blas": blas, "seeds": a.seeds, "baseSeed": a.seed,
-        "epochs": a.epochs, "patience": a.patience, "batch": a.batch, "daily": list(xd.shape), "minute": list(xm.shape),
+        "epochs": a.epochs, "patience": a.patience, "batch": a.batch, "lr": a.lr, "classWeights": a.class_weights, "daily": list(xd.shape), "minute": list(xm.shape),
     }
     print(f"peer: torch {torch.__version__}, {a.jobs} process(es) x {meta['threads']} thread(s); BLAS {' '.join(blas['built']) or 'unknown'}, "
           f"loaded {', '.join(os.path.basename(l) for l in blas['loaded']) or 'none'}; daily {list(xd.shape)}, minute {list(xm.shape)}; "
