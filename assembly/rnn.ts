@@ -248,8 +248,39 @@ let pWp: usize = 0; // padded W [D x G·Hp]
 let pdWp: usize = 0; // padded dW accumulator [D x G·Hp]
 let pdBp: usize = 0; // padded db accumulator [G·Hp]
 let pZeroD: usize = 0; // [D] zeros: the base term of dx
+// The samples [bLo, bHi) the next entry call computes (setSamples; by default all B). Threads
+// (src/models/rnn/threads.ts) split a batch this way: rows keep their full-batch layout, each
+// instance touches only its samples' rows, and the backward's dU, dW and db are its samples'
+// partial sums.
+let nextLo = 0;
+let nextHi = 0;
+let bLo = 0;
+let bHi = 0;
+
+/** Limits the next forward / infer / backward call to samples [b0, b1) (b1 = 0: every sample). */
+export function setSamples(b0: i32, b1: i32): void {
+  nextLo = b0;
+  nextHi = b1;
+}
+
+/** dst[0 .. n) += src[0 .. n): the sum of per-thread partial gradients. */
+export function addInto(n: i32, dst: usize, src: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
 
 function configure(lstm: i32, hard: i32, B: i32, H: i32): void {
+  bLo = nextLo;
+  bHi = nextHi > 0 && nextHi < B ? nextHi : B;
+  nextLo = 0;
+  nextHi = 0;
   isHard = hard != 0;
   nG = lstm ? 4 : 3;
   nB = B;
@@ -281,14 +312,14 @@ export function forward(
   pPre = pC + align16(<usize>(B * Hp) << 2);
   pRh = pPre + align16(<usize>GHp << 2);
   padRows(pUp, U, H, G, H, Hp);
-  for (let b = 0; b < B; b++) {
+  for (let b = bLo; b < bHi; b++) {
     const off = <usize>(b * Hp) << 2;
     loadPadded(pS + off, h0 + (<usize>(b * H) << 2), H, Hp);
     if (c0 != 0) loadPadded(pC + off, c0 + (<usize>(b * H) << 2), H, Hp);
     else memory.fill(pC + off, 0, <usize>Hp << 2);
   }
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
+    for (let b = bLo; b < bHi; b++) {
       const row = t * B + b;
       const rowG = <usize>(row * G * H) << 2, rowH = <usize>(row * H) << 2;
       if (lstm) _fwdLstmRow(b, row, xProj + rowG, gOut + rowG, hOut + rowH, cOut + rowH);
@@ -408,11 +439,11 @@ export function backward(
   memory.fill(pdUp, 0, uBytes + 2 * sBytes);
   memory.fill(pPre, 0, 2 * gBytes + 5 * vBytes);
   if (lstm && dcLast != 0) {
-    for (let b = 0; b < B; b++) memory.copy(pC + (<usize>(b * Hp) << 2), dcLast + (<usize>(b * H) << 2), <usize>H << 2);
+    for (let b = bLo; b < bHi; b++) memory.copy(pC + (<usize>(b * Hp) << 2), dcLast + (<usize>(b * H) << 2), <usize>H << 2);
   }
   const c0z = c0 != 0 ? c0 : pRh; // LSTM: pRh stays all zeros, a stand-in for an absent c0
   for (let t = T - 1; t >= 0; t--) {
-    for (let b = 0; b < B; b++) {
+    for (let b = bLo; b < bHi; b++) {
       const row = t * B + b;
       const rowG = <usize>(row * GH) << 2, rowH = <usize>(row * H) << 2, bH = <usize>(b * H) << 2;
       const prevH = t == 0 ? h0 + bH : hOut + rowH - (<usize>(B * H) << 2);
@@ -428,7 +459,7 @@ export function backward(
     for (let k = 0; k < D; k++) storeBlocks(dWOut + (<usize>(k * GH) << 2), pdWp + (<usize>(k * GHp) << 2), G, H, Hp);
     if (db != 0) storeBlocks(db, pdBp, G, H, Hp);
   }
-  for (let b = 0; b < B; b++) {
+  for (let b = bLo; b < bHi; b++) {
     memory.copy(dh0 + (<usize>(b * H) << 2), pS + (<usize>(b * Hp) << 2), <usize>H << 2);
     if (lstm && dc0 != 0) memory.copy(dc0 + (<usize>(b * H) << 2), pC + (<usize>(b * Hp) << 2), <usize>H << 2);
   }
@@ -552,14 +583,14 @@ export function infer(
   pPre = pC + align16(<usize>(B * Hp) << 2);
   pRh = pPre + align16(<usize>GHp << 2);
   padRows(pUp, U, H, G, H, Hp);
-  for (let b = 0; b < B; b++) {
+  for (let b = bLo; b < bHi; b++) {
     const off = <usize>(b * Hp) << 2;
     loadPadded(pS + off, h0 + (<usize>(b * H) << 2), H, Hp);
     if (c0 != 0) loadPadded(pC + off, c0 + (<usize>(b * H) << 2), H, Hp);
     else memory.fill(pC + off, 0, <usize>Hp << 2);
   }
   for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
+    for (let b = bLo; b < bHi; b++) {
       const row = t * B + b;
       const xRow = xProj + (<usize>(row * G * H) << 2);
       const hRow = hSeq != 0 ? hOut + (<usize>(row * H) << 2) : 0;
@@ -567,7 +598,7 @@ export function infer(
       else _infGruRow(b, row, xRow, hRow);
     }
   }
-  for (let b = 0; b < B; b++) {
+  for (let b = bLo; b < bHi; b++) {
     const off = <usize>(b * Hp) << 2, offH = <usize>(b * H) << 2;
     if (hSeq == 0) copyF32(hOut + offH, pS + off, H);
     if (lstm && cOut != 0) copyF32(cOut + offH, pC + off, H);

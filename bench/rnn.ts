@@ -8,6 +8,8 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { initBackend, kernelThreads, setKernelThreads } from '../src/models/backend.js';
 import { getRnnKernel, referenceKernel, wasmKernel, type Cell } from '../src/models/rnn/index.js';
 import { benchArg, benchArgs, exitOnHelp } from './args.js';
 import { measure, type ModelSpeed } from './models.js';
@@ -15,21 +17,23 @@ import { ensureTorch } from './quality-python.js';
 
 const kernelName = (): string => (getRnnKernel() === referenceKernel ? 'ts-ref' : 'wasm');
 
-const USAGE = `npm run bench:rnn -- [--samples N] [--bars 255,51] [--torch-threads 2,1]
+const USAGE = `npm run bench:rnn -- [--samples N] [--bars 255,51] [--threads 1,CORES] [--torch-threads 2,1]
   --samples N          samples per epoch (default 2048; stock tfjs on cpu uses N/8)
   --bars LIST          minute-channel lengths (default 255,51)
+  --threads LIST       fused kernel thread counts (bft train --threads), a row set each (default 1 and the cores)
   --torch-threads LIST PyTorch thread counts, one row set each (default 2,1)
   --no-torch           leave PyTorch out (no Python check or install)
 Prints samples/s for training (one epoch, Adam, batch 64) and inference, GFLOP/s, PyTorch's
-float32 matmul peak and BLAS library per thread count, and the ratios fused / stock and fused /
-the best PyTorch row (the faster thread count, for training and for inference apart).`;
+float32 matmul peak and BLAS library per thread count, and the ratios fused / stock and the best
+fused row / the best PyTorch row (the faster thread count of each, training and inference apart).`;
 exitOnHelp(USAGE);
 const args = benchArgs;
 const arg = benchArg;
 const samples = Number(arg('samples', '2048'));
 const barsList = arg('bars', '255,51').split(',').map(Number);
 const torchThreads = arg('torch-threads', '2,1').split(',').map(Number);
-for (const [name, list] of [['samples', [samples]], ['bars', barsList], ['torch-threads', torchThreads]] as const) {
+const fusedThreads = [...new Set(arg('threads', `1,${cpus().length}`).split(',').map(Number))];
+for (const [name, list] of [['samples', [samples]], ['bars', barsList], ['threads', fusedThreads], ['torch-threads', torchThreads]] as const) {
   if (list.some((v) => !Number.isInteger(v) || v < 1)) {
     console.error(`bench:rnn: --${name} takes positive integers\n${USAGE}`);
     process.exit(2);
@@ -39,6 +43,8 @@ for (const [name, list] of [['samples', [samples]], ['bars', barsList], ['torch-
 interface Row extends ModelSpeed {
   readonly bars: number;
   readonly impl: string;
+  /** Threads the row ran on: the fused kernel's, PyTorch's; 1 for stock tfjs. */
+  readonly threads: number;
 }
 
 interface TorchRun {
@@ -61,7 +67,7 @@ function torchRows(python: string, threads: number): TorchRun {
       run.peak = o.gflops ?? null;
       run.blas = o.blas ?? '';
       run.note = `PyTorch ${o.torch} CPU`;
-    } else run.rows.push({ preset: `dual-${o.cell}`, rnn: 'torch', backend: `${threads}t`, bars: o.bars!, impl: 'pytorch', trainPerS: o.train!, inferPerS: o.infer! });
+    } else run.rows.push({ preset: `dual-${o.cell}`, rnn: 'torch', backend: `${threads}t`, bars: o.bars!, impl: 'pytorch', threads, trainPerS: o.train!, inferPerS: o.infer! });
   }
   return run;
 }
@@ -108,11 +114,21 @@ for (const bars of barsList) {
     kernelRows.push(`kernel    ${cell.padEnd(4)} T ${String(bars).padStart(3)} B 64 H 32 alone: inference ${k.infer.toFixed(1)} us/sample (${(1e6 / k.infer).toFixed(0)}/s), forward + backward ${k.train.toFixed(1)} us/sample (${(1e6 / k.train).toFixed(0)}/s)`);
   }
 }
+// More than one kernel thread needs tfjs's threaded wasm build (a shared heap), chosen when the
+// backend starts: every wasm row then runs on it, the one-thread rows included.
+setKernelThreads(Math.max(...fusedThreads));
+await initBackend('wasm');
 for (const bars of barsList) {
   for (const preset of ['dual-lstm', 'dual-gru']) {
-    rows.push({ ...(await measure(preset, 'wasm', samples, bars, 'fused')), bars, impl: `fused ${kernelName()}` });
-    rows.push({ ...(await measure(preset, 'wasm', samples, bars, 'stock')), bars, impl: 'tfjs stock' });
-    rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars, 'stock')), bars, impl: 'tfjs stock' });
+    for (const n of fusedThreads) {
+      setKernelThreads(n);
+      const speed = await measure(preset, 'wasm', samples, bars, 'fused');
+      if (kernelThreads() !== n) throw new Error(`bench:rnn: the fused kernel runs on ${kernelThreads()} thread(s), not ${n} (tfjs's threaded wasm build did not start)`);
+      rows.push({ ...speed, bars, impl: `fused ${kernelName()}`, backend: `${n}t`, threads: n });
+    }
+    setKernelThreads(1);
+    rows.push({ ...(await measure(preset, 'wasm', samples, bars, 'stock')), bars, impl: 'tfjs stock', threads: 1 });
+    rows.push({ ...(await measure(preset, 'cpu', Math.max(64, samples / 8), bars, 'stock')), bars, impl: 'tfjs stock', threads: 1 });
   }
 }
 let python: string | null = null;
@@ -142,18 +158,21 @@ for (const t of torchRuns) {
   if (t.peak !== null) console.log(`peak      float32 matmul (PyTorch, ${t.threads} thread(s), OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=${t.threads}, 2048 x 2048): ${t.peak.toFixed(1)} GFLOP/s; BLAS loaded: ${t.blas}`);
   else console.log(t.note);
 }
-for (const f of rows.filter((r) => r.rnn === 'fused')) {
-  const s = rows.find((r) => r.rnn === 'stock' && r.backend === f.backend && r.preset === f.preset && r.bars === f.bars);
-  const parts = [s ? `fused / stock wasm: train ${(f.trainPerS / s.trainPerS).toFixed(2)}, inference ${(f.inferPerS / s.inferPerS).toFixed(2)}` : ''];
-  for (const t of torchRuns) {
-    const p = t.rows.find((r) => r.preset === f.preset && r.bars === f.bars);
-    if (p) parts.push(`fused / PyTorch ${t.threads}t: train ${(f.trainPerS / p.trainPerS).toFixed(2)}, inference ${(f.inferPerS / p.inferPerS).toFixed(2)}`);
+const best = (list: readonly Row[], key: 'trainPerS' | 'inferPerS'): Row | undefined => list.reduce<Row | undefined>((a, b) => (a === undefined || b[key] > a[key] ? b : a), undefined);
+for (const bars of barsList) {
+  for (const preset of ['dual-lstm', 'dual-gru']) {
+    const same = (r: Row): boolean => r.preset === preset && r.bars === bars;
+    const fused = rows.filter((r) => r.rnn === 'fused' && same(r));
+    const stock = rows.find((r) => r.rnn === 'stock' && r.backend === 'wasm' && same(r));
+    const peers = rows.filter((r) => r.rnn === 'torch' && same(r));
+    const parts: string[] = [];
+    for (const f of fused) {
+      if (stock) parts.push(`fused ${f.threads}t / stock wasm: train ${(f.trainPerS / stock.trainPerS).toFixed(2)}, inference ${(f.inferPerS / stock.inferPerS).toFixed(2)}`);
+    }
+    const [ft, fi, pt, pi] = [best(fused, 'trainPerS'), best(fused, 'inferPerS'), best(peers, 'trainPerS'), best(peers, 'inferPerS')];
+    if (ft && fi && pt && pi) {
+      parts.push(`best fused / best PyTorch: train ${(ft.trainPerS / pt.trainPerS).toFixed(2)} (${ft.threads}t / ${pt.threads}t), inference ${(fi.inferPerS / pi.inferPerS).toFixed(2)} (${fi.threads}t / ${pi.threads}t)`);
+    }
+    console.log(`ratio     ${preset} bars ${bars}: ${parts.join('; ')}`);
   }
-  const peers = torchRuns.flatMap((t) => t.rows.filter((r) => r.preset === f.preset && r.bars === f.bars).map((r) => ({ threads: t.threads, r })));
-  if (peers.length > 0) {
-    const train = peers.reduce((a, b) => (b.r.trainPerS > a.r.trainPerS ? b : a));
-    const infer = peers.reduce((a, b) => (b.r.inferPerS > a.r.inferPerS ? b : a));
-    parts.push(`fused / best PyTorch: train ${(f.trainPerS / train.r.trainPerS).toFixed(2)} (${train.threads}t), inference ${(f.inferPerS / infer.r.inferPerS).toFixed(2)} (${infer.threads}t)`);
-  }
-  console.log(`ratio     ${f.preset} bars ${f.bars}: ${parts.filter(Boolean).join('; ')}`);
 }

@@ -14,6 +14,7 @@ export const DEFAULT_EXPERIMENTS_DIR = 'experiments';
 export interface WalkForwardCliOptions {
   readonly experimentsDir: string;
   readonly workers?: number | undefined;
+  readonly threads?: number | undefined;
   readonly resume?: string | undefined;
   readonly rnn?: 'fused' | 'stock' | undefined;
 }
@@ -47,6 +48,7 @@ export async function runWalkForward(store: Store, out: Output, experiment: Reso
       experiment,
       experimentsDir: opts.experimentsDir,
       workers: opts.workers ?? defaultWorkers(),
+      threads: opts.threads ?? 1,
       resume: opts.resume,
       rnn: opts.rnn,
       log: (l) => out.info(l),

@@ -9,6 +9,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BftError, firstLine } from '../errors.js';
 import { quietly } from './quiet.js';
+import { withNodeBlobFiles } from './wasm-threaded.js';
 
 import { BACKEND_NAMES, type BackendName } from './backend-names.js';
 
@@ -30,6 +31,25 @@ const NODE_BINDINGS = [
 /** Result of the last successful request per backend name, so repeated calls are cheap. */
 const settled = new Map<BackendName, BackendInfo>();
 let wasmPathsSet = false;
+let requestedThreads = 1;
+/** Which tfjs wasm build started in this thread (tfjs keeps it for the thread's life), or null before it has. */
+let wasmHeap: 'shared' | 'plain' | null = null;
+
+/**
+ * Threads the fused recurrent kernel may use on the wasm backend: a batch's samples are split
+ * over them (rnn/threads.ts). More than 1 needs tfjs's threaded wasm build, whose heap is shared,
+ * so it takes effect when the wasm backend starts: call it before initBackend. One process that
+ * trains one model at a time wants the cores; a walk-forward's workers want 1 each.
+ */
+export function setKernelThreads(n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new BftError('bad_config', `kernel threads must be a positive integer (got ${String(n)})`);
+  requestedThreads = n;
+}
+
+/** Threads the fused kernel uses now: the setting, when the wasm heap is shared; else 1. */
+export function kernelThreads(): number {
+  return wasmHeap === 'shared' && tf.getBackend() === 'wasm' ? requestedThreads : 1;
+}
 
 /**
  * Activates a backend and returns which one is active. `auto` prefers the native bindings, then
@@ -98,14 +118,34 @@ async function activateWasm(): Promise<BackendInfo> {
       wasm.setWasmPaths(path.dirname(entry) + path.sep);
       wasmPathsSet = true;
     }
-    if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
+    // The build is chosen once: later activations switch back to the backend tfjs already made.
+    const threaded = wasmHeap === null && requestedThreads > 1 && (await startThreadedWasm());
+    if (!threaded && !(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false');
     await tf.ready();
+    wasmHeap ??= threaded ? 'shared' : 'plain';
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    return { backend: 'wasm', detail: `WebAssembly${simd ? ' with SIMD' : ''}, ${wasm.getThreadsCount()} thread(s)` };
+    const kernel = kernelThreads() > 1 ? `, the fused kernel on ${requestedThreads} threads (shared heap)` : '';
+    return { backend: 'wasm', detail: `WebAssembly${simd ? ' with SIMD' : ''}, ${wasm.getThreadsCount()} thread(s)${kernel}` };
   } catch (e) {
     if (e instanceof BftError) throw e;
     throw new BftError('backend_unavailable', `backend "wasm" failed to start: ${firstLine(e)}`);
   }
+}
+
+/**
+ * tfjs's threaded wasm build (a shared heap, for the kernel's threads), or false when it does not
+ * start here: the ordinary build is then used, the kernel on one thread.
+ */
+async function startThreadedWasm(): Promise<boolean> {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  try {
+    if (await withNodeBlobFiles(() => tf.setBackend('wasm'))) return true;
+  } catch {
+    // Falls through to the ordinary build.
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  return false;
 }
 
 async function activateCpu(): Promise<BackendInfo> {

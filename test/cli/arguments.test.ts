@@ -30,6 +30,7 @@ const CASES: readonly Case[] = [
   { name: 'synth with an unknown option', args: ['synth', '--bogus', '--db', '$DB'], says: UNKNOWN },
   { name: 'demo --from 2025-13-45', args: ['demo', '--from', '2025-13-45', '--db', '$DB'], says: BAD_DATE },
   { name: 'train without --config', args: ['train', '--db', '$DB'], says: MISSING('config') },
+  { name: 'train --threads 0', args: ['train', '--db', '$DB', '--config', 'experiments/synth-dual-lstm.json', '--threads', '0'], says: /^bft: --threads 0: expected a whole number of at least 1 \(see --help\)$/ },
   { name: 'train --config with no value', args: ['train', '--db', '$DB', '--config'], says: /^bft: --config needs a value \(see --help\)$/ },
   { name: 'predict without --model', args: ['predict', '--db', '$DB'], says: MISSING('model') },
   { name: 'predict --from 2025-13-45', args: ['predict', '--model', 'm', '--from', '2025-13-45', '--db', '$DB'], says: BAD_DATE },

@@ -84,6 +84,13 @@ describe('bft cli', () => {
     expect(trained).toMatchObject({ name: 'tiny', backend: 'wasm', spec: { kind: 'daily', cell: 'gru', units: 4 }, data: { product: 'T' }, metrics: { epochs: 2 } });
     expect(trained.model).toBe(`tiny/${trained.id}`);
     expect(existsSync(join(trained.dir, 'meta.json'))).toBe(true);
+    // the same training with each batch split over two kernel threads: the same model within float rounding
+    const t2 = bft(['train', '--config', config, '--db', db, '--models', models, '--threads', '2', '--json']);
+    expect(t2.code, t2.err).toBe(0);
+    expect(t2.err).toMatch(/fused kernel on 2 threads/);
+    const trained2 = JSON.parse(t2.out);
+    expect(trained2.metrics.epochs).toBe(2);
+    for (const k of ['train', 'validation'] as const) expect(Math.abs(trained2.metrics[k].loss - trained.metrics[k].loss)).toBeLessThan(1e-4);
 
     const csv = join(tmp.dir, 'p.csv');
     const p = bft(['predict', '--model', 'tiny', '--db', db, '--models', models, '--from', '2019-03-01', '--csv', csv]);

@@ -4,7 +4,7 @@
 import type { Argv } from 'yargs';
 import { DEFAULT_DB, rejectLine, resolveDbPath, Store, type ContinuousSeries, type IngestSummary } from '../../data/index.js';
 import { removeStoreFiles, type OpenOptions } from '../../data/store.js';
-import { checkDateOrder, checkGivenValues } from '../options.js';
+import { checkDateOrder, checkGivenValues, wholeNumberOption } from '../options.js';
 import { table, terminalOutput, type Output } from '../output.js';
 
 /** --models's default, the folder that holds model folders (bft train writes there, bft predict reads). */
@@ -38,6 +38,24 @@ export function withStoreOptions<T>(y: Argv<T>): Argv<T & StoreArgs> {
  */
 export function withJsonOption<T>(y: Argv<T>, what: string): Argv<T & JsonArgs> {
   return y.option('json', { type: 'boolean', default: false, describe: `one JSON document on stdout instead of text: ${what}; status lines stay on stderr` }) as Argv<T & JsonArgs>;
+}
+
+export interface ThreadsArgs {
+  threads?: number | undefined;
+}
+
+/**
+ * --threads N: threads for the fused recurrent kernel on the wasm backend (models/backend.ts
+ * setKernelThreads). Default 1, whose results are the same to the bit on any machine; N > 1 is
+ * faster, equal within float rounding, and reproducible for the same N.
+ */
+export function withThreadsOption<T>(y: Argv<T>, what: string): Argv<T & ThreadsArgs> {
+  return y
+    .option('threads', {
+      type: 'number',
+      describe: `threads for the fused recurrent kernel on the wasm backend, ${what} (default 1: results the same to the bit on any machine; N splits each batch over N threads: faster, the same within float rounding, reproducible for the same N)`,
+    })
+    .coerce('threads', wholeNumberOption('threads', 1)) as unknown as Argv<T & ThreadsArgs>;
 }
 
 /**

@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { dateOption } from '../options.js';
-import { DEFAULT_MODELS_DIR, withExamples, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
+import { DEFAULT_MODELS_DIR, withExamples, withJsonOption, withStoreOptions, withStoreToRead, withThreadsOption, type JsonArgs, type StoreArgs, type ThreadsArgs } from './common.js';
 
-interface TrainArgs extends StoreArgs, JsonArgs {
+interface TrainArgs extends StoreArgs, JsonArgs, ThreadsArgs {
   config: string;
   from?: string | undefined;
   to?: string | undefined;
@@ -21,7 +21,16 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train',
   describe: 'train a model from an experiment config and save it under models/<name>/<id>/',
   builder: (y: Argv) =>
-    withJsonOption(withExamples(withStoreOptions(y), [['bft train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store']]), "the saved model: name, id, folder, spec, data ranges and training metrics")
+    withThreadsOption(
+      withJsonOption(
+        withExamples(withStoreOptions(y), [
+          ['bft train --config experiments/synth-dual-lstm.json', 'train the dual-channel LSTM on the demo store'],
+          ['bft train --config experiments/synth-dual-lstm.json --threads 2', 'the same on two cores'],
+        ]),
+        'the saved model: name, id, folder, spec, data ranges and training metrics',
+      ),
+      'each batch split over them',
+    )
       .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-dual-lstm.json' })
       .option('from', { type: 'string', describe: 'first sample date (YYYY-MM-DD; default the config\'s train.from, else the start of the data)' })
       .option('to', { type: 'string', describe: 'last sample date, validation tail included (YYYY-MM-DD; nothing later is read)' })
@@ -33,7 +42,9 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   handler: async (args) => {
     // tfjs loads only for the commands that use it
     const { readExperiment, trainExperiment } = await import('../../timing/index.js');
+    const { setKernelThreads } = await import('../../models/backend.js');
     const config = readExperiment(args.config);
+    setKernelThreads(args.threads ?? 1);
     const experiment = args.backend ? { ...config, backend: args.backend } : config;
     await withStoreToRead(args, async (store, out) => {
       const bar = out.progress('train', experiment.train.epochs);

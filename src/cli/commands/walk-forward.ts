@@ -6,9 +6,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { BACKEND_NAMES, type BackendName } from '../../models/backend-names.js';
 import { wholeNumberOption } from '../options.js';
 import { DEFAULT_EXPERIMENTS_DIR, runWalkForward } from '../walk-forward-run.js';
-import { withExamples, withExistingStore, withJsonOption, withStoreOptions, withStoreToRead, type JsonArgs, type StoreArgs } from './common.js';
+import { withExamples, withExistingStore, withJsonOption, withStoreOptions, withStoreToRead, withThreadsOption, type JsonArgs, type StoreArgs, type ThreadsArgs } from './common.js';
 
-interface WalkForwardArgs extends StoreArgs, JsonArgs {
+interface WalkForwardArgs extends StoreArgs, JsonArgs, ThreadsArgs {
   config: string;
   plan: boolean;
   workers?: number | undefined;
@@ -22,9 +22,10 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
   command: 'walk-forward',
   describe: 'retrain per fold (walk-forward windows, or CPCV with walkForward.scheme "cpcv") and collect out-of-sample predictions for every test date (a run)',
   builder: (y: Argv) =>
-    withExamples(withJsonOption(withStoreOptions(y), 'the run (id, folder, jobs, files) and its out-of-sample figures; with --plan, the folds with their dates'), [
+    withExamples(withThreadsOption(withJsonOption(withStoreOptions(y), 'the run (id, folder, jobs, files) and its out-of-sample figures; with --plan, the folds with their dates'), 'per worker (with --workers 1: one fold at a time on all cores)'), [
       ['bft walk-forward --config experiments/synth-walk-forward.json --plan', 'show the folds'],
       ['bft walk-forward --config experiments/synth-walk-forward.json --workers 2', 'run it on two cores'],
+      ['bft walk-forward --config experiments/synth-walk-forward.json --workers 1 --threads 2', 'one fold at a time, each batch on two cores'],
       ['bft walk-forward --config experiments/synth-cpcv.json', 'combinatorial purged CV: 15 folds, 5 backtest paths'],
     ])
       .option('config', { type: 'string', demandOption: true, describe: 'experiment config (JSON), e.g. experiments/synth-walk-forward.json' })
@@ -53,7 +54,7 @@ export const walkForwardCommand: CommandModule<object, WalkForwardArgs> = {
       return;
     }
     await withExistingStore(args, async (store, out) => {
-      out.document(await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, resume: args.resume, rnn: args.rnn }));
+      out.document(await runWalkForward(store, out, experiment, { experimentsDir: resolve(args.experiments), workers: args.workers, threads: args.threads, resume: args.resume, rnn: args.rnn }));
     });
   },
 };

@@ -1,6 +1,6 @@
 // Runs fold jobs: in this process with one worker, else in worker threads (worker.ts), each with
-// its own tfjs and a single-threaded wasm backend, so two cores train two models at once (tfjs
-// does not use wasm threads under Node). Results reach `onResult` one at a time, in completion
+// its own tfjs and wasm backend, so two cores train two models at once (the fused kernel on
+// opts.threads threads in each, 1 by default: the workers already fill the cores). Results reach `onResult` one at a time, in completion
 // order; the first failure stops the pool and is rethrown with the job that failed.
 
 import { cpus } from 'node:os';
@@ -16,6 +16,8 @@ export type WorkerReply = { readonly ok: true; readonly result: JobResult } | { 
 
 export interface PoolOptions {
   readonly workers: number;
+  /** Threads of the fused kernel in each worker thread (default 1). */
+  readonly threads?: number | undefined;
   readonly backend: BackendName;
   /** The dataset's kind: workers import its module (kind.module) to compute inputs. */
   readonly kind: AnyDatasetKind;
@@ -103,7 +105,7 @@ function inWorkers(jobs: readonly FoldJob[], opts: PoolOptions, onResult: (r: Jo
       w.postMessage(job);
     };
     for (let i = 0; i < count; i++) {
-      const w = startWorker({ dataset: opts.dataset, backend: opts.backend, kind: { name: opts.kind.name, module: opts.kind.module } });
+      const w = startWorker({ dataset: opts.dataset, backend: opts.backend, threads: opts.threads ?? 1, kind: { name: opts.kind.name, module: opts.kind.module } });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => {
         if (busy.has(w) && !failed) fail(new Error(`a walk-forward worker exited with code ${code} while running a job`));

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '../../data/store.js';
 import { BftError } from '../../errors.js';
-import { initBackend } from '../../models/backend.js';
+import { initBackend, setKernelThreads } from '../../models/backend.js';
 import { resolvePreset, type ModelSpec, type ModelSpecOverrides, type RnnImpl } from '../../models/presets.js';
 import { channelsOf } from '../../models/registry.js';
 import { deriveSeed } from '../../models/seed.js';
@@ -33,6 +33,8 @@ export interface WalkForwardRun {
   /** Root under which experiments/<name>/runs/<run_id>/ is written (the experiments folder). */
   readonly experimentsDir: string;
   readonly workers: number;
+  /** Threads of the fused kernel in each worker (models/backend.ts setKernelThreads); default 1. */
+  readonly threads?: number | undefined;
   /** Continue this run (same config) instead of starting a new one. */
   readonly resume?: string | undefined;
   /** Recurrent layers, overriding the config (CLI --rnn). */
@@ -129,6 +131,9 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   const log = run.log ?? ((): void => undefined);
   // A bad model list is refused before any data is read.
   experimentModels(x, 'fused');
+  const threads = run.threads ?? 1;
+  // Folds train in this process when there is one worker: its backend gets the threads.
+  setKernelThreads(run.workers <= 1 ? threads : 1);
   const backend = await initBackend(x.backend, log);
   const rnn = run.rnn ?? (backend.backend === 'tensorflow' ? 'stock' : 'fused');
   const models = experimentModels(x, rnn);
@@ -175,7 +180,7 @@ export async function walkForward(run: WalkForwardRun): Promise<WalkForwardOutco
   // `bft data status` can look in while it trains.
   run.store.release();
   try {
-    await runJobs(todo, { workers: run.workers, backend: x.backend, kind, dataset: ds }, async (r) => {
+    await runJobs(todo, { workers: run.workers, threads, backend: x.backend, kind, dataset: ds }, async (r) => {
       await recordJob(run.store, runId, r, predictionRows(kind, ds, r, plan.folds[r.fold]!));
       run.store.release();
       finished++;

@@ -10,11 +10,14 @@
 // fall back to the copying kernel (wasm.ts), which computes the same numbers.
 
 import * as tf from '@tensorflow/tfjs';
+import { kernelThreads } from '../backend.js';
 import type { Cell } from './kernel-api.js';
-import { wasmInstanceOn, wasmSimdAvailable, type RnnExports, type WasmMemory } from './wasm.js';
+import { splitSamples, startKernelThreads, type KernelThreads, type ThreadEntry, type ThreadPart } from './threads.js';
+import { isSharedMemory, kernelModuleFor, wasmInstanceOn, wasmSimdAvailable, type RnnExports, type WasmMemory } from './wasm.js';
 
 interface WasmBackendInternals {
-  wasm?: { asm?: { memory?: unknown } } | null;
+  // asm.memory: the ordinary build's own memory; wasmMemory: the threaded build's imported, shared one.
+  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown } | null;
   makeOutput?(shape: number[], dtype: 'float32'): tf.TensorInfo;
   getMemoryOffset?(dataId: object): number;
 }
@@ -88,17 +91,39 @@ export interface AdamConstants {
 export function tfjsHeapRnn(): HeapRnn | null {
   if (tf.getBackend() !== 'wasm' || !wasmSimdAvailable()) return null;
   const be = tf.backend() as unknown as WasmBackendInternals;
-  const memory = be.wasm?.asm?.memory;
+  const memory = be.wasm?.asm?.memory ?? be.wasm?.wasmMemory;
   if (!isMemory(memory) || typeof be.makeOutput !== 'function' || typeof be.getMemoryOffset !== 'function') return null;
-  return heapRnn(wasmInstanceOn(memory), memory, be as Required<WasmBackendInternals>);
+  const k = wasmInstanceOn(memory);
+  return heapRnn(k, memory, be as Required<WasmBackendInternals>, threadsOn(memory, k));
 }
+
+const pools = new WeakMap<WasmMemory, KernelThreads>();
+
+/** The kernel's thread pool over a shared heap (started once per memory and count), or null for one thread. */
+function threadsOn(memory: WasmMemory, self: RnnExports): KernelThreads | null {
+  const n = kernelThreads();
+  if (n <= 1 || !isSharedMemory(memory)) return null;
+  let pool = pools.get(memory);
+  if (pool === undefined || pool.count !== n) {
+    pool?.close();
+    pool = startKernelThreads(kernelModuleFor(memory), memory, self, n);
+    pools.set(memory, pool);
+  }
+  return pool;
+}
+
+/**
+ * Samples per thread below which a call is not split: the handoff costs two thread wake-ups
+ * (tens of microseconds), a sample's forward a few to a few hundred.
+ */
+const MIN_SAMPLES_PER_THREAD = 4;
 
 function isMemory(m: unknown): m is WasmMemory {
   const Memory = (globalThis as unknown as { WebAssembly?: { Memory?: new (...a: never[]) => unknown } }).WebAssembly?.Memory;
   return Memory !== undefined && m instanceof Memory;
 }
 
-function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInternals>): HeapRnn {
+function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInternals>, pool: KernelThreads | null): HeapRnn {
   /** A float32 tensor on the heap whose memory is not initialised (the kernel writes all of it). */
   const alloc = (shape: number[]): tf.Tensor => tf.engine().makeTensorFromTensorInfo(be.makeOutput(shape, 'float32'));
   const ptr = (t: tf.Tensor | null): number => {
@@ -112,6 +137,26 @@ function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInte
   // allocation may grow the memory, which keeps offsets but not views.
   const scratch = (bytes: number): tf.Tensor => alloc([Math.ceil(bytes / 4) + 4]);
   const aligned = (t: tf.Tensor): number => (ptr(t) + 15) & ~15;
+  /** The sample ranges one call is split into (one range without threads). */
+  const parts = (B: number): Array<readonly [number, number]> => (pool === null ? [[0, B]] : splitSamples(B, pool.count, MIN_SAMPLES_PER_THREAD));
+  /**
+   * Runs a kernel entry over the batch: split over the threads when there are any, each part with
+   * scratch of its own. `args(i, scratch)` gives part i's arguments; it is called after every
+   * allocation of this call, so the pointers it reads are final.
+   */
+  const run = (entry: ThreadEntry, B: number, scratchBytes: number, args: (part: number, scratch: number) => number[]): void => {
+    const ranges = parts(B);
+    const scratches = ranges.map(() => scratch(scratchBytes));
+    try {
+      const calls: ThreadPart[] = ranges.map(([b0, b1], i) => ({ b0, b1, args: args(i, aligned(scratches[i]!)) }));
+      if (pool === null || calls.length === 1) {
+        k.setSamples(0, 0);
+        (k[entry] as (...a: number[]) => void)(...calls[0]!.args);
+      } else pool.run(entry, calls);
+    } finally {
+      tf.dispose(scratches);
+    }
+  };
   /** Copies n floats between heap tensors (offsets in floats); the view is made after every allocation. */
   const copy = (dst: tf.Tensor, dstAt: number, src: tf.Tensor, srcAt: number, n: number): void => {
     const heap = new Float32Array(memory.buffer);
@@ -126,9 +171,8 @@ function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInte
       const h = alloc([T, B, H]) as tf.Tensor3D;
       const c = s.cell === 'lstm' ? alloc([T, B, H]) : null;
       const g = alloc([T * B, G * H]);
-      const sc = scratch(k.forwardScratchBytes(lstm(s), B, H));
-      k.forward(lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), ptr(c), ptr(g), aligned(sc));
-      sc.dispose();
+      const bytes = k.forwardScratchBytes(lstm(s), B, H);
+      run('forward', B, bytes, (_, sc) => [lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), ptr(c), ptr(g), sc]);
       return { h, c, gates: g };
     },
     backward(s, p, U, h0, mask, fwd, dy) {
@@ -140,22 +184,32 @@ function heapRnn(k: RnnExports, memory: WasmMemory, be: Required<WasmBackendInte
       const db = p.b === null ? null : (alloc([G * H]) as tf.Tensor1D);
       const dU = alloc([H, G * H]) as tf.Tensor2D;
       const dStates = alloc([2, B, H]); // dh0, dc0: computed by the kernel, unused here
-      const sc = scratch(k.backwardScratchBytes(lstm(s), B, H, D));
+      const bytes = k.backwardScratchBytes(lstm(s), B, H, D);
+      // Each part past the first sums its samples' dU, dW and db into a buffer of its own.
+      const nParts = parts(B).length;
+      const sums = Array.from({ length: nParts - 1 }, () => [alloc([H, G * H]), alloc([D, G * H]), p.b === null ? null : alloc([G * H])] as const);
       const d0 = ptr(dStates);
-      k.backward(
-        lstm(s), s.hard ? 1 : 0, T, B, H, ptr(U), ptr(h0), 0, ptr(mask), ptr(fwd.h), ptr(fwd.c), ptr(fwd.gates), ptr(dy), 0,
-        0, ptr(dU), d0, s.cell === 'lstm' ? d0 + 4 * B * H : 0, aligned(sc),
-        D, ptr(p.x), ptr(p.W), ptr(dx), ptr(dW), ptr(db),
-      );
-      tf.dispose([sc, dStates]);
+      run('backward', B, bytes, (i, sc) => {
+        const [pdU, pdW, pdb] = i === 0 ? [dU, dW, db] : sums[i - 1]!;
+        return [
+          lstm(s), s.hard ? 1 : 0, T, B, H, ptr(U), ptr(h0), 0, ptr(mask), ptr(fwd.h), ptr(fwd.c), ptr(fwd.gates), ptr(dy), 0,
+          0, ptr(pdU), d0, s.cell === 'lstm' ? d0 + 4 * B * H : 0, sc,
+          D, ptr(p.x), ptr(p.W), ptr(dx), ptr(pdW), ptr(pdb),
+        ];
+      });
+      for (const [pdU, pdW, pdb] of sums) {
+        k.addInto(dU.size, ptr(dU), ptr(pdU));
+        k.addInto(dW.size, ptr(dW), ptr(pdW));
+        if (db !== null && pdb !== null) k.addInto(db.size, ptr(db), ptr(pdb));
+      }
+      tf.dispose([dStates, ...sums.flat().filter((t): t is tf.Tensor => t !== null)]);
       return { dx, dW, db, dU };
     },
     infer(s, xProj, U, h0, mask, lastOnly) {
       const { T, B, H } = s;
       const h = alloc(lastOnly ? [B, H] : [T, B, H]);
-      const sc = scratch(k.forwardScratchBytes(lstm(s), B, H));
-      k.infer(lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), lastOnly ? 0 : 1, 0, aligned(sc));
-      sc.dispose();
+      const bytes = k.forwardScratchBytes(lstm(s), B, H);
+      run('infer', B, bytes, (_, sc) => [lstm(s), s.hard ? 1 : 0, T, B, H, ptr(xProj), ptr(U), ptr(h0), 0, ptr(mask), ptr(h), lastOnly ? 0 : 1, 0, sc]);
       return h;
     },
     lastStep(h) {

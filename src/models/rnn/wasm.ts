@@ -1,5 +1,6 @@
 // The WebAssembly RNN kernel: loads rnn.wasm (built from assembly/rnn.ts by
-// `node scripts/build-wasm.mjs`: SIMD f32x4, one thread; its only import is its linear memory)
+// `node scripts/build-wasm.mjs`: SIMD f32x4; its only import is its linear memory; rnn-shared.wasm
+// is the same code importing a shared memory, for tfjs's threaded heap and threads.ts)
 // and wraps it as an RnnKernel (kernel-api.ts) over a memory of its own. wasmInstanceOn() binds
 // the same module to another memory (tfjs-heap.ts: the tfjs wasm backend's heap, in place). Same semantics as the scalar reference kernel (reference.ts): tfjs-layers'
 // LSTMCell / GRUCell recurrences over projected inputs, Keras masking, float32 throughout.
@@ -27,6 +28,10 @@ const wasmApi = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly
 /** The module's exports (pointers are byte offsets into the memory it was instantiated with). */
 export interface RnnExports {
   heapBase(): number;
+  /** Limits the next forward / infer / backward call to samples [b0, b1) (threads.ts). */
+  setSamples(b0: number, b1: number): void;
+  /** dst[0 .. n) += src[0 .. n) (floats; byte pointers). */
+  addInto(n: number, dst: number, src: number): void;
   /** One Adam step in place (assembly/rnn.ts adamStep): m, v updated, the new value into pOut. */
   adamStep(n: number, p: number, g: number, m: number, v: number, pOut: number, b1: number, c1: number, b2: number, c2: number, a1: number, a2: number, eps: number, negLr: number): void;
   forwardScratchBytes(lstm: number, B: number, H: number): number;
@@ -74,6 +79,7 @@ interface Exports extends RnnExports {
 }
 
 let compiled: object | undefined;
+let compiledShared: object | undefined;
 let instance: Exports | undefined;
 const boundInstances = new WeakMap<WasmMemory, RnnExports>();
 
@@ -82,9 +88,19 @@ function api(): WasmApi {
   return wasmApi;
 }
 
+/** Whether `memory` is a shared one (a threaded wasm heap), which only rnn-shared.wasm can import. */
+export function isSharedMemory(memory: WasmMemory): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+}
+
+/** The compiled kernel module that can be instantiated over `memory` (shared or not). */
+export function kernelModuleFor(memory: WasmMemory): object {
+  if (isSharedMemory(memory)) return (compiledShared ??= new (api().Module)(readFileSync(new URL('./rnn-shared.wasm', import.meta.url))));
+  return (compiled ??= new (api().Module)(readFileSync(new URL('./rnn.wasm', import.meta.url))));
+}
+
 function instantiate(memory: WasmMemory): RnnExports {
-  compiled ??= new (api().Module)(readFileSync(new URL('./rnn.wasm', import.meta.url)));
-  return new (api().Instance)(compiled, { env: { memory } }).exports as RnnExports;
+  return new (api().Instance)(kernelModuleFor(memory), { env: { memory } }).exports as RnnExports;
 }
 
 function load(): Exports {

@@ -2,6 +2,10 @@
 // implementation written here (forward and BPTT), a finite-difference gradient check, and stock
 // tfjs-layers LSTM / GRU layers.
 
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { BackwardOut, Cell, ForwardIn, ForwardOut } from '../../../src/models/rnn/kernel-api.js';
@@ -487,6 +491,23 @@ describe('wasm rnn kernel', () => {
           model.dispose();
         });
       }
+    }
+  });
+});
+
+describe('the committed modules', () => {
+  it('rnn.wasm and rnn-shared.wasm are the build of assembly/rnn.ts (rebuild with npm run build:wasm)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bft-wasm-build-'));
+    try {
+      const r = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--out-dir', dir], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      for (const name of ['rnn.wasm', 'rnn-shared.wasm']) {
+        const built = readFileSync(join(dir, name));
+        expect(built.length).toBeGreaterThan(1000);
+        expect(built.equals(readFileSync(new URL(`../../../src/models/rnn/${name}`, import.meta.url))), name).toBe(true);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
