@@ -240,6 +240,8 @@ bft's models against a PyTorch reference peer on the same samples, fold plan and
                    Adam 1e-3, no class weights); bft: the experiment's epochs, patience, batch
                    size, learning rate and class weights, for a like-for-like time comparison
   --workers N      bft walk-forward worker threads (default: the cores)
+  --bft-threads N  fused kernel threads in each bft worker (bft walk-forward --threads;
+                   default 1). --workers 1 --bft-threads 2: one fold at a time on two cores
   --keep DIR       keep stores, synthetic files, runs and exports in DIR/<market>/; a store
                    found there is reused
   --reuse-run      with --keep: score the newest finished bft run of the same resolved config
@@ -267,6 +269,8 @@ interface Options {
   /** 'own': the peer's specification (60 epochs, no class weights...); 'bft': the experiment's train settings. */
   readonly peerTraining: 'own' | 'bft';
   readonly workers: number;
+  /** Fused kernel threads per bft worker (walk-forward --threads). */
+  readonly bftThreads: number;
   readonly keep: string | null;
   readonly reuseRun: boolean;
   readonly json: string;
@@ -275,7 +279,7 @@ interface Options {
 const FLAGS = new Set(['reuse-run', 'suite', 'no-peer']);
 
 function parseOptions(argv: readonly string[]): Options {
-  const known = new Set(['markets', 'suite-seed', 'experiment', 'seeds', 'peer-jobs', 'threads', 'peer-training', 'workers', 'keep', 'json']);
+  const known = new Set(['markets', 'suite-seed', 'experiment', 'seeds', 'peer-jobs', 'threads', 'peer-training', 'workers', 'bft-threads', 'keep', 'json']);
   const values = new Map<string, string>();
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
@@ -320,6 +324,7 @@ function parseOptions(argv: readonly string[]): Options {
     threads: count('threads', 1),
     peerTraining,
     workers: count('workers', cores),
+    bftThreads: count('bft-threads', 1),
     keep,
     reuseRun,
     json: resolve(values.get('json') ?? (keep ? join(keep, 'quality.json') : join(tmpdir(), 'bft-quality.json'))),
@@ -400,12 +405,24 @@ interface MarketResult {
   /** export and peer: null with --no-peer. */
   readonly seconds: { store: number; bft: number; export: number | null; peer: number | null };
   readonly bftJobs: number;
+  /** Training samples times epochs run over the walk-forward, bft's (null for a reused run) and the peer's (null without one). */
+  readonly sampleEpochs: { readonly bft: number | null; readonly peer: number | null };
   readonly peer: PeerOutput['meta'] | null;
   readonly exported: { samples: number; bars: number; notes: Record<string, number> } | null;
   readonly bftCheck: string;
 }
 
 const since = (t: number): number => (performance.now() - t) / 1000;
+
+/** The peer's training samples times epochs run, over folds and seeds. */
+function peerSampleEpochs(out: PeerOutput): number {
+  return out.folds.reduce((sum, f) => sum + f.trainSamples * f.seeds.reduce((e, s) => e + s.epochs, 0), 0);
+}
+
+/** "N sample-epochs/s" of a walk-forward, or '' when it is not known. */
+function throughput(sampleEpochs: number | null, seconds: number | null): string {
+  return sampleEpochs === null || seconds === null || seconds <= 0 ? '' : `, ${Math.round(sampleEpochs / seconds)} training samples x epochs per s`;
+}
 
 /**
  * The newest finished run of `x` in the store whose config is x's (for --reuse-run): the whole
@@ -471,6 +488,8 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
     let runId = o.reuseRun ? await reusableRun(store, x) : null;
     const reusedRun = runId !== null;
     let jobsRun = 0;
+    // Training samples times epochs run, summed over the jobs: the walk-forward's training throughput.
+    let bftSampleEpochs = 0;
     if (runId !== null) log(`bft: reusing finished run ${runId} of ${x.name}`);
     else {
       if (o.reuseRun) log(`bft: no finished run of this exact ${x.name} config in the kept store: walking forward`);
@@ -480,8 +499,10 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
         experiment: x,
         experimentsDir: join(dir, 'experiments'),
         workers: o.workers,
+        threads: o.bftThreads,
         log: (l) => log(`bft: ${l}`),
         onJob: (done, total, r) => {
+          bftSampleEpochs += r.trainSamples * r.epochs;
           // A line every tenth of the jobs keeps the log short.
           if (done === total || Math.floor((10 * done) / total) > last) {
             last = Math.floor((10 * done) / total);
@@ -584,6 +605,7 @@ async function runMarket(m: Market, o: Options, python: string | null, base: str
       fit,
       seconds: { store: storeSeconds, bft: bftSeconds, export: peerRun?.exportSeconds ?? null, peer: peerRun?.peerSeconds ?? null },
       bftJobs: jobsRun,
+      sampleEpochs: { bft: jobsRun > 0 ? bftSampleEpochs : null, peer: peerRun ? peerSampleEpochs(peerRun.output) : null },
       peer: peerRun?.output.meta ?? null,
       exported: peerRun?.exported ?? null,
       bftCheck: crossCheck(evaluation, scores, models),
@@ -735,7 +757,7 @@ function printMarket(r: MarketResult, log: Log): void {
     log(`truth.json: design ${r.truth.design ?? 'last-hour-volume'}, planted ${r.truth.featureName} (rho ${r.truth.rho}); expected hit rate of the feature's sign ${r.truth.expectedHitRate ?? 'n/a'}${check}`);
   }
   log(`fit (means over folds): ${Object.entries(r.fit).map(([k, v]) => `${k} train accuracy ${f3(v.trainAccuracy)}, ${v.epochs.toFixed(1)} epochs (best ${v.bestEpoch.toFixed(1)})`).join('; ')}`);
-  log(`time: store ${r.seconds.store.toFixed(0)} s, bft walk-forward ${r.seconds.bft.toFixed(0)} s (${r.reusedRun ? 'reused' : `${r.bftJobs} jobs`}), ${peerTime(r)}`);
+  log(`time: store ${r.seconds.store.toFixed(0)} s, bft walk-forward ${r.seconds.bft.toFixed(0)} s (${r.reusedRun ? 'reused' : `${r.bftJobs} jobs`}${throughput(r.sampleEpochs.bft, r.seconds.bft)}), ${peerTime(r)}`);
   log(`check: scoring ${r.bftCheck}`);
 }
 
@@ -744,7 +766,7 @@ function peerTime(r: MarketResult): string {
   if (p === null) return 'no peer (--no-peer)';
   const loaded = p.blas.loaded.map((l) => l.split('/').pop()!);
   const blas = `${p.blas.built.join(' ') || 'build unknown'}, loaded ${loaded.filter((l) => l.includes('openblas')).join(', ') || loaded.join(', ') || 'none'}`;
-  return `export ${(r.seconds.export ?? 0).toFixed(0)} s, peer ${(r.seconds.peer ?? 0).toFixed(0)} s (torch ${p.torch}, ${p.jobs} process(es) x ${p.threads} thread(s), BLAS ${blas}, ${p.seeds} seed(s) per fold)`;
+  return `export ${(r.seconds.export ?? 0).toFixed(0)} s, peer ${(r.seconds.peer ?? 0).toFixed(0)} s (torch ${p.torch}, ${p.jobs} process(es) x ${p.threads} thread(s), BLAS ${blas}, ${p.seeds} seed(s) per fold${throughput(r.sampleEpochs.peer, r.seconds.peer)})`;
 }
 
 // The summary of a run over several markets (a suite): one row per market, the numbers the
@@ -846,7 +868,7 @@ async function main(): Promise<void> {
   const base = o.keep ?? mkdtempSync(join(tmpdir(), 'bft-quality-'));
   mkdirSync(base, { recursive: true });
   const peer = o.peer ? `peer ${o.peerJobs} process(es) x ${o.threads} thread(s), ${o.seeds} seed(s) per fold, ${o.peerTraining === 'bft' ? "bft's training settings" : 'its own training settings'}` : 'no peer (--no-peer)';
-  log(`bench:quality: markets ${o.markets.map((m) => m.name).join(', ')}; bft ${o.workers} worker(s), ${peer}; ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), node ${process.version}; files in ${base}`);
+  log(`bench:quality: markets ${o.markets.map((m) => m.name).join(', ')}; bft ${o.workers} worker(s) x ${o.bftThreads} kernel thread(s), ${peer}; ${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'cpu'}), node ${process.version}; files in ${base}`);
   const results: MarketResult[] = [];
   try {
     for (const m of o.markets) results.push(await runMarket(m, o, python, base, log));
