@@ -3,9 +3,10 @@
 // the mask and dy where tfjs keeps them and writes h, c, the gates, dxProj and dU straight into
 // tensors tfjs allocated: no copy in or out of the kernel, no fresh multi-MB JS arrays (whose
 // page faults cost as much as the recurrence, measured with scratch profiles), and no upload of
-// the results.
+// the results. On tfjs's threaded build (backend.ts, kernel threads > 1) the heap is shared and
+// each call is split by samples over the kernel's threads (threads.ts), every part in place too.
 //
-// This reads tfjs-backend-wasm internals (the emscripten module's `asm.memory`, `makeOutput`,
+// This reads tfjs-backend-wasm internals (the emscripten module's `asm.memory` or `wasmMemory`, `makeOutput`,
 // `getMemoryOffset`); tfjsHeapRnn() returns null when they are not as expected, and the layers
 // fall back to the copying kernel (wasm.ts), which computes the same numbers.
 
