@@ -2,6 +2,7 @@
 // rolling accuracy, accuracy by regime, calibration. Data go inline, so a spec renders without
 // any file or network; ./svg.ts turns a spec into SVG.
 
+import { rollingMean } from '../features/rolling.js';
 import type { Evaluation, StrategyRow } from '../futures/evaluate.js';
 
 /** A Vega-Lite (v5/v6) top-level spec; kept loose because vega-lite's own type is vast. */
@@ -13,19 +14,6 @@ export interface Chart {
   /** One sentence under the chart: what is drawn and how it is computed. */
   readonly caption: string;
   readonly spec: VegaLiteSpec;
-}
-
-/** Mean of the last `window` values at each i (NaN until `window` values exist). */
-export function rollingMean(values: ArrayLike<number>, window: number): Float64Array {
-  if (!Number.isInteger(window) || window < 1) throw new RangeError(`rolling window must be a positive integer, got ${window}`);
-  const out = new Float64Array(values.length).fill(Number.NaN);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    sum += values[i]!;
-    if (i >= window) sum -= values[i - window]!;
-    if (i >= window - 1) out[i] = sum / window;
-  }
-  return out;
 }
 
 /** Equity minus its running peak (the peak starts at 0, before day 1): <= 0. */

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { calibrationBins, drawdownOf, reportCharts, rollingMean } from '../../src/report/charts.js';
+import { calibrationBins, drawdownOf, reportCharts } from '../../src/report/charts.js';
 import { renderSvg } from '../../src/report/svg.js';
 import { fixtureEvaluation, fixturePaths } from '../helpers/evaluation.js';
 
 describe('chart series', () => {
-  it('rollingMean is NaN until the window fills, then the mean of the last w values', () => {
-    const r = Array.from(rollingMean([1, 0, 1, 1, 0, 0], 3));
-    expect(r.slice(0, 2).every(Number.isNaN)).toBe(true);
-    expect(r.slice(2)).toEqual([2 / 3, 2 / 3, 2 / 3, 1 / 3]);
-    expect(() => rollingMean([1], 0)).toThrow(/positive integer/);
-  });
-
   it('drawdownOf measures from the running peak, which starts at 0', () => {
     expect(Array.from(drawdownOf([-0.01, 0.02, 0.01, 0.03, 0.0]))).toEqual([-0.01, 0, -0.01, 0, -0.03]);
   });
