@@ -15,6 +15,7 @@ import { indicesOf, regimeSplits, type RegimeLabel, type RegimeOptions } from '.
 import type { PathsEvaluation } from './paths.js';
 import { ensembleByDate, testDayMoves } from './test-days.js';
 import type { PredictionRecord } from '../eval/run/runs.js';
+import { drawdownRows, foldRows, monthlyReturns, probabilityBuckets, sharpeDifference, yearRows, type BucketRow, type DrawdownRow, type FoldRow, type MonthReturn, type SharpeComparison, type StrategyRecord, type YearRow } from './breakdowns.js';
 import { accuracyDifference, accuracyVersus, meanVersusZero, type TestResult } from '../eval/score/significance.js';
 
 /** The timed product's continuous contract, back-adjusted closes (what factors and regimes read). */
@@ -84,6 +85,10 @@ export interface StrategyRow {
   readonly sharpe: TestResult;
   /** Cumulative net return (fraction of one notional), per test date: the equity curve. */
   readonly equity: readonly number[];
+  /** Per test date: the net return, the position held over t -> t+1 and the contracts traded at the close of t. */
+  readonly netReturn: readonly number[];
+  readonly position: readonly number[];
+  readonly turnover: readonly number[];
 }
 
 export interface GapRow {
@@ -115,6 +120,22 @@ export interface Evaluation {
   /** Per model, the seed-averaged P(up) by date, and the labels (for calibration charts). */
   readonly probability: Readonly<Record<string, readonly number[]>>;
   readonly label: readonly number[];
+  /** Per date, the next-day move of the traded contract in ticks. */
+  readonly moveTicks: readonly number[];
+  /** Per calendar year: every model's strategy and buy-and-hold (always-long's calls). */
+  readonly years: readonly YearRow[];
+  /** The headline model's strategy by calendar month. */
+  readonly monthly: readonly MonthReturn[];
+  /** The headline model's strategy: its five deepest drawdowns. */
+  readonly drawdowns: readonly DrawdownRow[];
+  /** Per model, the days in probability quintiles: up share and mean next-day ticks. */
+  readonly buckets: readonly BucketRow[];
+  /** Per model, the days in probability deciles (the calibration chart). */
+  readonly calibration: readonly BucketRow[];
+  /** The headline model's strategy against every other strategy: Sharpe difference on the same days. */
+  readonly versus: readonly SharpeComparison[];
+  /** Each fold scored on its own predictions. */
+  readonly folds: readonly FoldRow[];
   /** CPCV runs: every backtest path scored (paths.ts); the figures above average all folds testing a date. */
   readonly paths?: PathsEvaluation;
 }
@@ -174,9 +195,12 @@ export function evaluate(input: EvaluationInput): Evaluation {
       stats: strategyStats(pnl, input.periodsPerYear),
       sharpe: meanVersusZero(pnl.netReturn, { ...boot, sharpe: { periodsPerYear: input.periodsPerYear } }),
       equity: Array.from(pnl.netReturn, (r) => (sum += r)),
+      netReturn: Array.from(pnl.netReturn),
+      position: Array.from(pnl.position),
+      turnover: Array.from(pnl.turnover),
     });
   };
-  for (const m of models) run(m, 'model', `${m}: ${describeRule(input.rule)}`, positionsFromProb(prob.get(m)!, input.rule));
+  for (const m of models) run(m, 'model', describeRule(input.rule), positionsFromProb(prob.get(m)!, input.rule));
   const factors = traditionalFactors(input.series.close, seriesRow);
   for (const f of factors) run(f.name, 'factor', f.description, f.signal);
   const bh = buyAndHold(n);
@@ -189,12 +213,17 @@ export function evaluate(input: EvaluationInput): Evaluation {
   run(`${models[0]} + factors`, 'combination', `${Math.round(w * 100)}% ${models[0]} (2p-1) + ${Math.round((1 - w) * 100)}% equal-weighted ${factors.map((f) => f.name).join(', ')}; sign as position`, sign(combineSignals(parts, weights)));
   run('factors only', 'combination', `equal-weighted ${factors.map((f) => f.name).join(', ')}; sign as position`, sign(combineSignals(factors.map((f) => f.signal), factors.map(() => 1))));
 
+  const isoDates = Array.from(dates, isoDate);
+  const headline = strategies[0]!;
+  const record = (s: StrategyRow, probability: ArrayLike<number>): StrategyRecord => ({ name: s.name, probability, netReturn: s.netReturn });
+  const records = [...models.map((m, i) => record(strategies[i]!, prob.get(m)!)), record(strategies.find((s) => s.kind === 'benchmark')!, always)];
+  const moveTicksOut = Array.from(moveTicks);
   return {
     product: input.product,
     from: isoDate(dates[0]!),
     to: isoDate(dates[n - 1]!),
     days: n,
-    dates: Array.from(dates, isoDate),
+    dates: isoDates,
     models: verdicts,
     alwaysLong: meanAt(alwaysCorrect, null),
     comparisons,
@@ -204,6 +233,14 @@ export function evaluate(input: EvaluationInput): Evaluation {
     correct: Object.fromEntries(models.map((m) => [m, Array.from(correctOf.get(m)!)])),
     probability: Object.fromEntries(models.map((m) => [m, Array.from(prob.get(m)!)])),
     label: Array.from(label),
+    moveTicks: moveTicksOut,
+    years: yearRows(isoDates, label, records, input.periodsPerYear),
+    monthly: monthlyReturns(isoDates, headline.netReturn),
+    drawdowns: drawdownRows(isoDates, headline.equity),
+    buckets: models.flatMap((m) => probabilityBuckets(m, prob.get(m)!, label, moveTicks, 5, boot)),
+    calibration: models.flatMap((m) => probabilityBuckets(m, prob.get(m)!, label, moveTicks, 10, boot)),
+    versus: strategies.slice(1).map((s) => sharpeDifference(records[0]!, { name: s.name, probability: always, netReturn: s.netReturn }, input.periodsPerYear, boot)),
+    folds: foldRows({ product: input.product, models, predictions: input.predictions, rule: input.rule, costs: input.costs, periodsPerYear: input.periodsPerYear }),
   };
 }
 

@@ -11,6 +11,9 @@ import { evaluateRun, type SeriesDataset } from '../futures/evaluate-run.js';
 import { summaryLines } from '../report/markdown.js';
 import { writeRunFiles, type RunFiles } from '../report/run-files.js';
 
+/** A strategy's per-date series, left to metrics.json. */
+type PerDate = 'equity' | 'netReturn' | 'position' | 'turnover';
+
 /** The out-of-sample figures of a run, as its summary tables show them; per-date series are left to metrics.json. */
 export interface EvaluationFigures {
   readonly product: Evaluation['product'];
@@ -21,8 +24,14 @@ export interface EvaluationFigures {
   readonly models: Evaluation['models'];
   readonly comparisons: Evaluation['comparisons'];
   readonly regimes: Evaluation['regimes'];
-  readonly strategies: readonly Omit<StrategyRow, 'equity'>[];
+  readonly strategies: readonly Omit<StrategyRow, PerDate>[];
   readonly gap: Evaluation['gap'];
+  readonly years: Evaluation['years'];
+  readonly monthly: Evaluation['monthly'];
+  readonly drawdowns: Evaluation['drawdowns'];
+  readonly buckets: Evaluation['buckets'];
+  readonly versus: Evaluation['versus'];
+  readonly folds: Evaluation['folds'];
   /** CPCV runs: the number of backtest paths and each model's Sharpe over them. */
   readonly paths?: { readonly paths: number; readonly summary: NonNullable<Evaluation['paths']>['summary'] };
 }
@@ -39,6 +48,12 @@ export function evaluationFigures(e: Evaluation): EvaluationFigures {
     regimes: e.regimes,
     strategies: e.strategies.map((s) => ({ name: s.name, kind: s.kind, description: s.description, stats: s.stats, sharpe: s.sharpe })),
     gap: e.gap,
+    years: e.years,
+    monthly: e.monthly,
+    drawdowns: e.drawdowns,
+    buckets: e.buckets,
+    versus: e.versus,
+    folds: e.folds,
     ...(e.paths ? { paths: { paths: e.paths.paths, summary: e.paths.summary } } : {}),
   };
 }
