@@ -1,20 +1,15 @@
-// The report's charts as Vega-Lite specs (pure): equity curves against the benchmarks, drawdowns,
-// rolling accuracy, accuracy by regime, calibration. Data go inline, so a spec renders without
-// any file or network; ./svg.ts turns a spec into SVG.
+// The report's performance charts as Vega-Lite specs (pure): equity curves against the
+// benchmarks, the headline strategy under water against buy-and-hold, its rolling Sharpe, its
+// exposure and turnover over time, its monthly returns, and (CPCV) its equity on every backtest
+// path. Data go inline, so a spec renders without any file or network; ./svg.ts turns a spec into
+// SVG. Classification charts are in ./classification-charts.ts, the fold plan's in ./fold-charts.ts.
 
 import { rollingMean } from '../features/rolling.js';
 import type { Evaluation, StrategyRow } from '../futures/evaluate.js';
+import { rollingSharpe } from '../eval/score/rolling.js';
+import { alignTo, base, BENCHMARK_COLOUR, lineChart, seriesColours, type Chart } from './chart-kit.js';
 
-/** A Vega-Lite (v5/v6) top-level spec; kept loose because vega-lite's own type is vast. */
-export type VegaLiteSpec = Record<string, unknown>;
-
-export interface Chart {
-  readonly id: string;
-  readonly title: string;
-  /** One sentence under the chart: what is drawn and how it is computed. */
-  readonly caption: string;
-  readonly spec: VegaLiteSpec;
-}
+export type { Chart, VegaLiteSpec } from './chart-kit.js';
 
 /** Equity minus its running peak (the peak starts at 0, before day 1): <= 0. */
 export function drawdownOf(equity: ArrayLike<number>): Float64Array {
@@ -27,84 +22,16 @@ export function drawdownOf(equity: ArrayLike<number>): Float64Array {
   return out;
 }
 
-export interface CalibrationBin {
-  readonly bin: number;
-  readonly n: number;
-  readonly meanProbability: number;
-  /** Share of up outcomes in the bin. */
-  readonly upShare: number;
-}
-
-/**
- * Calibration by quantile bins of the predicted probability: `bins` groups of (nearly) equal size
- * after sorting by probability. Quantile rather than fixed-width bins because a timing model's
- * probabilities sit close to 0.5, where fixed bins would put nearly every day in one or two.
- */
-export function calibrationBins(prob: ArrayLike<number>, label: ArrayLike<number>, bins = 10): CalibrationBin[] {
-  if (prob.length !== label.length) throw new RangeError(`calibration: ${prob.length} probabilities but ${label.length} labels`);
-  const order = Array.from({ length: prob.length }, (_, i) => i)
-    .filter((i) => Number.isFinite(prob[i]!))
-    .sort((a, b) => prob[a]! - prob[b]!);
-  const k = Math.min(bins, order.length);
-  const out: CalibrationBin[] = [];
-  for (let b = 0; b < k; b++) {
-    const lo = Math.floor((b * order.length) / k);
-    const hi = Math.floor(((b + 1) * order.length) / k);
-    let sp = 0;
-    let sl = 0;
-    for (let j = lo; j < hi; j++) {
-      sp += prob[order[j]!]!;
-      sl += label[order[j]!]!;
-    }
-    out.push({ bin: b, n: hi - lo, meanProbability: sp / (hi - lo), upShare: sl / (hi - lo) });
-  }
-  return out;
-}
-
-const WIDTH = 720;
-const HEIGHT = 260;
-const base = (title: string): VegaLiteSpec => ({
-  $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-  title,
-  width: WIDTH,
-  height: HEIGHT,
-  background: 'white',
-  config: { font: 'sans-serif', legend: { orient: 'right', labelLimit: 180 } },
-});
-
 /** Strategies drawn as curves: the models, the combinations and buy-and-hold (factors alone are in the table). */
 function curveStrategies(e: Evaluation): StrategyRow[] {
   return e.strategies.filter((s) => s.kind !== 'factor');
 }
 
-/** Long-format rows {date, series, value}, every `step`-th date and the last (the SVG stays small). */
-function longRows(dates: readonly string[], series: readonly { name: string; values: ArrayLike<number> }[], step: number): Record<string, unknown>[] {
-  const rows: Record<string, unknown>[] = [];
-  for (const s of series) {
-    for (let i = 0; i < dates.length; i++) {
-      if (i % step !== 0 && i !== dates.length - 1) continue;
-      const v = s.values[i]!;
-      if (Number.isFinite(v)) rows.push({ date: dates[i], series: s.name, value: +v.toFixed(6) });
-    }
-  }
-  return rows;
-}
-
-/** Plot every date up to about 1,500 per series, then thin evenly. */
-const stepFor = (n: number): number => Math.max(1, Math.ceil(n / 1500));
-
-function lineChart(title: string, dates: readonly string[], series: { name: string; values: ArrayLike<number> }[], yTitle: string, yFormat: string, rule?: number): VegaLiteSpec {
-  const line = {
-    mark: { type: 'line', strokeWidth: 1.4, interpolate: 'linear' },
-    encoding: {
-      x: { field: 'date', type: 'temporal', title: null },
-      y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format: yFormat } },
-      color: { field: 'series', type: 'nominal', title: null, sort: series.map((s) => s.name) },
-    },
-  };
-  const layers: unknown[] = [line];
-  if (rule !== undefined) layers.push({ data: { values: [{ y: rule }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
-  return { ...base(title), data: { values: longRows(dates, series, stepFor(dates.length)) }, layer: layers };
+/** The headline model's strategy and buy-and-hold: the pair the risk charts compare. */
+function headlinePair(e: Evaluation): [StrategyRow, StrategyRow] {
+  const bh = e.strategies.find((s) => s.kind === 'benchmark');
+  if (!bh) throw new Error('report: the evaluation has no buy-and-hold benchmark');
+  return [e.strategies[0]!, bh];
 }
 
 export function equityChart(e: Evaluation): Chart {
@@ -112,112 +39,79 @@ export function equityChart(e: Evaluation): Chart {
   return {
     id: 'equity',
     title: 'Equity curves against the benchmarks',
-    caption: 'Cumulative net return after costs, as a fraction of one contract notional (daily returns added up), per strategy on the test days; buy-and-hold is the continuous contract.',
-    spec: lineChart('Equity (cumulative net return)', e.dates, series, 'cumulative return', '.1%', 0),
+    caption: 'Cumulative net return after costs, as a fraction of one contract notional (daily returns added up), per strategy on the test days; buy-and-hold (dark grey) is the continuous contract.',
+    spec: lineChart('Equity (cumulative net return)', e.dates, series, seriesColours(e), { yTitle: 'cumulative return', yFormat: '.1%', rule: 0 }),
   };
 }
 
-export function drawdownChart(e: Evaluation): Chart {
-  const series = curveStrategies(e).map((s) => ({ name: s.name, values: drawdownOf(s.equity) }));
+export function underwaterChart(e: Evaluation): Chart {
+  const [h, bh] = headlinePair(e);
   return {
-    id: 'drawdown',
-    title: 'Drawdowns',
-    caption: 'Equity minus its running peak (the peak starts at 0 before the first test day).',
-    spec: lineChart('Drawdown from the running peak', e.dates, series, 'drawdown', '.1%'),
+    id: 'underwater',
+    title: `${h.name} under water, against buy-and-hold`,
+    caption: `How far each strategy's equity is below its own running high (0 at a new high; the high starts at 0 before the first test day), in fractions of one notional: ${h.name} in colour, buy-and-hold in grey. The deepest episodes are in the table below.`,
+    spec: lineChart('Drawdown from the running high', e.dates, [h, bh].map((s) => ({ name: s.name, values: drawdownOf(s.equity) })), seriesColours(e), { yTitle: 'drawdown', yFormat: '.1%', area: true }),
   };
 }
 
-export function rollingAccuracyChart(e: Evaluation, window = 60): Chart {
-  const series = [
-    ...e.models.map((m) => ({ name: m.model, values: rollingMean(e.correct[m.model]!, window) })),
-    { name: 'always-long', values: rollingMean(e.label, window) },
-  ];
+export function rollingSharpeChart(e: Evaluation, periodsPerYear: number, window = 126): Chart {
+  const [h, bh] = headlinePair(e);
   return {
-    id: 'rolling-accuracy',
-    title: `Rolling ${window}-day accuracy`,
-    caption: `Share of correct up/down calls over the last ${window} test days, per model, and the up share (what always-long scores); the dashed line is 50%.`,
-    spec: lineChart(`Rolling ${window}-day accuracy`, e.dates, series, 'accuracy', '.0%', 0.5),
+    id: 'rolling-sharpe',
+    title: `Rolling ${window}-day Sharpe`,
+    caption: `Annualised Sharpe ratio of the daily net returns over the last ${window} test days (about half a year), ${h.name} against buy-and-hold; the dashed line is 0. With ${window} days a Sharpe's 95% interval is about ±${(1.96 * Math.sqrt(periodsPerYear / window)).toFixed(1)} (iid returns), so read the level over time, not one point.`,
+    spec: lineChart(`Rolling ${window}-day Sharpe (annualised)`, e.dates, [h, bh].map((s) => ({ name: s.name, values: rollingSharpe(s.netReturn, window, periodsPerYear) })), seriesColours(e), { yTitle: 'Sharpe', yFormat: '.1f', rule: 0 }),
   };
 }
 
-export function regimeChart(e: Evaluation): Chart {
-  const rows: Record<string, unknown>[] = [];
-  for (const t of e.regimes) {
-    for (const r of t.rows) {
-      if (r.n === 0) continue;
-      for (const m of e.models) {
-        const a = r.accuracy[m.model]!;
-        rows.push({ definition: t.definition, regime: r.label, model: m.model, accuracy: a.estimate, lo: a.lo, hi: a.hi, n: r.n });
-      }
-    }
-  }
-  const models = e.models.map((m) => m.model);
+export function exposureChart(e: Evaluation, window = 21): Chart {
+  const [h] = headlinePair(e);
+  const combo = e.strategies.find((s) => s.kind === 'combination' && s.name.startsWith(`${h.name} +`));
+  const shown = [h, ...(combo ? [combo] : [])];
   return {
-    id: 'regimes',
-    title: 'Accuracy by regime',
-    caption: 'Accuracy per model on all / up / down / sideways test days under each down-market definition, with 95% block-bootstrap intervals; the dashed line is 50%.',
+    id: 'exposure',
+    title: 'Exposure over time',
+    caption: `Mean position over the last ${window} test days (+1 long one contract every day, -1 short every day, 0 flat or as much long as short), for ${shown.map((s) => s.name).join(' and ')}.`,
+    spec: lineChart(`Net exposure (${window}-day mean position)`, e.dates, shown.map((s) => ({ name: s.name, values: rollingMean(s.position, window) })), seriesColours(e), { yTitle: 'mean position', yFormat: '.1f', rule: 0 }),
+  };
+}
+
+export function turnoverChart(e: Evaluation, periodsPerYear: number, window = 63): Chart {
+  const shown = e.strategies.filter((s) => s.kind === 'model' || s.kind === 'combination');
+  return {
+    id: 'turnover',
+    title: 'Turnover over time',
+    caption: `Contracts traded per year (rolls included), from the last ${window} test days (about a quarter), per model strategy and combination. Each contract traded costs the configured commission and slippage on both sides.`,
+    spec: lineChart(`Turnover (${window}-day, contracts per year)`, e.dates, shown.map((s) => ({ name: s.name, values: Float64Array.from(rollingMean(s.turnover, window), (x) => x * periodsPerYear) })), seriesColours(e), { yTitle: 'contracts per year', yFormat: ',.0f' }),
+  };
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function monthlyChart(e: Evaluation): Chart {
+  const h = e.strategies[0]!;
+  const rows = e.monthly.map((m) => ({ year: m.month.slice(0, 4), month: MONTHS[Number(m.month.slice(5, 7)) - 1], r: +m.netReturn.toFixed(6), days: m.days }));
+  const extreme = Math.max(1e-9, ...rows.map((r) => Math.abs(r.r)));
+  const years = [...new Set(rows.map((r) => r.year))];
+  return {
+    id: 'monthly',
+    title: `Monthly returns of ${h.name}`,
+    caption: `Net return of ${h.name} in each calendar month with test days, as a fraction of one notional (blue a gain, red a loss); a month at the start or end of the test span may be partial.`,
     spec: {
-      $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-      title: 'Accuracy by regime (95% intervals)',
-      background: 'white',
-      config: { font: 'sans-serif' },
+      ...base(`Monthly net returns (${h.name})`),
+      height: Math.max(60, 22 * years.length),
       data: { values: rows },
-      facet: { column: { field: 'definition', type: 'nominal', title: null, sort: e.regimes.map((t) => t.definition) } },
-      spec: {
-        width: Math.floor(WIDTH / Math.max(1, e.regimes.length)) - 20,
-        height: HEIGHT,
-        layer: [
-          {
-            mark: { type: 'point', filled: true, size: 45 },
-            encoding: {
-              x: { field: 'regime', type: 'nominal', title: null, sort: ['all', 'up', 'down', 'sideways'] },
-              xOffset: { field: 'model', type: 'nominal', sort: models },
-              y: { field: 'accuracy', type: 'quantitative', scale: { zero: false }, axis: { format: '.0%' } },
-              color: { field: 'model', type: 'nominal', sort: models, title: null },
-              tooltip: [{ field: 'model' }, { field: 'regime' }, { field: 'n' }, { field: 'accuracy', format: '.3f' }],
-            },
-          },
-          {
-            mark: { type: 'rule' },
-            encoding: {
-              x: { field: 'regime', type: 'nominal', sort: ['all', 'up', 'down', 'sideways'] },
-              xOffset: { field: 'model', type: 'nominal', sort: models },
-              y: { field: 'lo', type: 'quantitative' },
-              y2: { field: 'hi' },
-              color: { field: 'model', type: 'nominal', sort: models },
-            },
-          },
-          { data: { values: [{ y: 0.5 }] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } },
-        ],
+      encoding: {
+        x: { field: 'month', type: 'ordinal', sort: MONTHS, scale: { domain: MONTHS }, title: null, axis: { labelAngle: 0, orient: 'top' } },
+        y: { field: 'year', type: 'ordinal', sort: years, title: null },
       },
-    },
-  };
-}
-
-export function calibrationChart(e: Evaluation, bins = 10): Chart {
-  const rows = e.models.flatMap((m) => calibrationBins(e.probability[m.model]!, e.label, bins).map((b) => ({ model: m.model, predicted: b.meanProbability, observed: b.upShare, n: b.n })));
-  const models = e.models.map((m) => m.model);
-  const all = rows.flatMap((r) => [r.predicted, r.observed]);
-  const lo = Math.max(0, Math.floor(Math.min(...all, 0.45) * 20) / 20);
-  const hi = Math.min(1, Math.ceil(Math.max(...all, 0.55) * 20) / 20);
-  return {
-    id: 'calibration',
-    title: 'Calibration',
-    caption: `Observed up share against the mean predicted P(up) in ${bins} quantile bins of each model's probabilities; the dashed diagonal is perfect calibration.`,
-    spec: {
-      ...base('Calibration (quantile bins)'),
-      width: HEIGHT + 80,
-      height: HEIGHT + 80,
-      data: { values: rows },
       layer: [
-        { data: { values: [{ x: lo, y: lo }, { x: hi, y: hi }] }, mark: { type: 'line', strokeDash: [4, 4], color: '#666' }, encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } },
+        { mark: { type: 'rect', stroke: 'white' }, encoding: { color: { field: 'r', type: 'quantitative', title: 'return', scale: { scheme: 'redblue', domain: [-extreme, extreme] }, legend: { format: '.1%', orient: 'right', direction: 'vertical' } } } },
         {
-          mark: { type: 'line', point: true },
+          mark: { type: 'text', fontSize: 10 },
           encoding: {
-            x: { field: 'predicted', type: 'quantitative', title: 'mean predicted P(up)', scale: { domain: [lo, hi] } },
-            y: { field: 'observed', type: 'quantitative', title: 'observed up share', scale: { domain: [lo, hi] } },
-            color: { field: 'model', type: 'nominal', sort: models, title: null },
-            tooltip: [{ field: 'model' }, { field: 'n' }, { field: 'predicted', format: '.3f' }, { field: 'observed', format: '.3f' }],
+            text: { field: 'r', type: 'quantitative', format: '.1%' },
+            color: { condition: { test: `abs(datum.r) > ${0.6 * extreme}`, value: 'white' }, value: 'black' },
           },
         },
       ],
@@ -231,22 +125,14 @@ export function pathsChart(e: Evaluation): Chart | null {
   const headline = e.models[0]!.model;
   const avg = e.strategies.find((s) => s.kind === 'model' && s.name === headline);
   const series = [...e.paths.curves.map((c) => ({ name: `path ${c.path}`, values: alignTo(e.dates, c.dates, c.equity) })), ...(avg ? [{ name: 'all folds averaged', values: avg.equity }] : [])];
+  // The paths in light shades, the average in the headline's own colour.
+  const pathShades = ['#9ecae1', '#a1d99b', '#fdae6b', '#bcbddc', '#fcbba1', '#c7e9c0', '#d9d9d9', '#c6dbef'];
+  const colours = new Map<string, string>(series.map((s, i) => [s.name, pathShades[i % pathShades.length]!]));
+  colours.set('all folds averaged', seriesColours(e).get(headline) ?? BENCHMARK_COLOUR);
   return {
     id: 'paths',
     title: `CPCV paths of ${headline}`,
-    caption: `Cumulative net return of ${headline} on each of the ${e.paths.paths} CPCV backtest paths (one fold's predictions per group), and of the probabilities averaged over every fold testing a date.`,
-    spec: lineChart(`Equity on each CPCV path (${headline})`, e.dates, series, 'cumulative return', '.1%', 0),
+    caption: `Cumulative net return of ${headline} on each of the ${e.paths.paths} CPCV backtest paths (one fold's predictions per group, light lines), and of the probabilities averaged over every fold testing a date.`,
+    spec: lineChart(`Equity on each CPCV path (${headline})`, e.dates, series, colours, { yTitle: 'cumulative return', yFormat: '.1%', rule: 0 }),
   };
-}
-
-/** Values by `dates` placed on `axis` (NaN where a date is missing: not drawn). */
-function alignTo(axis: readonly string[], dates: readonly string[], values: readonly number[]): Float64Array {
-  const at = new Map(dates.map((d, i) => [d, values[i]!]));
-  return Float64Array.from(axis, (d) => at.get(d) ?? Number.NaN);
-}
-
-/** Every chart a run report draws (./sections.ts places each in its section). */
-export function reportCharts(e: Evaluation): Chart[] {
-  const paths = pathsChart(e);
-  return [equityChart(e), drawdownChart(e), rollingAccuracyChart(e), regimeChart(e), calibrationChart(e), ...(paths ? [paths] : [])];
 }

@@ -33,6 +33,8 @@ export interface ReportSection {
   readonly title: string;
   /** The HTML heading carries id="<id>", a link target. */
   readonly anchor?: boolean;
+  /** Set apart in a box (the summary at the top). */
+  readonly box?: boolean;
   readonly blocks: readonly ReportBlock[];
 }
 

@@ -15,17 +15,27 @@ export function escapeHtml(s: string): string {
 }
 
 export function htmlTable(t: Table): string {
-  const cells = (tag: 'th' | 'td', row: readonly string[]): string => `<tr>${row.map((c) => `<${tag}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
+  const text = new Set(t.textColumns ?? []);
+  const cells = (tag: 'th' | 'td', row: readonly string[]): string => `<tr>${row.map((c, i) => `<${tag}${text.has(i) ? ' class="t"' : ''}>${escapeHtml(c)}</${tag}>`).join('')}</tr>`;
   return `<table>\n<thead>${cells('th', t.head)}</thead>\n<tbody>\n${t.rows.map((r) => cells('td', r)).join('\n')}\n</tbody>\n</table>`;
 }
 
-const CSS = `body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;line-height:1.45}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ddd}h3{font-size:1.05em}
-table{border-collapse:collapse;font-size:.85em;margin:.8em 0;display:block;overflow-x:auto}
-th,td{border:1px solid #ddd;padding:.25em .5em;text-align:right;white-space:nowrap}
-th:first-child,td:first-child{text-align:left}thead th{background:#f4f4f4}
-figure{margin:1.2em 0}figcaption{font-size:.85em;color:#555;max-width:760px}
-pre{background:#f7f7f7;padding:.8em;overflow-x:auto;font-size:.8em}`;
+// Tables wrap inside their cells rather than scroll, so a screenshot or a print loses no column;
+// in print every section starts a page, rows and figures do not split, charts shrink to the page.
+const CSS = `body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}h3{font-size:1.05em}
+table{border-collapse:collapse;font-size:.85em;margin:.8em 0;max-width:100%}
+th,td{border:1px solid #ddd;padding:.25em .45em;text-align:right;vertical-align:top;overflow-wrap:break-word}
+th:first-child,td:first-child,th.t,td.t{text-align:left}thead th{background:#f4f4f4}
+figure{margin:1.2em 0;break-inside:avoid}figcaption{font-size:.85em;color:#555;max-width:760px}
+svg{max-width:100%;height:auto}
+pre{background:#f7f7f7;padding:.8em;white-space:pre-wrap;overflow-wrap:anywhere;font-size:.8em}
+section.summary{border:2px solid #0072b2;border-radius:6px;padding:.2em 1.2em .6em;background:#f5f9fc}
+section.summary h2{margin-top:.6em;border:0}
+@media print{@page{size:A4;margin:12mm}body{margin:0;padding:0;max-width:none;font-size:10pt}
+section.report+section.report{break-before:page}section.summary+section.report{break-before:auto}
+table{font-size:8pt}tr,figure{break-inside:avoid}thead{display:table-header-group}h2,h3{break-after:avoid}
+section.summary{background:none}}`;
 
 const heading = (s: ReportSection, level: number): string => `<h${level}${s.anchor ? ` id="${escapeHtml(s.id)}"` : ''}>${escapeHtml(s.title)}</h${level}>`;
 
@@ -53,7 +63,9 @@ function blockParts(b: ReportBlock, level: number, svgOf: ReadonlyMap<Chart, str
 }
 
 function sectionParts(s: ReportSection, level: number, svgOf: ReadonlyMap<Chart, string>): string[] {
-  return [heading(s, level), ...s.blocks.flatMap((b) => blockParts(b, level, svgOf))];
+  const inner = [heading(s, level), ...s.blocks.flatMap((b) => blockParts(b, level, svgOf))];
+  // Top-level sections are <section> elements: the print rules start each on a new page.
+  return level === 2 ? [`<section class="${s.box ? 'summary' : 'report'}">`, ...inner, '</section>'] : inner;
 }
 
 /** The HTML page of a document whose charts are already rendered to SVG (pure). */

@@ -9,6 +9,7 @@ import type { PredictionRecord } from '../eval/run/runs.js';
 import { isoDate } from '../market/calendar.js';
 import { toJson } from '../eval/run/json.js';
 import { renderHtmlDocument } from './html.js';
+import { jsonDocument, type JsonReport } from './json.js';
 import { markdownDocument } from './markdown.js';
 import { runReport, type RunInfo } from './sections.js';
 
@@ -27,14 +28,19 @@ export interface RunFiles {
   readonly html: string;
 }
 
-/** With `overfit` (bft overfit-check), the reports gain its section and overfit.json is written. */
-export async function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[], overfit?: OverfitReport): Promise<RunFiles> {
+/**
+ * Writes the run's files and gives back their paths and the report's sections as JSON (the same
+ * sections as report.md, also in metrics.json under "report"). With `overfit` (bft overfit-check),
+ * the reports gain its section and overfit.json is written.
+ */
+export async function writeRunFiles(dir: string, info: RunInfo, e: Evaluation, predictions: readonly PredictionRecord[], overfit?: OverfitReport): Promise<{ files: RunFiles; report: JsonReport }> {
   const files = { metrics: join(dir, 'metrics.json'), predictions: join(dir, 'predictions.csv'), report: join(dir, 'report.md'), html: join(dir, 'report.html') };
-  writeFileSync(files.metrics, toJson({ run: info, evaluation: e }));
+  const doc = runReport(info, e, overfit);
+  const report = jsonDocument(doc);
+  writeFileSync(files.metrics, toJson({ run: info, evaluation: e, report }));
   writeFileSync(files.predictions, predictionsCsv(predictions));
-  const report = runReport(info, e, overfit);
-  writeFileSync(files.report, markdownDocument(report));
-  writeFileSync(files.html, await renderHtmlDocument(report));
+  writeFileSync(files.report, markdownDocument(doc));
+  writeFileSync(files.html, await renderHtmlDocument(doc));
   if (overfit) writeFileSync(join(dir, 'overfit.json'), toJson(overfit));
-  return files;
+  return { files, report };
 }

@@ -8,13 +8,16 @@ import type { PathsEvaluation, Spread } from '../futures/paths.js';
 export interface Table {
   readonly head: readonly string[];
   readonly rows: readonly (readonly string[])[];
+  /** Columns of text (names, dates, spans) set flush left in HTML; the first always is, numbers are set right. */
+  readonly textColumns?: readonly number[];
 }
 
 export const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : '-');
 export const pct = (x: number, d = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(d)}%` : '-');
-const ci = (i: Interval, d = 3): string => `${fmt(i.estimate, d)} [${fmt(i.lo, d)}, ${fmt(i.hi, d)}]`;
-const pv = (x: number): string => (!Number.isFinite(x) ? '-' : x < 0.001 ? '<0.001' : x.toFixed(3));
+export const ci = (i: Pick<Interval, 'estimate' | 'lo' | 'hi'>, d = 3): string => `${fmt(i.estimate, d)} [${fmt(i.lo, d)}, ${fmt(i.hi, d)}]`;
+export const pv = (x: number): string => (!Number.isFinite(x) ? '-' : x < 0.001 ? '<0.001' : x.toFixed(3));
 
+/** Accuracy against chance and against always-long (the probabilistic scores are in scoreTable). */
 export function classificationTable(e: Evaluation): Table {
   const row = (v: ModelVerdict): string[] => [
     v.model,
@@ -23,15 +26,18 @@ export function classificationTable(e: Evaluation): Table {
     pv(v.versusHalf.p),
     `${fmt(v.versusAlwaysLong.estimate)} [${fmt(v.versusAlwaysLong.lo)}, ${fmt(v.versusAlwaysLong.hi)}]`,
     pv(v.versusAlwaysLong.p),
-    fmt(v.metrics.balancedAccuracy),
-    ci(v.auc),
-    fmt(v.metrics.logLoss),
-    fmt(v.metrics.brier),
-    fmt(v.metrics.mcc),
   ];
   return {
-    head: ['model', 'days', 'accuracy [95% CI]', 'p vs 50%', 'minus always-long [95% CI]', 'p', 'balanced acc', 'AUC [95% CI]', 'log-loss', 'Brier', 'MCC'],
-    rows: [...e.models.map(row), ['always-long', String(e.days), fmt(e.alwaysLong), '-', '-', '-', '0.500', '-', '-', '-', '-']],
+    head: ['model', 'days', 'accuracy [95% CI]', 'p vs 50%', 'minus always-long [95% CI]', 'p'],
+    rows: [...e.models.map(row), ['always-long', String(e.days), fmt(e.alwaysLong), '-', '-', '-']],
+  };
+}
+
+/** Balanced accuracy, AUC and the probabilistic scores (log-loss, Brier) and MCC. */
+export function scoreTable(e: Evaluation): Table {
+  return {
+    head: ['model', 'balanced acc', 'AUC [95% CI]', 'log-loss', 'Brier', 'MCC'],
+    rows: [...e.models.map((v) => [v.model, fmt(v.metrics.balancedAccuracy), ci(v.auc), fmt(v.metrics.logLoss), fmt(v.metrics.brier), fmt(v.metrics.mcc)]), ['always-long', '0.500', '-', '-', '-', '-']],
   };
 }
 
@@ -63,9 +69,11 @@ export function regimeTable(e: Evaluation, t: RegimeTable): Table {
   };
 }
 
+/** Return and risk per strategy (trading figures are in tradingTable). */
 export function strategyTable(rows: readonly StrategyRow[]): Table {
   return {
-    head: ['strategy', 'kind', 'ann. return', 'ann. vol', 'Sharpe [95% CI]', 'p', 'Sortino', 'max DD', 'Calmar', 'turnover/yr', 'hit rate', 'profit factor', 'ticks', 'CNY / contract'],
+    head: ['strategy', 'kind', 'ann. return', 'ann. vol', 'Sharpe [95% CI]', 'p', 'Sortino', 'max DD', 'Calmar'],
+    textColumns: [1],
     rows: rows.map((s) => [
       s.name,
       s.kind,
@@ -76,12 +84,15 @@ export function strategyTable(rows: readonly StrategyRow[]): Table {
       fmt(s.stats.sortino, 2),
       pct(s.stats.maxDrawdown, 2),
       fmt(s.stats.calmar, 2),
-      fmt(s.stats.turnover, 0),
-      pct(s.stats.hitRate),
-      fmt(s.stats.profitFactor, 2),
-      fmt(s.stats.totalTicks, 0),
-      fmt(s.stats.totalCny, 0),
     ]),
+  };
+}
+
+/** Trading per strategy: turnover, hit rate, profit factor and the P&L of one contract in ticks and CNY. */
+export function tradingTable(rows: readonly StrategyRow[]): Table {
+  return {
+    head: ['strategy', 'turnover/yr', 'hit rate', 'profit factor', 'ticks', 'CNY / contract'],
+    rows: rows.map((s) => [s.name, fmt(s.stats.turnover, 0), pct(s.stats.hitRate), fmt(s.stats.profitFactor, 2), fmt(s.stats.totalTicks, 0), fmt(s.stats.totalCny, 0)]),
   };
 }
 
@@ -104,6 +115,7 @@ export function pathSummaryTable(p: PathsEvaluation): Table {
 /** CPCV: every path of every model. */
 export function pathRowsTable(p: PathsEvaluation): Table {
   return {
+    textColumns: [1],
     head: ['path', 'model', 'days', 'accuracy', 'annual Sharpe', 'net return'],
     rows: p.rows.map((r) => [String(r.path), r.model, String(r.days), fmt(r.accuracy), fmt(r.sharpe, 2), pct(r.netReturn)]),
   };

@@ -3,13 +3,16 @@
 // written (metrics.json, predictions.csv, report.md, report.html) and its headline figures given
 // back to the engine and the command line.
 
+import { join } from 'node:path';
 import type { Evaluation, StrategyRow } from '../futures/evaluate.js';
-import { describePlan } from '../eval/plan/folds.js';
+import { datedPlan, describePlan } from '../eval/plan/folds.js';
 import type { FinishedRun, RunVerdict } from '../eval/run/kind.js';
 import type { OverfitReport } from '../overfit/analysis.js';
 import { evaluateRun, type SeriesDataset } from '../futures/evaluate-run.js';
 import { summaryLines } from '../report/markdown.js';
+import type { JsonReport } from '../report/json.js';
 import { writeRunFiles, type RunFiles } from '../report/run-files.js';
+import type { RunInfo } from '../report/sections.js';
 
 /** A strategy's per-date series, left to metrics.json. */
 type PerDate = 'equity' | 'netReturn' | 'position' | 'turnover';
@@ -32,6 +35,8 @@ export interface EvaluationFigures {
   readonly buckets: Evaluation['buckets'];
   readonly versus: Evaluation['versus'];
   readonly folds: Evaluation['folds'];
+  /** The report's sections (the same as report.md): text and tables as printed. */
+  readonly report?: JsonReport;
   /** CPCV runs: the number of backtest paths and each model's Sharpe over them. */
   readonly paths?: { readonly paths: number; readonly summary: NonNullable<Evaluation['paths']>['summary'] };
 }
@@ -58,6 +63,9 @@ export function evaluationFigures(e: Evaluation): EvaluationFigures {
   };
 }
 
+/** What each built-in model kind reads, as the report's verdict names it. */
+const MODEL_NOTES: Readonly<Record<string, string>> = { dual: 'daily and minute bars', daily: 'daily bars only', minute: 'minute bars only', logit: 'logistic regression' };
+
 /** Scores a finished timing run from the store. */
 export function evaluateTimingRun(run: FinishedRun<SeriesDataset>): Promise<Evaluation> {
   return evaluateRun(run.store, run.experiment, run.runId, run.dataset.series, run.models.map((m) => m.label), run.plan);
@@ -70,7 +78,7 @@ export function evaluateTimingRun(run: FinishedRun<SeriesDataset>): Promise<Eval
 export async function timingVerdict(run: FinishedRun<SeriesDataset>, evaluation: Evaluation, overfit?: OverfitReport): Promise<RunVerdict<EvaluationFigures, RunFiles>> {
   const x = run.experiment;
   const st = x.strategy;
-  const info = {
+  const info: RunInfo = {
     runId: run.runId,
     experiment: x.name,
     folds: run.plan.folds.length,
@@ -79,10 +87,15 @@ export async function timingVerdict(run: FinishedRun<SeriesDataset>, evaluation:
       `models: ${run.models.map((m) => `${m.label} (${m.spec.kind === 'logit' ? 'logistic regression on the last day' : `${m.spec.kind} ${m.spec.cell} ${m.spec.units} units, ${m.spec.rnn}`})`).join(', ')}; ${x.walkForward.seeds} seed(s) per fold, probabilities averaged`,
       `labels: next-day move (${run.dataset.config.execution}), ${run.dataset.config.labels}; costs ${st.commissionTicks} + ${st.slippageTicks} ticks per side; rule ${JSON.stringify(st.rule)}; factor-timing weight ${st.factorWeight}`,
     ],
+    plan: datedPlan(run.plan, run.dataset.samples.date),
+    // The run's resolved config is kept beside it: running it again repeats the run.
+    command: `bft walk-forward --config ${join(run.dir, 'config.json')}`,
+    modelNotes: Object.fromEntries(run.models.map((m) => [m.label, MODEL_NOTES[m.spec.kind] ?? `${m.spec.kind} model`])),
+    periodsPerYear: st.periodsPerYear,
   };
-  const files = await writeRunFiles(run.dir, info, evaluation, run.predictions, overfit);
+  const { files, report } = await writeRunFiles(run.dir, info, evaluation, run.predictions, overfit);
   return {
-    figures: evaluationFigures(evaluation),
+    figures: { ...evaluationFigures(evaluation), report },
     summary: {
       accuracy: Object.fromEntries(evaluation.models.map((m) => [m.model, m.accuracy])),
       days: evaluation.days,

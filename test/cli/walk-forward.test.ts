@@ -90,7 +90,9 @@ describe('bft walk-forward', () => {
     expect(run.out).toMatch(/\| logit \| 4 \| 0\.\d{3} ± 0\.\d{3} \[/);
     const dir = join(experiments, 'cpcv', 'runs', id!);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/## CPCV backtest paths[\s\S]*\| path \| model \| days \|/);
-    expect(readFileSync(join(dir, 'report.html'), 'utf8').match(/<figure id="chart-/g)).toHaveLength(6);
+    // The evaluation's charts and the fold timeline, the CPCV paths and the group matrix.
+    expect(readFileSync(join(dir, 'report.html'), 'utf8').match(/<figure id="chart-/g)).toHaveLength(13);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<figure id="chart-cpcv-groups"');
     const cmp = bft(['runs', 'compare', id!, '--db', db]);
     expect(cmp.code, cmp.err).toBe(0);
     expect(cmp.out).toMatch(/CPCV path Sharpe mean \[min, max\]/);
@@ -114,7 +116,11 @@ describe('bft walk-forward', () => {
     const metrics = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
     expect(metrics.evaluation.models.map((m: { model: string }) => m.model)).toEqual(['logit', 'daily-gru']);
     expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toMatch(/## Down markets/);
-    expect(readFileSync(join(runDir, 'report.html'), 'utf8').match(/<figure id="chart-/g)).toHaveLength(5);
+    expect(readFileSync(join(runDir, 'report.html'), 'utf8').match(/<figure id="chart-/g)).toHaveLength(11);
+    // The summary names the command that repeats the run; metrics.json has the report's sections.
+    expect(readFileSync(join(runDir, 'report.md'), 'utf8')).toContain(`bft walk-forward --config ${join(runDir, 'config.json')}`);
+    expect(metrics.report.sections.map((x: { id: string }) => x.id).slice(0, 2)).toEqual(['summary', 'settings']);
+    expect(metrics.evaluation.folds.map((f: { fold: number; days: number }) => [f.fold, f.days])).toEqual([[0, 12], [1, 12], [2, 12]]);
     expect(full.out).toContain(`report: ${join(runDir, 'report.html')}`);
 
     // Second run: kill -9 as soon as its first job is on disk. Node itself, not the tsx wrapper

@@ -5,6 +5,7 @@ import { evaluate, type Evaluation } from '../../src/futures/evaluate.js';
 import { evaluatePaths, type PathsEvaluation } from '../../src/futures/paths.js';
 import type { PredictionRecord } from '../../src/eval/run/runs.js';
 import { dayNumber } from '../../src/market/calendar.js';
+import { datedPlan, planFolds, type DatedPlan, type FoldPlanConfig } from '../../src/eval/plan/folds.js';
 import { SeededRng } from '../../src/models/seed.js';
 
 /** 300 trading days of a random walk, and predictions of three models on the last 200. */
@@ -72,4 +73,11 @@ export function fixturePaths(): PathsEvaluation {
     costs: { commissionTicks: 0.06, slippageTicks: 0.5 },
     periodsPerYear: 243,
   });
+}
+
+/** The fixture's dates laid out as a plan: four expanding folds testing 50 days each (as the predictions' folds), or 15 CPCV folds. */
+export function fixturePlan(scheme: 'expanding' | 'cpcv' = 'expanding'): DatedPlan {
+  const { date } = evaluationFixture();
+  const cfg: FoldPlanConfig = scheme === 'cpcv' ? { scheme, groups: 6, testGroups: 2, validationDays: 20, purgeDays: 2, embargoDays: 2 } : { scheme, trainDays: 98, validationDays: 20, testDays: 49, stepDays: 50, purgeDays: 2, embargoDays: 0 };
+  return datedPlan(planFolds(date, 299, cfg), date);
 }

@@ -1,13 +1,13 @@
 // report.html as a reader sees it: opened in headless Chromium (Debian's, driven by
 // playwright-core) with the network cut, every chart drawn, every table filled.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { escapeHtml, htmlTable, renderHtmlReport } from '../../src/report/html.js';
 import type { RunInfo } from '../../src/report/sections.js';
-import { fixtureEvaluation } from '../helpers/evaluation.js';
+import { fixtureEvaluation, fixturePlan } from '../helpers/evaluation.js';
 import { tempDir } from '../helpers/fixtures.js';
 
 const CHROMIUM = process.env['BFT_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -20,7 +20,13 @@ const info: RunInfo = {
   folds: 4,
   planLines: ['4 folds, expanding training', 'fold 0 ...'],
   settings: ['models: perfect, coin, long'],
+  plan: fixturePlan(),
+  command: 'bft walk-forward --config experiments/fixture/runs/20260101-000000/config.json',
 };
+
+/** A4 is 210 mm wide; less the 12 mm print margins of report.html, at 96 px per inch. */
+const A4_PRINTABLE_PX = Math.floor(((210 - 2 * 12) / 25.4) * 96);
+const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
 describe('report.html', () => {
   const e = fixtureEvaluation();
@@ -52,12 +58,14 @@ describe('report.html', () => {
     expect(htmlTable({ head: ['a', 'b'], rows: [['1', '<2>']] })).toContain('<td>&lt;2&gt;</td>');
   });
 
-  it.skipIf(!haveChromium)('opens in Chromium with no request, draws five charts and fills every table', async () => {
+  it.skipIf(!haveChromium)('opens in Chromium with no request, draws every chart and fills every table', async () => {
     const file = join(tmp.dir, 'report.html');
     writeFileSync(file, html);
-    const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
+    // The network is cut: anything but the file itself is refused.
+    await page.route(/^(?!file:)/, (r) => r.abort());
     const errors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
@@ -75,27 +83,76 @@ describe('report.html', () => {
         return { id: f.id, width: box?.width ?? 0, height: box?.height ?? 0, paths: svg?.querySelectorAll('path').length ?? 0, text: svg?.textContent ?? '' };
       }),
     );
-    expect(charts.map((c) => c.id)).toEqual(['chart-rolling-accuracy', 'chart-calibration', 'chart-regimes', 'chart-equity', 'chart-drawdown']);
+    expect(charts.map((c) => c.id)).toEqual(['rolling-accuracy', 'calibration', 'buckets', 'regimes', 'equity', 'underwater', 'rolling-sharpe', 'exposure', 'turnover', 'monthly', 'fold-timeline'].map((id) => `chart-${id}`));
     for (const c of charts) {
       expect(c.width, c.id).toBeGreaterThan(300);
-      expect(c.height, c.id).toBeGreaterThan(200);
+      expect(c.height, c.id).toBeGreaterThan(100);
       expect(c.paths, c.id).toBeGreaterThan(5);
     }
-    // The legends name the models and the benchmark.
-    const equity = charts.find((c) => c.id === 'chart-equity')!;
-    for (const name of ['perfect', 'coin', 'buy-and-hold', 'factors only']) expect(equity.text).toContain(name);
-    expect(charts.find((c) => c.id === 'chart-regimes')!.text).toContain('drawdown');
+    const textOf = (id: string): string => charts.find((c) => c.id === `chart-${id}`)!.text;
+    // The legends name the models and the benchmark, once each ("perfect", not "perfect: perfect").
+    for (const name of ['perfect', 'coin', 'buy-and-hold', 'factors only']) expect(textOf('equity')).toContain(name);
+    expect(textOf('underwater')).toContain('buy-and-hold');
+    expect(textOf('underwater')).not.toContain('coin');
+    expect(textOf('regimes')).toContain('drawdown');
+    expect(textOf('regimes')).toContain('accuracy (95% interval)');
+    expect(textOf('regimes')).not.toMatch(/accuracy, lo|lo, hi/);
+    expect(textOf('calibration')).toContain('10 bins of 19-20 days');
+    for (const m of ['Jan', 'Jun', 'Dec', '2020', '2021']) expect(textOf('monthly')).toContain(m);
+    for (const k of ['train', 'validation', 'purged / embargoed', 'test', 'fold 3']) expect(textOf('fold-timeline')).toContain(k);
 
-    // Tables: classification (3 models + always-long), per class, comparisons, 3 regime tables, strategies, gap.
-    const rows = await page.$$eval('table', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
-    expect(rows).toEqual([4, 3, 2, 4, 4, 4, e.strategies.length, 1]);
-    // "long" always says up: all of its calls are up calls, every up day is found.
-    const longRow = await page.$$eval('table:nth-of-type(2) tbody tr:nth-child(3) td', (tds) => tds.map((td) => td.textContent));
-    expect(longRow.slice(0, 2)).toEqual(['long', String(e.days)]);
-    expect(longRow[3]).toBe('1.000');
-    const firstRow = await page.$$eval('table:first-of-type tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
-    expect(firstRow[0]).toBe('perfect');
-    expect(firstRow[2]).toMatch(/^1\.000 \[/);
+    // Every label on a time axis names its year.
+    const timeLabels = await page.$$eval('g[aria-label*="time scale"]', (axes) => axes.map((a) => [...a.querySelectorAll('.role-axis-label text')].map((t) => t.textContent ?? '')));
+    expect(timeLabels.length).toBeGreaterThanOrEqual(7);
+    for (const labels of timeLabels) {
+      expect(labels.length).toBeGreaterThan(1);
+      for (const l of labels) expect(l).toMatch(/\b20\d\d\b/);
+    }
+
+    // Tables: every one has rows; the summary's key figures, per year, the drawdowns, the folds.
+    const counts = await page.$$eval('table', (ts) => ts.map((t) => t.querySelectorAll('tbody tr').length));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    const summary = await page.$$eval('section.summary table tbody tr', (trs) => trs.map((tr) => tr.querySelector('td')?.textContent));
+    expect(summary).toEqual(['perfect', 'buy-and-hold']);
+    const tableAfter = (heading: string): Promise<string[][]> =>
+      page.$$eval(
+        'h2, h3',
+        (hs, h) => {
+          let el = hs.find((x) => x.textContent === h)?.nextElementSibling ?? null;
+          while (el && el.tagName !== 'TABLE') el = el.nextElementSibling;
+          return el ? [...el.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')) : [];
+        },
+        heading,
+      );
+    expect(await tableAfter('By year and month')).toHaveLength(e.years.length);
+    expect((await tableAfter('Worst drawdowns of perfect')).length).toBe(e.drawdowns.length);
+    const folds = await tableAfter('Each fold out of sample');
+    expect(folds.map((r) => r[0])).toEqual(['0', '1', '2', '3']);
+    expect((await tableAfter('Fold plan')).length).toBe(info.plan!.folds.length);
+    expect(await tableAfter('Next-day move by predicted probability')).toHaveLength(15);
+
+    // Nothing is wider than the page: at 1280 px on screen, and in print at A4's printable width.
+    const overflow = async (): Promise<{ page: number; widest: number; width: number }> => {
+      const doc = await page.$eval('html', (h) => ({ page: h.scrollWidth, width: h.clientWidth }));
+      const widest = await page.$$eval('table, figure svg, pre', (els) => Math.max(...els.map((t) => t.getBoundingClientRect().right)));
+      return { ...doc, widest };
+    };
+    const screen = await overflow();
+    expect(screen.page).toBeLessThanOrEqual(1280);
+    expect(screen.widest).toBeLessThanOrEqual(screen.width);
+    await page.emulateMedia({ media: 'print' });
+    await page.setViewportSize({ width: A4_PRINTABLE_PX, height: 1100 });
+    const print = await overflow();
+    expect(print.page).toBeLessThanOrEqual(A4_PRINTABLE_PX);
+    expect(print.widest).toBeLessThanOrEqual(A4_PRINTABLE_PX);
+
+    // The A4 print, kept for a reader to look at (test-artifacts/ is not committed).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const pdf = await page.pdf({ path: join(ARTIFACTS, 'report.pdf'), format: 'A4' });
+    writeFileSync(join(ARTIFACTS, 'report.html'), html);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    // A page per section at least (the summary and the settings share the first).
+    expect((pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length).toBeGreaterThanOrEqual(7);
     await page.close();
-  }, 60_000);
+  }, 120_000);
 });

@@ -359,8 +359,8 @@ export interface DatedSpan {
 export interface DatedPlan {
   readonly config: FoldPlanConfig;
   readonly horizon: number;
-  /** CPCV: the groups' date ranges and the number of backtest paths. */
-  readonly cpcv?: { readonly groups: readonly DatedSpan[]; readonly paths: number };
+  /** CPCV: the groups' date ranges, the number of backtest paths and, per path and group, the fold it takes (pathFolds[p][g]). */
+  readonly cpcv?: { readonly groups: readonly DatedSpan[]; readonly paths: number; readonly pathFolds: readonly (readonly number[])[] };
   readonly folds: readonly {
     readonly index: number;
     readonly testGroups?: readonly number[];
@@ -376,7 +376,7 @@ export function datedPlan(plan: FoldPlan, dates: Int32Array): DatedPlan {
   return {
     config: c,
     horizon: plan.horizon,
-    ...(c.scheme === 'cpcv' ? { cpcv: { groups: (plan.cpcv?.groups ?? []).map(span), paths: cpcvPathCount(c.groups, c.testGroups) } } : {}),
+    ...(c.scheme === 'cpcv' ? { cpcv: { groups: (plan.cpcv?.groups ?? []).map(span), paths: cpcvPathCount(c.groups, c.testGroups), pathFolds: plan.cpcv?.paths ?? [] } } : {}),
     folds: plan.folds.map((f) => ({
       index: f.index,
       ...(f.testGroups ? { testGroups: f.testGroups } : {}),
