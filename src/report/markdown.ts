@@ -4,7 +4,7 @@
 import type { Evaluation } from '../futures/evaluate.js';
 import type { OverfitReport } from '../overfit/analysis.js';
 import { runReport, type ReportBlock, type ReportDocument, type ReportSection, type RunInfo } from './sections.js';
-import { classificationTable, comparisonTable, pathSummaryTable, regimeTable, strategyTable, type Table } from './tables.js';
+import { classificationTable, comparisonTable, pathSummaryTable, regimeTable, scoreTable, strategyTable, type Table } from './tables.js';
 
 /** A markdown table (also readable as plain text). */
 export function mdTable(t: Table): string {
@@ -51,6 +51,7 @@ export function summaryLines(e: Evaluation): string[] {
   return [
     `out of sample: ${e.product} ${e.from}..${e.to}, ${e.days} test days`,
     mdTable(classificationTable(e)),
+    mdTable(scoreTable(e)),
     mdTable(comparisonTable(e)),
     ...(trend ? [`down markets (${trend.definition}: ${trend.description})`, mdTable(regimeTable(e, trend))] : []),
     mdTable(strategyTable(e.strategies)),
