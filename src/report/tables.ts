@@ -12,8 +12,10 @@ export interface Table {
   readonly textColumns?: readonly number[];
 }
 
-export const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? x.toFixed(d) : x === Infinity ? 'inf' : '-');
-export const pct = (x: number, d = 1): string => (Number.isFinite(x) ? `${(100 * x).toFixed(d)}%` : '-');
+/** x with d decimals; a value that rounds to zero prints without a sign ("0.0", not "-0.0"). */
+export const fmt = (x: number, d = 3): string => (Number.isFinite(x) ? unsignedZero(x.toFixed(d)) : x === Infinity ? 'inf' : '-');
+export const pct = (x: number, d = 1): string => (Number.isFinite(x) ? `${unsignedZero((100 * x).toFixed(d))}%` : '-');
+const unsignedZero = (s: string): string => (/^-0\.?0*$/.test(s) ? s.slice(1) : s);
 export const ci = (i: Pick<Interval, 'estimate' | 'lo' | 'hi'>, d = 3): string => `${fmt(i.estimate, d)} [${fmt(i.lo, d)}, ${fmt(i.hi, d)}]`;
 export const pv = (x: number): string => (!Number.isFinite(x) ? '-' : x < 0.001 ? '<0.001' : x.toFixed(3));
 
