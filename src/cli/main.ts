@@ -21,6 +21,7 @@ import { signalCommand } from './commands/signal.js';
 import { dailyCommand } from './commands/daily.js';
 import { serveCommand } from './commands/serve.js';
 import { overfitCheckCommand } from './commands/overfit-check.js';
+import { equityCommand } from './commands/equity.js';
 import { EXIT, EXIT_TABLE } from './exit-codes.js';
 import { checkNumbers } from './options.js';
 import { ignoreClosedPipes } from './output.js';
@@ -48,6 +49,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(signalCommand)
       .command(dailyCommand)
       .command(serveCommand)
+      .command(equityCommand)
       .demandCommand(1, 'name a command')
       .strict()
       .recommendCommands()

@@ -23,6 +23,8 @@ export const REJECT_CODES = [
   'store_conflict',
   'unresolved_contract',
   'malformed_line',
+  'bad_stock_code',
+  'not_exchange_day',
 ] as const;
 export type RejectCode = (typeof REJECT_CODES)[number];
 
@@ -95,6 +97,10 @@ export function rejectReason(r: Pick<Reject, 'field' | 'code' | 'value' | 'detai
       return `${r.field}: no contract could be resolved for ${v} (${d})`;
     case 'malformed_line':
       return `${d || 'malformed line'}`;
+    case 'bad_stock_code':
+      return `${r.field}: "${v}" is not an A-share stock code like sh.600000, sz.000001, sz.300750 or sh.688981`;
+    case 'not_exchange_day':
+      return `${r.field}: ${v} is not an SSE/SZSE trading day (${d})`;
   }
 }
 

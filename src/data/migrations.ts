@@ -168,6 +168,36 @@ async function v6(s: Store): Promise<void> {
   `);
 }
 
+// The A-share stock panel (src/data/stocks/): securities, industry classifications with their
+// as-of date, daily bars with the derived return, turnover and limit state, point-in-time
+// fundamentals keyed by announcement date, and index membership (flagged when it is a static list
+// applied back in time). Money in CNY, ratios as fractions, shares in shares.
+async function v7(s: Store): Promise<void> {
+  await s.run(`
+    CREATE TABLE IF NOT EXISTS stock_securities (
+      code VARCHAR PRIMARY KEY, name VARCHAR, exchange VARCHAR NOT NULL, board VARCHAR NOT NULL,
+      list_date DATE, delist_date DATE, ingest_id BIGINT);
+    CREATE TABLE IF NOT EXISTS stock_industries (
+      code VARCHAR NOT NULL, classification VARCHAR NOT NULL, as_of DATE NOT NULL, industry VARCHAR,
+      ingest_id BIGINT, PRIMARY KEY (code, classification, as_of));
+    CREATE TABLE IF NOT EXISTS stock_bars_daily (
+      code VARCHAR NOT NULL, trade_date DATE NOT NULL,
+      open DOUBLE, high DOUBLE, low DOUBLE, close DOUBLE, preclose DOUBLE,
+      volume DOUBLE, amount DOUBLE, turnover DOUBLE, ret DOUBLE, tradable BOOLEAN NOT NULL,
+      is_st BOOLEAN NOT NULL, limit_state TINYINT NOT NULL, float_shares DOUBLE,
+      pe_ttm DOUBLE, pb_mrq DOUBLE, ps_ttm DOUBLE, pcf_ttm DOUBLE, ingest_id BIGINT);
+    CREATE TABLE IF NOT EXISTS stock_fundamentals (
+      code VARCHAR NOT NULL, announced DATE NOT NULL, period DATE NOT NULL,
+      roe DOUBLE, np_margin DOUBLE, gp_margin DOUBLE, net_profit DOUBLE, eps_ttm DOUBLE, revenue DOUBLE,
+      total_shares DOUBLE, float_shares DOUBLE, total_assets DOUBLE, total_liabilities DOUBLE,
+      long_term_debt DOUBLE, book_equity DOUBLE, ingest_id BIGINT,
+      PRIMARY KEY (code, period, announced));
+    CREATE TABLE IF NOT EXISTS index_members (
+      index_code VARCHAR NOT NULL, code VARCHAR NOT NULL, as_of DATE NOT NULL, historical BOOLEAN NOT NULL,
+      ingest_id BIGINT, PRIMARY KEY (index_code, code, as_of));
+  `);
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'bars, specs, ingest log, continuous', up: v1 },
   { version: 2, name: 'walk-forward runs, jobs, predictions', up: v2 },
@@ -175,6 +205,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'runs record the process running them', up: v4 },
   { version: 5, name: 'desk signals with revisions', up: v5 },
   { version: 6, name: 'predictions keyed by instrument (cross-sections)', up: v6 },
+  { version: 7, name: 'A-share stock panel: securities, industries, bars, fundamentals, index members', up: v7 },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,114 @@
+// bft equity ingest FILE... | bft equity panel: the A-share stock panel in the store.
+
+import type { Argv, CommandModule } from 'yargs';
+import { rejectLine } from '../../data/messages.js';
+import { ingestStocks } from '../../data/stocks/ingest.js';
+import { loadPanel } from '../../equity/load.js';
+import { shareOption } from '../options.js';
+import { table } from '../output.js';
+import { withExamples, withJsonOption, withStore, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
+
+interface EquityIngestArgs extends StoreArgs, JsonArgs {
+  files: string[];
+  index?: string | undefined;
+  historical: boolean;
+  classification?: string | undefined;
+  'max-reject-share': number;
+  replace: boolean;
+}
+
+const DATA = '../shared/data';
+
+const ingestCommand: CommandModule<object, EquityIngestArgs> = {
+  command: 'ingest <files..>',
+  describe: 'validate A-share files (daily bars, industries, quarterly reports, securities, index members; layout told by the header) and load them into the store in one transaction',
+  builder: (y: Argv) =>
+    withExamples(withJsonOption(withStoreOptions(y), 'the ingest summary (per file: layout, rows read, loaded, rejected, collapsed; bars new, updated, unchanged; every reject)'), [
+      [`bft equity ingest ${DATA}/ashare-hs300-baostock-daily/*.csv.gz ${DATA}/ashare-hs300-baostock-meta/roe_hs300.csv`, 'bars and quarterly reports'],
+      [`bft equity ingest ${DATA}/ashare-hs300-baostock-meta/hs300_stocks_2026-02-26.csv --index CSI300`, 'a constituent list (a static list, flagged as such)'],
+    ])
+      .positional('files', { type: 'string', demandOption: true, default: undefined, describe: 'CSV files (.csv, .csv.gz) in the BaoStock layouts (docs/data-formats.md)' })
+      .option('index', { type: 'string', describe: 'the index a constituent file lists, e.g. CSI300 (required with such a file)' })
+      .option('historical', { type: 'boolean', default: false, describe: 'the constituent file is a membership history (default: one list applied back in time, flagged as such)' })
+      .option('classification', { type: 'string', describe: 'name of the industry classification of industry files (default: from the file: CSRC, SW1)' })
+      .option('max-reject-share', { type: 'number', default: 0.2, describe: 'abort, writing nothing, when more than this share of rows is rejected' })
+      .option('replace', { type: 'boolean', default: false, describe: 'overwrite stored bars that the files give differently (else such rows are rejected as conflicts)' })
+      .coerce('max-reject-share', shareOption('max-reject-share')) as unknown as Argv<EquityIngestArgs>,
+  handler: (args) =>
+    withStore(args, async (store, out) => {
+      const s = await ingestStocks(store, { files: args.files, index: args.index, historical: args.historical, classification: args.classification, replace: args.replace, maxRejectShare: args['max-reject-share'] });
+      out.result(table(['file', 'layout', 'rows', 'loaded', 'rejected', 'collapsed'], s.files.map((f) => [f.path.split('/').pop()!, f.layout, String(f.rowsRead), String(f.rowsLoaded), String(f.rejected), String(f.collapsed)])));
+      out.result(`ingest ${s.ingestId}: daily bars ${s.bars.inserted} new, ${s.bars.updated} updated, ${s.bars.unchanged} unchanged; ${s.rejects.length} reject(s)`);
+      for (const r of s.rejects.slice(0, 10)) out.result(`  ${rejectLine(r)}`);
+      if (s.rejects.length > 10) out.result(`  ... ${s.rejects.length - 10} more: SELECT * FROM rejects WHERE ingest_id = ${s.ingestId}`);
+      out.document({ store: store.path, ...s });
+    }),
+};
+
+interface PanelArgs extends StoreArgs, JsonArgs {
+  index?: string | undefined;
+  classification?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+const panelCommand: CommandModule<object, PanelArgs> = {
+  command: 'panel',
+  describe: 'what the stock panel holds: dates, stocks, coverage of caps, valuations and reports, the industry classification, and the caveats of its universe',
+  builder: (y: Argv) =>
+    withJsonOption(withStoreOptions(y), 'the panel summary')
+      .option('index', { type: 'string', describe: 'only the members of this index (e.g. CSI300)' })
+      .option('classification', { type: 'string', describe: 'industry classification (default: the one covering the most stocks)' })
+      .option('from', { type: 'string', describe: 'first date (YYYY-MM-DD)' })
+      .option('to', { type: 'string', describe: 'last date (YYYY-MM-DD)' }) as unknown as Argv<PanelArgs>,
+  handler: (args) =>
+    withStore(
+      args,
+      async (store, out) => {
+        const p = await loadPanel(store, { index: args.index, classification: args.classification, from: args.from, to: args.to });
+        const cells = p.dates.length * p.codes.length;
+        const share = (m: ArrayLike<number>): string => `${((100 * Array.prototype.filter.call(m, (x: number) => Number.isFinite(x)).length) / cells).toFixed(1)}%`;
+        const tradable = p.tradable.reduce((a, b) => a + b, 0);
+        const memberRows = args.index ? await store.all<{ historical: boolean; n: number }>(`SELECT historical, count(*) AS n FROM index_members WHERE index_code = $1 GROUP BY 1`, [args.index]) : [];
+        const staticList = memberRows.some((r) => !r.historical);
+        const summary = {
+          from: p.dates[0]!,
+          to: p.dates.at(-1)!,
+          dates: p.dates.length,
+          stocks: p.codes.length,
+          stockDaysTraded: tradable,
+          floatCap: share(p.floatCap),
+          totalCap: share(p.totalCap),
+          bookToPrice: share(p.bookToPrice),
+          reports: p.fundamentals.length,
+          classification: p.classification,
+          industries: p.industries.length,
+          unclassified: [...p.industry].filter((i) => i < 0).length,
+          staticIndexList: staticList,
+        };
+        out.result(
+          table(
+            ['', ''],
+            [
+              ['dates', `${summary.from} .. ${summary.to} (${summary.dates})`],
+              ['stocks', `${summary.stocks}${args.index ? ` (members of ${args.index})` : ''}`],
+              ['stock-days traded', String(tradable)],
+              ['float cap / total cap / book-to-price known', `${summary.floatCap} / ${summary.totalCap} / ${summary.bookToPrice} of stock-days`],
+              ['quarterly reports', String(summary.reports)],
+              ['industries', `${summary.industries} (${p.classification.name} as of ${p.classification.asOf}); ${summary.unclassified} stock(s) unclassified`],
+            ],
+          ),
+        );
+        if (staticList) out.warn(`${args.index} membership is one list applied back in time, not a history: results on it are survivorship-biased`);
+        out.document(summary);
+      },
+      { mode: 'read' },
+    ),
+};
+
+export const equityCommand: CommandModule = {
+  command: 'equity',
+  describe: 'the A-share stock panel and its factors',
+  builder: (y: Argv) => y.command(ingestCommand).command(panelCommand).demandCommand(1, 'name an equity command: ingest, panel'),
+  handler: () => undefined,
+};
