@@ -53,7 +53,7 @@ export interface FactorRegressionInput {
   readonly minStocks?: number;
 }
 
-export type DroppedReason = 'empty_industry' | 'collinear';
+export type DroppedReason = 'empty_industry' | 'collinear' | 'no_data';
 
 export interface DroppedFactor {
   readonly factor: string;
@@ -63,6 +63,8 @@ export interface DroppedFactor {
    * 'collinear': the factor is (numerically) a combination of the factors before it in the order
    * country, industries, styles, e.g. a constant style (a multiple of the country column); it is
    * left out, reported NaN, and the others are estimated without it.
+   * 'no_data' (factorReturnSeries): the style has no exposure on that date (a descriptor window
+   * not yet filled, a field the data lacks); it sits the date out rather than exclude every stock.
    */
   readonly reason: DroppedReason;
 }
@@ -293,12 +295,16 @@ export function factorReturnSeries(panel: FactorPanel, styles: readonly StyleMat
   const skipped: { date: string; reason: 'first_date' | 'too_few_stocks' }[] = [];
   const dropped: (DroppedFactor & { date: string })[] = [];
   if (T > 0) skipped.push({ date: panel.dates[0]!, reason: 'first_date' });
+  const column = new Map(factors.map((f, k) => [f, k]));
   for (let t = 1; t < T; t++) {
     const prev = (m: Float64Array): Float64Array => m.subarray((t - 1) * N, t * N);
     const date = panel.dates[t]!;
+    // A style with no exposure at all on t-1 sits the date out: kept in, its NaNs would exclude every stock.
+    const active = styles.filter((s) => prev(s.exposure).some(Number.isFinite));
+    for (const s of styles) if (!active.includes(s)) dropped.push({ factor: s.name, reason: 'no_data', date });
     const r = factorRegression({
       returns: panel.ret.subarray(t * N, (t + 1) * N),
-      styles: styles.map((s) => ({ name: s.name, exposure: prev(s.exposure) })),
+      styles: active.map((s) => ({ name: s.name, exposure: prev(s.exposure) })),
       industry: options.industryByDate === undefined ? panel.industry : options.industryByDate.subarray((t - 1) * N, t * N),
       industries: panel.industries,
       capWeights: prev(panel.floatCap),
@@ -310,8 +316,11 @@ export function factorReturnSeries(panel: FactorPanel, styles: readonly StyleMat
       skipped.push({ date, reason: 'too_few_stocks' });
       continue;
     }
-    returns.set(r.returns, t * P);
-    tStats.set(r.tStats, t * P);
+    r.factors.forEach((f, k) => {
+      const c = column.get(f)!;
+      returns[t * P + c] = r.returns[k]!;
+      tStats[t * P + c] = r.tStats[k]!;
+    });
     rSquared[t] = r.rSquared;
     residuals.set(r.residuals, t * N);
     for (const d of r.dropped) dropped.push({ ...d, date });

@@ -331,6 +331,23 @@ describe('factorReturnSeries', () => {
     }
   });
 
+  it('a style with no exposure on t-1 sits date t out (NaN, dropped as no_data); the rest are as without it', () => {
+    const late = { name: 'late', exposure: Float64Array.from(styles[0]!.exposure, (x, i) => (i < 2 * N ? Number.NaN : -x)) };
+    const s = factorReturnSeries(panel, [...styles, late]);
+    const P = 1 + K + 3;
+    expect(s.dropped.filter((d) => d.reason === 'no_data')).toEqual([
+      { factor: 'late', reason: 'no_data', date: '2024-01-03' },
+      { factor: 'late', reason: 'no_data', date: '2024-01-04' },
+    ]);
+    const without = factorReturnSeries(panel, styles);
+    for (const t of [1, 2]) {
+      expect(Array.from(s.returns.subarray(t * P, t * P + P - 1))).toEqual(Array.from(without.returns.subarray(t * (P - 1), (t + 1) * (P - 1))));
+      expect(s.returns[t * P + P - 1]).toBeNaN();
+    }
+    // From date 3 on the style has exposures (the negated size, so collinear with size: dropped as such).
+    expect(s.dropped.some((d) => d.date === '2024-01-05' && d.factor === 'late' && d.reason === 'collinear')).toBe(true);
+  });
+
   it('names the matrix whose length does not match dates x stocks', () => {
     expect(() => factorReturnSeries(panel, [{ name: 'size', exposure: new Float64Array(5) }])).toThrow(/style 'size' has length 5, expected 480/);
   });
