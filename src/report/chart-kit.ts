@@ -49,6 +49,13 @@ export function seriesColours(e: Evaluation): ReadonlyMap<string, string> {
   return out;
 }
 
+/** The palette's colours for `names` in order (the benchmark names keep their grey): for charts outside a walk-forward run. */
+export function paletteColours(names: readonly string[]): ReadonlyMap<string, string> {
+  const out = new Map<string, string>();
+  for (const n of names) out.set(n, BENCHMARKS.has(n) ? BENCHMARK_COLOUR : PALETTE[out.size % PALETTE.length]!);
+  return out;
+}
+
 /** A colour channel on `field` drawing `names` (in legend order) in their report colours. */
 export function colourBy(field: string, names: readonly string[], colours: ReadonlyMap<string, string>): Record<string, unknown> {
   return { field, type: 'nominal', sort: names, scale: { domain: names, range: names.map((n) => colours.get(n) ?? BENCHMARK_COLOUR) }, legend: { title: null } };

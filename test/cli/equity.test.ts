@@ -35,6 +35,10 @@ describe('bft equity', () => {
     expect(p.err).toContain('survivorship-biased');
     const again = bft(['equity', 'ingest', daily, '--db', db, '--json', '--max-reject-share', '0.5']);
     expect(JSON.parse(again.out).bars).toEqual({ inserted: 0, updated: 0, unchanged: 4 });
+    // Two stocks are too few to estimate a factor model: one line says why.
+    const f = bft(['equity', 'factors', '--db', db, '--out', join(tmp.dir, 'factors')]);
+    expect(f.code).toBe(2);
+    expect(f.err.trim().split('\n').at(-1)).toMatch(/the factor model estimated no date: a date needs at least 10 more stocks than factors \(2 stocks/);
   }, 60_000);
 
   it('bad input stops with one line and the usage exit code', () => {
@@ -45,7 +49,9 @@ describe('bft equity', () => {
       [['equity', 'ingest', join(tmp.dir, 'missing.csv'), '--db', db], /missing\.csv/],
       [['equity', 'panel', '--db', join(tmp.dir, 'none.duckdb')], /no store at/],
       [['equity', 'panel', '--db', db, '--classification', 'GICS'], /--classification GICS: the store has CSRC/],
-      [['equity'], /name an equity command: ingest, panel/],
+      [['equity'], /name an equity command: ingest, panel, factors/],
+      [['equity', 'factors', '--db', db, '--asof', '2019-01-01', '--out', join(tmp.dir, 'x'), '--quiet'], /--asof 2019-01-01 is before the panel's first date 2024-06-03/],
+      [['equity', 'factors', '--db', db, '--asof', '2019-13-01', '--quiet'], /--asof 2019-13-01: /],
     ] as const) {
       const r = bft([...args]);
       expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(2);

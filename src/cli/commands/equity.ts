@@ -106,9 +106,45 @@ const panelCommand: CommandModule<object, PanelArgs> = {
     ),
 };
 
+interface FactorsArgs extends PanelArgs {
+  asof?: string | undefined;
+  out?: string | undefined;
+}
+
+const factorsCommand: CommandModule<object, FactorsArgs> = {
+  command: 'factors',
+  describe: "fit the style factor model (CNE5-style exposures, daily cross-sectional WLS on country, industries and styles) and report each factor's return over the week, month and year to --asof, with cumulative factor return charts",
+  builder: (y: Argv) =>
+    withExamples(withJsonOption(withStoreOptions(y), 'the factor returns over the week, month and year to date, the files written and the caveats'), [
+      ['bft equity factors --asof 2025-03-28', 'the week to 28 March 2025'],
+      ['bft equity factors --index CSI300 --classification SW1', 'CSI 300 members, Shenwan industries, to the last date'],
+    ])
+      .option('asof', { type: 'string', describe: 'report date (YYYY-MM-DD; default the last date of the panel)' })
+      .option('out', { type: 'string', describe: 'folder for report.md, report.html, report.json and factor-returns.csv (default experiments/equity-factors/runs/<asof>)' })
+      .option('index', { type: 'string', describe: 'only the members of this index (e.g. CSI300)' })
+      .option('classification', { type: 'string', describe: 'industry classification (default: the one covering the most stocks)' })
+      .option('from', { type: 'string', describe: 'first date of the panel (YYYY-MM-DD)' })
+      .option('to', { type: 'string', describe: 'last date of the panel (YYYY-MM-DD)' }) as unknown as Argv<FactorsArgs>,
+  handler: (args) =>
+    withStore(
+      args,
+      async (store, out) => {
+        const { writeFactorReport } = await import('../../equity/factor-files.js');
+        const r = await writeFactorReport(store, { index: args.index, classification: args.classification, from: args.from, to: args.to, asOf: args.asof, out: args.out, command: `bft equity factors${process.argv.slice(4).length > 0 ? ` ${process.argv.slice(4).join(' ')}` : ''}`, onStage: (s) => out.info(s) });
+        out.result(table(['factor', 'week', 'month', 'YTD', 'days', 'mean |t|'], r.rows.filter((x) => x.kind !== 'industry').map((x) => [x.factor, pctCell(x.week), pctCell(x.month), pctCell(x.ytd), String(x.ytdDays), x.meanAbsT.toFixed(2)])));
+        for (const c of r.caveats) out.warn(c);
+        out.result(`report: ${r.files.html} (and report.md, report.json, factor-returns.csv beside it)`);
+        out.document(r);
+      },
+      { mode: 'read' },
+    ),
+};
+
+const pctCell = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '-');
+
 export const equityCommand: CommandModule = {
   command: 'equity',
   describe: 'the A-share stock panel and its factors',
-  builder: (y: Argv) => y.command(ingestCommand).command(panelCommand).demandCommand(1, 'name an equity command: ingest, panel'),
+  builder: (y: Argv) => y.command(ingestCommand).command(panelCommand).command(factorsCommand).demandCommand(1, 'name an equity command: ingest, panel, factors'),
   handler: () => undefined,
 };
