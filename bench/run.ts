@@ -8,7 +8,9 @@
 // Then the walk-forward issue's part: one fixed walk-forward with 1 worker and with every core
 // (bench/walk-forward.ts). And the overfitting issue's: PBO on a 1,000 x 50 matrix with S = 16
 // and the wall time of the quick CI config of bft overfit-check (bench/overfit.ts).
-// Options: --years N (default 10), --keep DIR, --only ingest|models|walkforward|overfit, --samples N
+// And the equity issue's: exposures and daily factor returns of 3,000 synthetic stocks x 5 years,
+// and the real CSI 300 panel end to end (bench/equity.ts).
+// Options: --years N (default 10), --keep DIR, --only ingest|models|walkforward|overfit|equity, --stocks N, --samples N
 // (default 256), --folds N (default 6), --epochs N (default 20).
 
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { ingest, Store } from '../src/data/index.js';
 import { sqlString } from '../src/data/store.js';
 import { benchArg, benchArgs } from './args.js';
 import { benchModels } from './models.js';
+import { benchEquity } from './equity.js';
 import { benchOverfit } from './overfit.js';
 import { benchWalkForward } from './walk-forward.js';
 import { writeSynthMarket } from '../src/synth/index.js';
@@ -28,7 +31,8 @@ const years = Number(arg('years', '10'));
 if (args.includes('--help')) {
   console.log(`npm run bench [-- options]: speed figures measured side by side in one run
 
-  --only ingest|models|walkforward|overfit   one part (default: all four)
+  --only ingest|models|walkforward|overfit|equity   one part (default: all five)
+  --stocks N      synthetic stocks for the equity part (default 3000)
   --years N       years of synthetic one-minute bars to ingest (default 10)
   --keep DIR      keep the generated files in DIR
   --samples N     random samples for the model speeds (default 256)
@@ -36,7 +40,7 @@ if (args.includes('--help')) {
   --epochs N      epochs per walk-forward job (default 20)`);
   process.exit(0);
 }
-const only = arg('only', 'all'); // ingest | models | walkforward | overfit | all
+const only = arg('only', 'all'); // ingest | models | walkforward | overfit | equity | all
 const modelSamples = Number(arg('samples', '256'));
 const keep = arg('keep', '');
 const TARGET = 500_000;
@@ -101,4 +105,8 @@ if (only === 'all' || only === 'walkforward') {
 if (only === 'all' || only === 'overfit') {
   console.log('');
   await benchOverfit((l) => console.log(l));
+}
+if (only === 'all' || only === 'equity') {
+  console.log('');
+  await benchEquity({ stocks: Number(arg('stocks', '3000')), keep: keep ? join(keep, 'equity') : '' }, (l) => console.log(l));
 }

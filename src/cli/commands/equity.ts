@@ -1,5 +1,6 @@
-// bft equity ingest FILE... | bft equity panel: the A-share stock panel in the store.
+// bft equity ingest FILE... | synth | panel | factors: the A-share stock panel in the store and its factor model.
 
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { rejectLine } from '../../data/messages.js';
 import { ingestStocks } from '../../data/stocks/ingest.js';
@@ -106,6 +107,45 @@ const panelCommand: CommandModule<object, PanelArgs> = {
     ),
 };
 
+interface EquitySynthArgs extends StoreArgs, JsonArgs {
+  seed?: number | undefined;
+  stocks?: number | undefined;
+  industries?: number | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  out?: string | undefined;
+}
+
+const synthCommand: CommandModule<object, EquitySynthArgs> = {
+  command: 'synth',
+  describe: 'generate a seeded synthetic A-share market with a known factor model (src/synth/equity/README.md) in the vendor layouts, and ingest it (index SYNTH)',
+  builder: (y: Argv) =>
+    withExamples(withJsonOption(withStoreOptions(y), 'what was generated and the ingest summary'), [
+      ['bft equity synth --stocks 300', 'five years of 300 stocks into the default store'],
+      ['bft equity synth --stocks 3000 --out /tmp/eq --db /tmp/eq.duckdb', 'a large market, its files and truth.json kept'],
+    ])
+      .option('seed', { type: 'number', describe: 'seed (default 7): the same options give the same files, byte for byte' })
+      .option('stocks', { type: 'number', describe: 'stocks, 50 to 5000 (default 300)' })
+      .option('industries', { type: 'number', describe: 'industries, 2 to stocks / 5 (default 20)' })
+      .option('from', { type: 'string', describe: 'first date (default 2020-01-02)' })
+      .option('to', { type: 'string', describe: 'last date (default 2024-12-31)' })
+      .option('out', { type: 'string', describe: 'folder for the CSV files and truth.json (default datasets/synth/equity)' }) as unknown as Argv<EquitySynthArgs>,
+  handler: (args) =>
+    withStore(args, async (store, out) => {
+      const { writeSynthEquityMarket } = await import('../../synth/equity/index.js');
+      const dir = args.out ?? join('datasets', 'synth', 'equity');
+      out.info(`generating ${args.stocks ?? 300} stocks into ${dir}`);
+      const g = writeSynthEquityMarket({ seed: args.seed, stocks: args.stocks, industries: args.industries, from: args.from, to: args.to }, dir);
+      out.info(`ingesting ${g.rows.daily} daily rows`);
+      const f = g.files;
+      const s = await ingestStocks(store, { files: [f.daily, f.industry, f.fundamentals, f.securities, f.universe], index: 'SYNTH' });
+      out.result(`synthetic equity market: ${g.stocks} stocks, ${g.firstDate} .. ${g.lastDate} (${g.days} days); files and truth.json in ${g.outDir}`);
+      out.result(`ingest ${s.ingestId}: daily bars ${s.bars.inserted} new, ${s.bars.updated} updated, ${s.bars.unchanged} unchanged; ${s.rejects.length} reject(s)`);
+      for (const r of s.rejects.slice(0, 10)) out.result(`  ${rejectLine(r)}`);
+      out.document({ store: store.path, generated: g, ingest: s });
+    }),
+};
+
 interface FactorsArgs extends PanelArgs {
   asof?: string | undefined;
   out?: string | undefined;
@@ -145,6 +185,6 @@ const pctCell = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixe
 export const equityCommand: CommandModule = {
   command: 'equity',
   describe: 'the A-share stock panel and its factors',
-  builder: (y: Argv) => y.command(ingestCommand).command(panelCommand).command(factorsCommand).demandCommand(1, 'name an equity command: ingest, panel, factors'),
+  builder: (y: Argv) => y.command(ingestCommand).command(synthCommand).command(panelCommand).command(factorsCommand).demandCommand(1, 'name an equity command: ingest, synth, panel, factors'),
   handler: () => undefined,
 };
