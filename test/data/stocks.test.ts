@@ -180,6 +180,11 @@ describe('bft equity ingest (store)', () => {
     const reports = file('roe.csv', ['code,pubDate,statDate,roeAvg,netProfit,totalShare,liqaShare', 'sh.600000,2024-04-19,2024-03-31,0.03,100,2000000,1500000']);
     const members = file('members.csv', ['updateDate,code,code_name', '2026/2/26,sh.600000,浦发银行']);
     await ingestStocks(store, { files: [daily, industry, reports, members], index: 'CSI300' });
+    // Stocks with bars are listed as securities, from their code and the names the other files give.
+    expect(await store.all(`SELECT code, name, exchange, board, list_date FROM stock_securities ORDER BY code`)).toEqual([
+      { code: 'sh.600000', name: '浦发银行', exchange: 'SSE', board: 'main', list_date: null },
+      { code: 'sz.000001', name: '平安银行', exchange: 'SZSE', board: 'main', list_date: null },
+    ]);
     const p = await loadPanel(store);
     expect(p.dates).toEqual(['2024-04-18', '2024-04-19', '2024-04-22']);
     expect(p.codes).toEqual(['sh.600000', 'sz.000001']);

@@ -54,6 +54,8 @@ interface ParsedFile {
   readonly rejects: Reject[];
   collapsed: number;
   bars: StockBarRecord[];
+  /** Stock names the file gives (industry and constituent files carry them). */
+  readonly names: Map<string, string>;
   /** Parameter rows of the small tables, in their column order. */
   readonly rows: Cell[][];
 }
@@ -143,31 +145,42 @@ async function parseFile(store: Store, path: string, opts: StockIngestOptions): 
   }
   if (layout.name === 'members' && opts.index === undefined) throw new BftError('bad_option', `${path} lists index members: name the index with --index (e.g. --index CSI300)`, { path });
   const file = await readColumns(store, path, header, layout);
-  const f: ParsedFile = { path, layout: layout.name, rowsRead: file.n, rejects: [], collapsed: 0, bars: [], rows: [] };
-  const seen = new Map<string, string>();
+  const f: ParsedFile = { path, layout: layout.name, rowsRead: file.n, rejects: [], collapsed: 0, bars: [], rows: [], names: new Map() };
+  // Key -> the kept row's position (in bars or rows); a repeat is compared field by field only then,
+  // so millions of rows hold one small entry each.
+  const seen = new Map<string, number>();
   for (let i = 0; i < file.n; i++) {
     const check = new RowCheck(path, i + 2, file.row(i));
     const out = parseRow(layout.name, check, opts);
     f.rejects.push(...check.rejects);
     if (out === null) continue;
+    if (out.name && out.name[1] !== null) f.names.set(out.name[0], out.name[1]);
     // A key seen before: the same row again collapses, a different one is a conflict.
-    const key = out.key;
-    // The line number is not part of what a row says.
-    const body = JSON.stringify(out.values ?? { ...out.bar, line: 0 });
-    const before = seen.get(key);
+    const before = seen.get(out.key);
     if (before !== undefined) {
-      if (before === body) f.collapsed++;
-      else f.rejects.push({ file: path, line: i + 2, field: 'code', code: 'duplicate_conflict', value: key.replace('\t', ' '), detail: 'an earlier line of the file' });
+      const kept: object = out.bar ? f.bars[before]! : f.rows[before]!;
+      if (sameRow(kept, out.bar ?? out.values!)) f.collapsed++;
+      else f.rejects.push({ file: path, line: i + 2, field: 'code', code: 'duplicate_conflict', value: out.key.replace('\t', ' '), detail: 'an earlier line of the file' });
       continue;
     }
-    seen.set(key, body);
-    if (out.bar) f.bars.push(out.bar);
-    else f.rows.push(out.values!);
+    if (out.bar) {
+      seen.set(out.key, f.bars.length);
+      f.bars.push(out.bar);
+    } else {
+      seen.set(out.key, f.rows.length);
+      f.rows.push(out.values!);
+    }
   }
   return f;
 }
 
-type Parsed = { key: string; bar?: StockBarRecord; values?: (string | number | boolean | null)[] };
+/** Two parsed rows say the same thing (the line number aside). */
+function sameRow(a: object, b: object): boolean {
+  const strip = (x: object): string => JSON.stringify(Array.isArray(x) ? x : { ...x, line: 0 });
+  return strip(a) === strip(b);
+}
+
+type Parsed = { key: string; bar?: StockBarRecord; values?: Cell[]; name?: readonly [code: string, name: string | null] };
 
 function parseRow(layout: StockLayout, c: RowCheck, opts: StockIngestOptions): Parsed | null {
   switch (layout) {
@@ -182,7 +195,7 @@ function parseRow(layout: StockLayout, c: RowCheck, opts: StockIngestOptions): P
       const classification = opts.classification ?? (vendor === null ? null : (CLASSIFICATION_NAMES[vendor] ?? vendor));
       if (classification === null) c.reject('industryClassification', 'missing', null, 'no --classification was given');
       if (c.rejects.length > 0 || code === null || asOf === null || classification === null) return null;
-      return { key: `${code}\t${classification}\t${asOf}`, values: [code, classification, asOf, c.text('industry')] };
+      return { key: `${code}\t${classification}\t${asOf}`, values: [code, classification, asOf, c.text('industry')], name: [code, c.text('code_name')] };
     }
     case 'fundamentals': {
       const code = c.code();
@@ -205,7 +218,7 @@ function parseRow(layout: StockLayout, c: RowCheck, opts: StockIngestOptions): P
       const code = c.code();
       const asOf = c.date('updateDate');
       if (c.rejects.length > 0 || code === null || asOf === null) return null;
-      return { key: `${code}\t${asOf}`, values: [opts.index ?? '', code, asOf, opts.historical ?? false] };
+      return { key: `${code}\t${asOf}`, values: [opts.index ?? '', code, asOf, opts.historical ?? false], name: [code, c.text('code_name')] };
     }
   }
 }
@@ -253,6 +266,7 @@ async function write(store: Store, opts: StockIngestOptions, parsed: ParsedFile[
       loaded.set(f.path, f.rows.length);
     }
   }
+  await listSecurities(store, id, parsed);
   const rejects = parsed.flatMap((f) => f.rejects);
   for (const f of parsed) await store.run(`DELETE FROM rejects WHERE file = $1`, [f.path]);
   await writeRejects(store, id, rejects);
@@ -313,6 +327,25 @@ async function writeBars(store: Store, id: number, f: ParsedFile, replace: boole
   await store.run(`INSERT INTO stock_bars_daily SELECT ${BAR_COLUMNS.join(', ')} FROM stock_stage`);
   await store.run(`DROP TABLE temp.stock_stage`);
   return { inserted: staged - updated, updated, unchanged };
+}
+
+/**
+ * Every stock with bars gets a securities row, from its code (exchange, board) and a name from
+ * this ingest's other files, where no securities file listed it: listing and delisting dates stay
+ * unknown (NULL), as the vendor's bar files do not carry them.
+ */
+async function listSecurities(store: Store, id: number, parsed: readonly ParsedFile[]): Promise<void> {
+  const codes = new Set(parsed.flatMap((f) => (f.layout === 'daily' ? f.bars.map((b) => b.code) : [])));
+  if (codes.size === 0) return;
+  const known = new Set((await store.all<{ code: string }>('SELECT code FROM stock_securities')).map((r) => r.code));
+  const names = new Map(parsed.flatMap((p) => [...p.names]));
+  const f: ParsedFile = { path: '', layout: 'securities', rowsRead: 0, rejects: [], collapsed: 0, bars: [], rows: [], names };
+  for (const code of [...codes].sort()) {
+    if (known.has(code)) continue;
+    const info = stockCodeInfo(code)!;
+    f.rows.push([code, names.get(code) ?? null, info.exchange, info.board, null, null]);
+  }
+  if (f.rows.length > 0) await writeRows(store, id, f);
 }
 
 type Cell = string | number | boolean | null;
