@@ -5,7 +5,8 @@
 
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Store } from '../src/data/store.js';
 import { ingestStocks } from '../src/data/stocks/ingest.js';
 import { styleExposures } from '../src/equity/exposures.js';
@@ -47,7 +48,7 @@ export async function benchEquity(o: { stocks: number; keep?: string }, log: (li
     if (!o.keep) rmSync(dir, { recursive: true, force: true });
   }
 
-  const data = resolve(__dirname, '../../shared/data');
+  const data = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data');
   const daily = `${data}/ashare-hs300-baostock-daily/hs300_baostock_daily_2020-01-02_2025-04-07.csv.gz`;
   if (!existsSync(daily)) {
     log('real      ../shared/data not found: the real panel is skipped');
