@@ -49,7 +49,7 @@ describe('bft equity', () => {
       [['equity', 'ingest', join(tmp.dir, 'missing.csv'), '--db', db], /missing\.csv/],
       [['equity', 'panel', '--db', join(tmp.dir, 'none.duckdb')], /no store at/],
       [['equity', 'panel', '--db', db, '--classification', 'GICS'], /--classification GICS: the store has CSRC/],
-      [['equity'], /name an equity command: ingest, synth, panel, factors/],
+      [['equity'], /name an equity command: ingest, synth, panel, factors, analyze/],
       [['equity', 'factors', '--db', db, '--asof', '2019-01-01', '--out', join(tmp.dir, 'x'), '--quiet'], /--asof 2019-01-01 is before the panel's first date 2024-06-03/],
       [['equity', 'factors', '--db', db, '--asof', '2019-13-01', '--quiet'], /--asof 2019-13-01: /],
     ] as const) {

@@ -2,11 +2,12 @@
 // (src/synth/equity) written in the vendor layouts, ingested, loaded and fitted exactly as real
 // data is, and the estimates compared with the planted factor returns and exposures.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../../src/data/store.js';
 import { ingestStocks } from '../../src/data/stocks/ingest.js';
+import { analyzeFactor } from '../../src/equity/analyze-files.js';
 import { loadPanel } from '../../src/equity/load.js';
 import { fitFactorModel, type FactorModel } from '../../src/equity/model.js';
 import type { StockPanel } from '../../src/equity/panel.js';
@@ -51,17 +52,20 @@ describe('the factor model on the synthetic market (300 stocks, 2020-2024, seed 
   let p: StockPanel;
   let m: FactorModel;
   let rejects = -1;
+  let store: Store;
   beforeAll(async () => {
     const g = writeSynthEquityMarket({ stocks: 300, seed: 7 }, tmp.dir);
     truth = JSON.parse(readFileSync(join(tmp.dir, 'truth.json'), 'utf8')) as Truth;
-    const store = await Store.open(':memory:');
+    store = await Store.open(':memory:');
     const f = g.files;
     rejects = (await ingestStocks(store, { files: [f.daily, f.industry, f.fundamentals, f.securities, f.universe], index: 'SYNTH' })).rejects.length;
     p = await loadPanel(store);
-    store.close();
     m = fitFactorModel(p);
   }, 180_000);
-  afterAll(() => tmp.cleanup());
+  afterAll(() => {
+    store.close();
+    tmp.cleanup();
+  });
 
   const P = (): number => m.series.factors.length;
   /** Correlation over days of the estimated and planted returns of a factor. */
@@ -103,6 +107,21 @@ describe('the factor model on the synthetic market (300 stocks, 2020-2024, seed 
     });
     return per.reduce((x, y) => x + y, 0) / per.length;
   }
+
+  it('bft equity analyze reads a score file onto the panel: a score that knows the next return ranks it perfectly', async () => {
+    // On 50 dates, the score is the next day's return itself (foresight: the plumbing, not a signal).
+    const lines = ['date,code,score'];
+    const N = p.codes.length;
+    for (let t = 100; t < 150; t++) for (let j = 0; j < N; j++) if (p.tradable[t * N + j] && p.tradable[(t + 1) * N + j]) lines.push(`${p.dates[t]},${p.codes[j]},${p.ret[(t + 1) * N + j]}`);
+    writeFileSync(join(tmp.dir, 'foresight.csv'), lines.join('\n') + '\n');
+    const r = await analyzeFactor(store, { scoreFile: join(tmp.dir, 'foresight.csv'), out: join(tmp.dir, 'ts'), command: 'test' });
+    expect(r.sheet.rankIc.summary.dates).toBe(50);
+    expect(r.sheet.rankIc.summary.mean).toBeCloseTo(1, 12);
+    expect(r.sheet.quantiles.spread.interval.lo).toBeGreaterThan(0);
+    expect(readFileSync(r.files.markdown, 'utf8')).toMatch(/^# Factor tear sheet: foresight\.csv/);
+    await expect(analyzeFactor(store, { factor: 'value', command: 'test' })).rejects.toMatchObject({ code: 'bad_option', message: expect.stringContaining('--factor value: not a style') });
+    await expect(analyzeFactor(store, { command: 'test' })).rejects.toMatchObject({ code: 'bad_option' });
+  }, 60_000);
 
   it('ingests the generated files with no reject', () => {
     expect(rejects).toBe(0);

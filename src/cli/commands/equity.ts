@@ -5,8 +5,9 @@ import type { Argv, CommandModule } from 'yargs';
 import { rejectLine } from '../../data/messages.js';
 import { ingestStocks } from '../../data/stocks/ingest.js';
 import { loadPanel } from '../../equity/load.js';
-import { shareOption } from '../options.js';
+import { shareOption, wholeNumberOption } from '../options.js';
 import { table } from '../output.js';
+import { pct } from '../../report/tables.js';
 import { withExamples, withJsonOption, withStore, withStoreOptions, type JsonArgs, type StoreArgs } from './common.js';
 
 interface EquityIngestArgs extends StoreArgs, JsonArgs {
@@ -180,11 +181,62 @@ const factorsCommand: CommandModule<object, FactorsArgs> = {
     ),
 };
 
-const pctCell = (x: number): string => (Number.isFinite(x) ? `${(100 * x).toFixed(2)}%` : '-');
+interface AnalyzeArgs extends PanelArgs {
+  factor?: string | undefined;
+  score?: string | undefined;
+  neutralize: 'none' | 'industry' | 'industry-size';
+  horizon: number;
+  quantiles: number;
+  weights: 'equal' | 'cap';
+  out?: string | undefined;
+}
+
+const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
+  command: 'analyze',
+  describe: "a factor's tear sheet: IC and Rank IC with intervals, quantile returns and the long-short spread, turnover, autocorrelation and decay, for a style of the model (--factor) or any score (--score FILE)",
+  builder: (y: Argv) =>
+    withExamples(withJsonOption(withStoreOptions(y), 'the IC summaries, quantile means, spread, turnover, decay and the files written'), [
+      ['bft equity analyze --factor momentum --neutralize industry', 'industry-neutral momentum'],
+      ['bft equity analyze --score my-signal.csv --horizon 5 --quantiles 5', 'a signal of your own (date, code, score), weekly'],
+    ])
+      .option('factor', { type: 'string', describe: 'a style of the model: size, beta, momentum, residual_volatility, non_linear_size, book_to_price, liquidity, earnings_yield, growth, leverage, profitability' })
+      .option('score', { type: 'string', describe: 'a CSV of your own score: columns date, code, score (known at the close of date)' })
+      .option('neutralize', { choices: ['none', 'industry', 'industry-size'] as const, default: 'none' as const, describe: 'neutralise the score each date to industries (and size) first' })
+      .option('horizon', { type: 'number', default: 1, describe: 'holding horizon in trading days' })
+      .option('quantiles', { type: 'number', default: 10, describe: 'quantile groups (10: deciles)' })
+      .option('weights', { choices: ['equal', 'cap'] as const, default: 'equal' as const, describe: 'weighting inside a quantile' })
+      .option('out', { type: 'string', describe: 'folder for report.md, report.html and report.json (default experiments/equity-factors/runs/tear-sheet-<name>)' })
+      .option('index', { type: 'string', describe: 'only the members of this index (e.g. CSI300)' })
+      .option('classification', { type: 'string', describe: 'industry classification for --neutralize (default: the one covering the most stocks)' })
+      .option('from', { type: 'string', describe: 'first date of the panel (YYYY-MM-DD)' })
+      .option('to', { type: 'string', describe: 'last date of the panel (YYYY-MM-DD)' })
+      .coerce('horizon', wholeNumberOption('horizon', 1))
+      .coerce('quantiles', wholeNumberOption('quantiles', 2)) as unknown as Argv<AnalyzeArgs>,
+  handler: (args) =>
+    withStore(
+      args,
+      async (store, out) => {
+        const { analyzeFactor } = await import('../../equity/analyze-files.js');
+        const r = await analyzeFactor(store, { factor: args.factor, scoreFile: args.score, neutralize: args.neutralize, horizon: args.horizon, quantiles: args.quantiles, weights: args.weights, out: args.out, index: args.index, classification: args.classification, from: args.from, to: args.to, command: `bft equity ${process.argv.slice(3).join(' ')}`, onStage: (s) => out.info(s) });
+        const s = r.sheet;
+        const ic = (x: typeof s.ic.summary): string => `${x.mean.toFixed(4)} [${x.interval.lo.toFixed(4)}, ${x.interval.hi.toFixed(4)}], ICIR ${x.icirAnnualised.toFixed(2)} a year, ${(100 * x.positiveShare).toFixed(0)}% of ${x.dates} dates > 0`;
+        out.result(`${r.factor}: IC ${ic(s.ic.summary)}`);
+        out.result(`${r.factor}: Rank IC ${ic(s.rankIc.summary)}`);
+        out.result(table(['quantile', `mean ${s.horizon}-day return`, '95% CI'], s.quantiles.mean.map((m, i) => [`Q${i + 1}`, pctCell(m.estimate), `[${pctCell(m.lo)}, ${pctCell(m.hi)}]`])));
+        out.result(`spread Q${s.quantiles.quantiles} - Q1: ${pctCell(s.quantiles.spread.mean)} [${pctCell(s.quantiles.spread.interval.lo)}, ${pctCell(s.quantiles.spread.interval.hi)}], Sharpe ${s.quantiles.spread.sharpe.toFixed(2)}; top-quantile turnover ${pctCell(s.turnover.meanTop)}; rank autocorrelation ${s.autocorrelation.mean.toFixed(3)}`);
+        out.result(`decay (Rank IC): ${s.decay.map((d) => `${d.horizon}d ${d.summary.mean.toFixed(4)}`).join(', ')}`);
+        out.result(`report: ${r.files.html}`);
+        out.document({ factor: r.factor, ic: s.ic.summary, rankIc: s.rankIc.summary, quantiles: s.quantiles.mean, spread: { mean: s.quantiles.spread.mean, interval: s.quantiles.spread.interval, sharpe: s.quantiles.spread.sharpe }, turnover: { top: s.turnover.meanTop, bottom: s.turnover.meanBottom }, autocorrelation: s.autocorrelation.mean, decay: s.decay, files: r.files });
+      },
+      { mode: 'read' },
+    ),
+};
+
+const pctCell = (x: number): string => pct(x, 2);
 
 export const equityCommand: CommandModule = {
   command: 'equity',
   describe: 'the A-share stock panel and its factors',
-  builder: (y: Argv) => y.command(ingestCommand).command(synthCommand).command(panelCommand).command(factorsCommand).demandCommand(1, 'name an equity command: ingest, synth, panel, factors'),
+  builder: (y: Argv) => y.command(ingestCommand).command(synthCommand).command(panelCommand).command(factorsCommand).command(analyzeCommand).demandCommand(1, 'name an equity command: ingest, synth, panel, factors, analyze'),
   handler: () => undefined,
 };
