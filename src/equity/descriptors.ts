@@ -15,7 +15,7 @@
 //     estimation universe, winsorising, standardising and orthogonalising (Residual Volatility
 //     to Beta and Size, non-linear size from standardised Size) belong to the cross-section step.
 
-import { pointInTime, type FundamentalField, type FundamentalReport, type StockPanel } from './panel.js';
+import { partialReport, pointInTime, type FundamentalField, type FundamentalReport, type StockPanel } from './panel.js';
 
 type Grid = Pick<StockPanel, 'codes' | 'dates'>;
 type ReturnPanel = Grid & Pick<StockPanel, 'ret' | 'tradable'>;
@@ -562,21 +562,7 @@ type PeriodRule = (period: string, latest: (period: string) => FundamentalReport
 const CARRIER: FundamentalField = 'netProfit';
 
 function carrier(code: string, announced: string, period: string, value: number): FundamentalReport {
-  const nan = Number.NaN;
-  return {
-    code,
-    announced,
-    period,
-    roe: nan,
-    netProfit: value,
-    revenue: nan,
-    totalShares: nan,
-    floatShares: nan,
-    totalAssets: nan,
-    totalLiabilities: nan,
-    longTermDebt: nan,
-    bookEquity: nan,
-  };
+  return partialReport(code, announced, period, { [CARRIER]: value });
 }
 
 /**

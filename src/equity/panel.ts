@@ -69,6 +69,12 @@ export interface FundamentalReport {
 
 export type FundamentalField = Exclude<keyof FundamentalReport, 'code' | 'announced' | 'period'>;
 
+/** A report with every figure unknown (NaN) but those given. */
+export function partialReport(code: string, announced: string, period: string, figures: Partial<Record<FundamentalField, number>> = {}): FundamentalReport {
+  const nan = Number.NaN;
+  return { code, announced, period, roe: nan, netProfit: nan, revenue: nan, totalShares: nan, floatShares: nan, totalAssets: nan, totalLiabilities: nan, longTermDebt: nan, bookEquity: nan, ...figures };
+}
+
 /** Index of stock j on date t. */
 export const cell = (p: Pick<StockPanel, 'codes'>, t: number, j: number): number => t * p.codes.length + j;
 

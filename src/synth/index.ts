@@ -21,10 +21,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BftError } from '../errors.js';
 import { dayNumber, isoDate, tradingDays } from '../market/calendar.js';
-import { HOLIDAYS_KNOWN } from '../market/holidays.js';
 import { dividesSessions } from '../market/sessions.js';
 import { isProduct, LAUNCH, PRODUCTS, SPEC_VERSIONS, type Product } from '../market/specs.js';
 import { CsvBytes } from './csv.js';
+import { checkSynthDates } from './dates.js';
 import { DEFAULT_DESIGN, designGamma, designText, DESIGNS, EXPECTED, expectedCorr, expectedCorrList, isDesign, type Design } from './designs.js';
 import { MODEL, REGIMES, TENOR_OF, TENORS } from './model.js';
 import { LEAK_FEATURES, ProductSim, ProductStats } from './product.js';
@@ -99,16 +99,7 @@ const bad = (msg: string): BftError => new BftError('bad_option', `synth: ${msg}
 
 /** Checks and normalises options (products deduplicated, in PRODUCTS order); throws a one-line BftError. */
 export function resolveSynthOptions(o: SynthOptions): SynthOptions {
-  try {
-    dayNumber(o.from);
-    dayNumber(o.to);
-  } catch (e) {
-    throw bad(`--from/--to: ${(e as Error).message}`);
-  }
-  if (o.from > o.to) throw bad(`--from ${o.from} is after --to ${o.to}`);
-  if (o.from < HOLIDAYS_KNOWN.from || o.to > HOLIDAYS_KNOWN.to) {
-    throw bad(`dates must lie in ${HOLIDAYS_KNOWN.from}..${HOLIDAYS_KNOWN.to}, where the exchange calendar is known (got ${o.from}..${o.to})`);
-  }
+  checkSynthDates(o.from, o.to, 'synth');
   if (!Number.isSafeInteger(o.seed) || o.seed < 0) throw bad(`--seed must be a non-negative integer, got ${o.seed}`);
   if (o.signal !== 'none' && o.signal !== 'minute') throw bad(`--signal must be none or minute, got ${String(o.signal)}`);
   if (o.design !== undefined && !isDesign(o.design)) throw bad(`--design must be one of ${DESIGNS.join(', ')}, got ${String(o.design)}`);

@@ -8,22 +8,7 @@ import {
   factorRegression,
   factorReturnSeries,
 } from '../../src/equity/factor-returns.js';
-
-/** Deterministic uniform(0,1) stream (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function normal(u: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+import { mulberry32 as rng, normal } from '../helpers/random.js';
 
 const f64 = (v: number[]): Float64Array => Float64Array.from(v);
 

@@ -11,21 +11,10 @@ import {
 } from '../../src/features/daily.js';
 import { rollingSd } from '../../src/features/rolling.js';
 import { fixtureBars, ttrReference } from './fixtures.js';
+import { mulberry32 as rng } from '../helpers/random.js';
 
 const bars = fixtureBars();
 const N = bars.close.length;
-
-/** Deterministic uniform(0,1) stream (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function copyBars(b: DailyBars): DailyBars {
   return {

@@ -2,20 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { dropDay, MINUTE_FEATURES, minuteFeatures, type MinuteDayBars, type MinuteFeatures } from '../../src/features/minute.js';
 import { barEndMinutes } from '../../src/market/sessions.js';
 import { specFor } from '../../src/market/specs.js';
+import { mulberry32 } from '../helpers/random.js';
 
 // Synthetic days: a seeded random walk in 0.005 ticks around 100, volumes and OI drifting.
 // Values come back as Float32, so comparisons with float64 arithmetic allow ~1e-6.
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const spec = specFor('T', '2024-03-01')!;
 const GRID_1 = Int32Array.from(barEndMinutes(spec.sessions, 1));

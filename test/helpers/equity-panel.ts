@@ -2,7 +2,7 @@
 // suspensions, late listings and quarterly reports (randomPanel). Dates are weekdays from
 // 2020-01-02 so report announcement dates compare as they do on the real calendar.
 
-import type { FundamentalReport, StockPanel } from '../../src/equity/panel.js';
+import { partialReport, type FundamentalReport, type StockPanel } from '../../src/equity/panel.js';
 import { Rng } from '../../src/synth/rng.js';
 
 /** `days` weekdays from `from` (ISO). */
@@ -86,24 +86,7 @@ export function makePanel(spec: PanelSpec): StockPanel {
 }
 
 /** A report with every figure NaN except those given. */
-export function report(code: string, announced: string, period: string, figures: Partial<Omit<FundamentalReport, 'code' | 'announced' | 'period'>> = {}): FundamentalReport {
-  const nan = Number.NaN;
-  return {
-    code,
-    announced,
-    period,
-    roe: nan,
-    netProfit: nan,
-    revenue: nan,
-    totalShares: nan,
-    floatShares: nan,
-    totalAssets: nan,
-    totalLiabilities: nan,
-    longTermDebt: nan,
-    bookEquity: nan,
-    ...figures,
-  };
-}
+export const report = partialReport;
 
 /** ISO date `days` calendar days after `iso`. */
 function addDays(iso: string, days: number): string {

@@ -17,7 +17,8 @@ import { HOLIDAYS_KNOWN } from '../../market/holidays.js';
 import { dividesSessions } from '../../market/sessions.js';
 import { isProduct, LAUNCH, SPEC_VERSIONS, type Product } from '../../market/specs.js';
 import type { BarKind, Field, LayoutName } from '../layouts.js';
-import { rejectLine, rejectReason, type Reject, type RejectCode } from '../messages.js';
+import { rejectLine, type Reject, type RejectCode } from '../messages.js';
+import { appendRejects } from '../rejects.js';
 import { resolveSplice, type Resolution } from '../splice.js';
 import type { Store } from '../store.js';
 import { carriedFields, storeConflicts, writeBars, type BarValue, type FieldCounts } from './merge.js';
@@ -429,21 +430,7 @@ async function writeInstruments(store: Store): Promise<void> {
 
 async function writeRejects(store: Store, ingestId: number, read: readonly ReadFile[], rejects: readonly Reject[]): Promise<void> {
   for (const f of read) await store.run(`DELETE FROM rejects WHERE file = $1`, [f.path]);
-  if (rejects.length === 0) return;
-  const a = await store.conn.createAppender('rejects');
-  for (const r of rejects) {
-    a.appendBigInt(BigInt(ingestId));
-    a.appendVarchar(r.file);
-    a.appendBigInt(BigInt(r.line));
-    a.appendVarchar(r.field);
-    a.appendVarchar(r.code);
-    if (r.value === null) a.appendNull();
-    else a.appendVarchar(r.value);
-    a.appendVarchar(rejectReason(r));
-    a.endRow();
-  }
-  a.flushSync();
-  a.closeSync();
+  await appendRejects(store, ingestId, rejects);
 }
 
 /** Records each splice day's contract (the day_agg table built by resolveSpliceContracts). */

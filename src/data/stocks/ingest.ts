@@ -9,6 +9,7 @@ import { BftError } from '../../errors.js';
 import { stockCodeInfo } from '../../market/ashare.js';
 import { dayNumber } from '../../market/calendar.js';
 import { rejectReason, type Reject } from '../messages.js';
+import { appendRejects } from '../rejects.js';
 import { sqlString, type Store } from '../store.js';
 import { CLASSIFICATION_NAMES, detectStockLayout, type StockLayout, type StockLayoutDef } from './layouts.js';
 import { dailyBar, limitPass, RowCheck, type RowSource, type StockBarRecord } from './validate.js';
@@ -269,7 +270,7 @@ async function write(store: Store, opts: StockIngestOptions, parsed: ParsedFile[
   await listSecurities(store, id, parsed);
   const rejects = parsed.flatMap((f) => f.rejects);
   for (const f of parsed) await store.run(`DELETE FROM rejects WHERE file = $1`, [f.path]);
-  await writeRejects(store, id, rejects);
+  await appendRejects(store, id, rejects);
   const collapsed = parsed.reduce((n, f) => n + f.collapsed, 0);
   // Counted again: the write adds store conflicts.
   const rejectedRows = parsed.reduce((n, f) => n + new Set(f.rejects.map((r) => r.line)).size, 0);
@@ -386,20 +387,3 @@ async function writeRows(store: Store, id: number, f: ParsedFile): Promise<void>
   await store.run(`DROP TABLE temp.stock_rows`);
 }
 
-async function writeRejects(store: Store, id: number, rejects: readonly Reject[]): Promise<void> {
-  if (rejects.length === 0) return;
-  const a = await store.conn.createAppender('rejects');
-  for (const r of rejects) {
-    a.appendBigInt(BigInt(id));
-    a.appendVarchar(r.file);
-    a.appendBigInt(BigInt(r.line));
-    a.appendVarchar(r.field);
-    a.appendVarchar(r.code);
-    if (r.value === null) a.appendNull();
-    else a.appendVarchar(r.value);
-    a.appendVarchar(rejectReason(r));
-    a.endRow();
-  }
-  a.flushSync();
-  a.closeSync();
-}

@@ -1,8 +1,8 @@
 // Options of the synthetic equity market: defaults and one check that throws a one-line BftError.
 
 import { BftError } from '../../errors.js';
-import { dayNumber, tradingDays } from '../../market/calendar.js';
-import { HOLIDAYS_KNOWN } from '../../market/holidays.js';
+import { tradingDays } from '../../market/calendar.js';
+import { checkSynthDates } from '../dates.js';
 
 export interface SynthEquityOptions {
   /** PRNG seed, a non-negative integer (default 7). */
@@ -60,16 +60,7 @@ export function resolveSynthEquityOptions(opts: SynthEquityOptions = {}): Resolv
     throw bad(`--industries must be an integer in 2..${maxInd} (at most stocks / 5), got ${o.industries}`);
   }
   if (!(o.suspendedShare >= 0 && o.suspendedShare <= 0.05)) throw bad(`--suspended-share must lie in 0..0.05, got ${o.suspendedShare}`);
-  try {
-    dayNumber(o.from);
-    dayNumber(o.to);
-  } catch (e) {
-    throw bad(`--from/--to: ${(e as Error).message}`);
-  }
-  if (o.from > o.to) throw bad(`--from ${o.from} is after --to ${o.to}`);
-  if (o.from < HOLIDAYS_KNOWN.from || o.to > HOLIDAYS_KNOWN.to) {
-    throw bad(`dates must lie in ${HOLIDAYS_KNOWN.from}..${HOLIDAYS_KNOWN.to}, where the exchange calendar is known (got ${o.from}..${o.to})`);
-  }
+  checkSynthDates(o.from, o.to, 'synth equity');
   const n = tradingDays(o.from, o.to).length;
   if (n < MIN_TRADING_DAYS) throw bad(`${o.from}..${o.to} has ${n} trading days; at least ${MIN_TRADING_DAYS} are needed`);
   return o;

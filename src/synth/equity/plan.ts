@@ -6,22 +6,14 @@
 import { isoDate, tradingDays } from '../../market/calendar.js';
 import { planFundamentals, type SynthAction, type SynthReport } from './fundamentals.js';
 import { resolveSynthEquityOptions, type ResolvedSynthEquityOptions, type SynthEquityOptions } from './options.js';
-import { planUniverse, type SynthStock } from './universe.js';
+import { planUniverse, type SynthUniverse } from './universe.js';
 
-export interface SynthEquityPlan {
+/** The universe (stocks in code order, C-locale: sh before sz, the column order of every matrix) and the rest. */
+export interface SynthEquityPlan extends SynthUniverse {
   readonly options: ResolvedSynthEquityOptions;
   /** Trading days (day numbers) and their ISO dates, ascending. */
   readonly days: readonly number[];
   readonly dates: readonly string[];
-  readonly industries: readonly string[];
-  /** In code order (C-locale: sh before sz), the column order of every matrix. */
-  readonly stocks: readonly SynthStock[];
-  /** Day-major (t * stocks + j): 1 where ST. */
-  readonly st: Uint8Array;
-  /** Day-major: 0 not suspended, 1 suspended (volume 0), 2 suspended (volume, amount, pctChg empty). */
-  readonly suspended: Uint8Array;
-  readonly stSpells: readonly (readonly { readonly from: string; readonly to: string }[])[];
-  readonly suspensionSpells: number;
   /** Per stock, sorted by announcement then period. */
   readonly reports: readonly (readonly SynthReport[])[];
   /** Per stock, by ex-date. */
