@@ -128,21 +128,35 @@ export class RowCheck {
 
 /** 'YYYY-MM-DD' or 'YYYY/M/D' (the vendor's constituent files) as ISO; null when neither or not a real date. */
 export function normaliseDate(v: string): string | null {
+  // A file repeats each date once per stock: check each distinct text once.
+  const known = DATES.get(v);
+  if (known !== undefined) return known;
   const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$/.exec(v);
-  if (!m) return null;
-  const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
-  return isoDateProblem(iso) === null ? iso : null;
+  const iso = m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : null;
+  const out = iso !== null && isoDateProblem(iso) === null ? iso : null;
+  if (DATES.size < 100_000) DATES.set(v, out);
+  return out;
 }
+const DATES = new Map<string, string | null>();
+
+/** Why an ISO date is no trading day of the A-share exchanges, or null when it is one (cached per date). */
+function tradingDayProblem(date: string): { code: 'calendar_unknown' | 'not_exchange_day'; detail: string } | null {
+  let p = TRADING.get(date);
+  if (p === undefined) {
+    const day = dayNumber(date);
+    p = !holidaysKnown(day) ? { code: 'calendar_unknown', detail: 'see src/market/holidays.ts' } : !isTradingDay(day) ? { code: 'not_exchange_day', detail: new Date(day * 86_400_000).toUTCString().slice(0, 3) } : null;
+    TRADING.set(date, p);
+  }
+  return p;
+}
+const TRADING = new Map<string, { code: 'calendar_unknown' | 'not_exchange_day'; detail: string } | null>();
 
 /** One daily bar row: its record (limitState not yet set) or null with the row's rejects in `check`. */
 export function dailyBar(check: RowCheck): StockBarRecord | null {
   const code = check.code();
   const date = check.date('date');
-  if (date !== null) {
-    const day = dayNumber(date);
-    if (!holidaysKnown(day)) check.reject('date', 'calendar_unknown', date, 'see src/market/holidays.ts');
-    else if (!isTradingDay(day)) check.reject('date', 'not_exchange_day', date, new Date(day * 86_400_000).toUTCString().slice(0, 3));
-  }
+  const problem = date === null ? null : tradingDayProblem(date);
+  if (problem !== null) check.reject('date', problem.code, date, problem.detail);
   const status = check.text('tradestatus');
   const tradable = status === '1';
   if (status !== '0' && status !== '1') check.reject('tradestatus', status === null ? 'missing' : 'parse', status, '1 (traded) or 0 (suspended)');
