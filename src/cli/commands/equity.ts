@@ -153,13 +153,15 @@ interface FactorsArgs extends PanelArgs {
 }
 
 const factorsCommand: CommandModule<object, FactorsArgs> = {
-  command: 'factors',
+  // `bft equity factors report --asof DATE` reads as the issue wrote it; the word changes nothing.
+  command: 'factors [report]',
   describe: "fit the style factor model (CNE5-style exposures, daily cross-sectional WLS on country, industries and styles) and report each factor's return over the week, month and year to --asof, with cumulative factor return charts",
   builder: (y: Argv) =>
     withExamples(withJsonOption(withStoreOptions(y), 'the factor returns over the week, month and year to date, the files written and the caveats'), [
-      ['bft equity factors --asof 2025-03-28', 'the week to 28 March 2025'],
+      ['bft equity factors report --asof 2025-03-28', 'the week to 28 March 2025'],
       ['bft equity factors --index CSI300 --classification SW1', 'CSI 300 members, Shenwan industries, to the last date'],
     ])
+      .positional('report', { choices: ['report'] as const, describe: 'optional: bft equity factors report is the same command' })
       .option('asof', { type: 'string', describe: 'report date (YYYY-MM-DD; default the last date of the panel)' })
       .option('out', { type: 'string', describe: 'folder for report.md, report.html, report.json and factor-returns.csv (default experiments/equity-factors/runs/<asof>)' })
       .option('index', { type: 'string', describe: 'only the members of this index (e.g. CSI300)' })
